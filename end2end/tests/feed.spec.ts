@@ -1,0 +1,64 @@
+import { test, expect } from './fixtures';
+
+test('the feed lists briefs newest first, each with its card details', async ({ page, hydrated }) => {
+  await page.goto('/');
+  await hydrated(page);
+  await expect(page.getByRole('heading', { level: 1, name: 'Pulse' })).toBeVisible();
+  const cards = page.getByRole('list', { name: 'Briefs' }).getByRole('article');
+  await expect(cards).toHaveCount(8);
+
+  const dates = await cards.locator('time').evaluateAll((els) => els.map((e) => e.getAttribute('datetime') ?? ''));
+  expect(dates.every((d) => d.length > 0)).toBe(true);
+  expect([...dates].sort().reverse()).toEqual(dates);
+
+  const first = cards.first();
+  await expect(first.getByRole('heading', { level: 2 })).toBeVisible();
+  await expect(first.getByText(/\d+ min read/)).toBeVisible();
+  await expect(first.getByRole('link').first()).toHaveAttribute('href', /^\/category\//);
+});
+
+test('the category filter has its own URL and shows only that category', async ({ page, hydrated }) => {
+  await page.goto('/');
+  await hydrated(page);
+  const categories = page.getByRole('navigation', { name: 'Categories' });
+  await categories.getByRole('link', { name: 'Tools' }).click();
+  await expect(page).toHaveURL(/\/category\/tools$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Tools' })).toBeVisible();
+  await expect(categories.getByRole('link', { name: 'Tools' })).toHaveAttribute('aria-current', 'page');
+
+  const tags = page.getByRole('list', { name: 'Briefs' }).getByRole('article').getByRole('link', { name: 'Tools', exact: true });
+  const cards = page.getByRole('list', { name: 'Briefs' }).getByRole('article');
+  expect(await cards.count()).toBeGreaterThan(0);
+  await expect(tags).toHaveCount(await cards.count());
+
+  await categories.getByRole('link', { name: 'All' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Pulse' })).toBeVisible();
+});
+
+test('pagination uses real links to older and newer pages', async ({ page, hydrated }) => {
+  await page.goto('/');
+  await hydrated(page);
+  const pager = page.getByRole('navigation', { name: 'Pagination' });
+  await expect(pager.getByText('Page 1 of 2')).toBeVisible();
+  await expect(pager.getByRole('link', { name: /Newer/ })).toHaveCount(0);
+  const firstOnPageOne = await page.getByRole('list', { name: 'Briefs' }).getByRole('heading', { level: 2 }).first().textContent();
+
+  await pager.getByRole('link', { name: /Older briefs/ }).click();
+  await expect(page).toHaveURL(/\?page=2$/);
+  await expect(pager.getByText('Page 2 of 2')).toBeVisible();
+  const onPageTwo = await page.getByRole('list', { name: 'Briefs' }).getByRole('heading', { level: 2 }).allTextContents();
+  expect(onPageTwo.length).toBeGreaterThan(0);
+  expect(onPageTwo).not.toContain(firstOnPageOne);
+
+  await pager.getByRole('link', { name: /Newer briefs/ }).click();
+  await expect(pager.getByText('Page 1 of 2')).toBeVisible();
+});
+
+test('an empty category shows an empty state', async ({ page, hydrated }) => {
+  // Every configured category has content in the demo set except none; an unknown one is a 404.
+  const res = await page.goto('/category/no-such-category');
+  expect(res?.status()).toBe(404);
+  await hydrated(page);
+  await expect(page.getByRole('heading', { level: 1, name: 'Page not found' })).toBeVisible();
+});

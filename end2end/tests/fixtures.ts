@@ -1,0 +1,39 @@
+// Shared test set-up: every test fails if the page logs a console error or throws, and
+// `hydrated()` waits until the WASM client has taken over (a no-op with JavaScript off).
+import { test as base, expect, Page } from '@playwright/test';
+
+type Fixtures = {
+  consoleErrors: string[];
+  hydrated: (page: Page) => Promise<void>;
+  jsEnabled: boolean;
+};
+
+export const test = base.extend<Fixtures>({
+  jsEnabled: async ({ javaScriptEnabled }, use) => {
+    await use(javaScriptEnabled !== false);
+  },
+  consoleErrors: [
+    async ({ page }, use) => {
+      const errors: string[] = [];
+      page.on('console', (msg) => {
+        if (msg.type() === 'error') errors.push(msg.text());
+      });
+      page.on('pageerror', (err) => errors.push(String(err)));
+      await use(errors);
+      // Failed page loads we asked for on purpose (404/400 pages) are logged by the browser as
+      // "Failed to load resource"; everything else is a real error.
+      const real = errors.filter((e) => !/Failed to load resource: the server responded with a status of 40[04]/.test(e));
+      expect(real, 'console errors').toEqual([]);
+    },
+    { auto: true },
+  ],
+  hydrated: async ({ jsEnabled }, use) => {
+    await use(async (page: Page) => {
+      if (jsEnabled) {
+        await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
+      }
+    });
+  },
+});
+
+export { expect };

@@ -1,0 +1,53 @@
+//! Reading briefs: the feed and a single brief. Both are GET endpoints, so browsers and proxies
+//! may cache them briefly.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+use crate::error::AppError;
+use crate::model::{Brief, FeedPage};
+
+/// One page of the feed, newest first, optionally filtered to one category.
+#[server(prefix = "/api", endpoint = "list_briefs", input = GetUrl)]
+pub async fn list_briefs(category: Option<String>, page: u32) -> Result<FeedPage, AppError> {
+    use crate::model::{check_page, validate_slug};
+    use crate::server::state::app_state;
+
+    check_page(page)?;
+    let state = app_state()?;
+    let category =
+        match category.as_deref() {
+            None => None,
+            Some(slug) => {
+                validate_slug(slug)?;
+                let found = state.config.site.category(slug).cloned();
+                Some(found.ok_or_else(|| {
+                    AppError::not_found(format!("There is no category “{slug}”."))
+                })?)
+            }
+        };
+    let feed = state
+        .store
+        .list_briefs(category, page, state.config.page_size)
+        .await?;
+    if page > 1 && page > feed.total_pages {
+        return Err(AppError::not_found(format!("The feed has no page {page}.")));
+    }
+    Ok(feed)
+}
+
+/// A whole brief, with its Cited By list.
+#[server(prefix = "/api", endpoint = "get_brief", input = GetUrl)]
+pub async fn get_brief(slug: String) -> Result<Brief, AppError> {
+    use crate::model::validate_slug;
+    use crate::server::state::app_state;
+
+    validate_slug(&slug)?;
+    let state = app_state()?;
+    let brief = state
+        .store
+        .get_brief(&slug)
+        .await?
+        .ok_or_else(|| AppError::not_found("There is no brief at this address."))?;
+    Ok(brief)
+}

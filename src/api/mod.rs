@@ -1,0 +1,5 @@
+//! Server functions, grouped by resource. Each is declared here for both builds; its body runs
+//! only on the server, where it reaches the store through [`crate::server`].
+
+pub mod briefs;
+pub mod preferences;

@@ -1,0 +1,63 @@
+//! The HTML shell and the route table — nothing else lives here.
+
+use leptos::prelude::*;
+use leptos_meta::{HashedStylesheet, MetaTags, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+use crate::components::brief_page::BriefPage;
+use crate::components::feed_page::FeedPage;
+use crate::components::layout::Layout;
+use crate::components::not_found::NotFound;
+use crate::contexts::SITE_INFO_ELEMENT_ID;
+use crate::contexts::site::use_site;
+use crate::contexts::theme::{Theme, provide_theme_context};
+
+/// The document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let theme = use_context::<Theme>().unwrap_or_default();
+    let theme_attr = (theme != Theme::System).then_some(theme.as_str());
+    // `<` is escaped so no value can close the script element early.
+    let site_json = serde_json::to_string(&use_site())
+        .unwrap_or_default()
+        .replace('<', "\\u003c");
+    view! {
+        <!DOCTYPE html>
+        <html lang="en" data-theme=theme_attr>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
+                <script type="application/json" id=SITE_INFO_ELEMENT_ID inner_html=site_json></script>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The app: every route renders on the server before the first byte is sent (`SsrMode::Async`),
+/// so pages are complete without JavaScript and carry the right HTTP status.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_theme_context();
+
+    view! {
+        <Router>
+            <Layout>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=FeedPage ssr=SsrMode::Async/>
+                    <Route path=path!("/category/:category") view=FeedPage ssr=SsrMode::Async/>
+                    <Route path=path!("/pulse/:slug") view=BriefPage ssr=SsrMode::Async/>
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

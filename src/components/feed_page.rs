@@ -1,0 +1,90 @@
+//! The feed: `/` and `/category/{slug}`, newest briefs first, `?page=N` for older ones.
+
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::briefs::list_briefs;
+use crate::components::brief_card::BriefCard;
+use crate::components::category_nav::CategoryNav;
+use crate::components::error_page::ErrorPage;
+use crate::components::pagination::Pagination;
+use crate::contexts::site::use_site;
+use crate::model::{FeedPage as Feed, parse_page};
+
+#[component]
+pub fn FeedPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let feed = Resource::new(
+        move || (params.read().get("category"), query.read().get("page")),
+        |(category, page)| async move {
+            let page = parse_page(page.as_deref())?;
+            list_briefs(category, page).await
+        },
+    );
+
+    view! {
+        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading briefs…"</p> }>
+            {move || Suspend::new(async move {
+                match feed.await {
+                    Ok(feed) => view! { <FeedView feed/> }.into_any(),
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn FeedView(feed: Feed) -> impl IntoView {
+    let site = use_site();
+    let heading = feed
+        .category
+        .as_ref()
+        .map_or_else(|| site.name.clone(), |c| c.name.clone());
+    let mut title = match &feed.category {
+        Some(c) => format!("{} · {}", c.name, site.name),
+        None => format!("{} — {}", site.name, site.tagline),
+    };
+    if feed.page > 1 {
+        title = format!("Page {} · {title}", feed.page);
+    }
+    let base_path = feed
+        .category
+        .as_ref()
+        .map_or_else(|| "/".to_string(), |c| format!("/category/{}", c.slug));
+    let active = feed.category.as_ref().map(|c| c.slug.clone());
+    let count_label = match feed.total_briefs {
+        1 => "1 brief".to_string(),
+        n => format!("{n} briefs"),
+    };
+    let empty = feed.briefs.is_empty();
+
+    view! {
+        <Title text=title/>
+        <Meta name="description" content=site.tagline.clone()/>
+        <div class="feed">
+            <header class="feed__header">
+                <h1>{heading}</h1>
+                <p class="feed__count">{count_label}</p>
+            </header>
+            <CategoryNav active/>
+            <Show when=move || empty>
+                <div class="empty-state">
+                    <h2>"No briefs here yet"</h2>
+                    <p>"Nothing has been published in this section. New briefs appear here as soon as they go live."</p>
+                    <p><a href="/">"See all briefs"</a></p>
+                </div>
+            </Show>
+            <ol class="feed__list" aria-label="Briefs">
+                {feed
+                    .briefs
+                    .into_iter()
+                    .map(|brief| view! { <li><BriefCard brief/></li> })
+                    .collect_view()}
+            </ol>
+            <Pagination base_path page=feed.page total_pages=feed.total_pages/>
+        </div>
+    }
+}

@@ -1,0 +1,31 @@
+//! The frame around every page: skip link, site header, `<main>`, footer.
+
+use leptos::prelude::*;
+
+use crate::components::theme_toggle::ThemeToggle;
+use crate::contexts::site::use_site;
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let site = use_site();
+    view! {
+        <a class="skip-link" href="#main">"Skip to main content"</a>
+        <header class="site-header">
+            <div class="wrap site-header__row">
+                <a class="brand" href="/">
+                    <span class="brand__mark" aria-hidden="true"></span>
+                    {site.name.clone()}
+                </a>
+                <ThemeToggle/>
+            </div>
+        </header>
+        <main id="main" class="wrap" tabindex="-1">
+            {children()}
+        </main>
+        <footer class="site-footer">
+            <div class="wrap">
+                <p>{site.name} " — " {site.tagline}</p>
+            </div>
+        </footer>
+    }
+}

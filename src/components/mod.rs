@@ -1,0 +1,14 @@
+//! UI components, one per file. Route-level pages end in `_page`.
+
+pub mod brief_article;
+pub mod brief_card;
+pub mod brief_page;
+pub mod builder_brief;
+pub mod category_nav;
+pub mod cited_by;
+pub mod error_page;
+pub mod feed_page;
+pub mod layout;
+pub mod not_found;
+pub mod pagination;
+pub mod theme_toggle;

@@ -1,0 +1,32 @@
+//! Pulse: a self-hostable AI-news briefing site.
+//!
+//! One crate, two builds. With `ssr` it is the axum server (everything server-only lives in
+//! [`server`], the crate's single `ssr` fence); with `hydrate` it is the WASM client that takes
+//! over the server-rendered page. Everything else — model types, errors, server-function
+//! declarations and components — is shared by both.
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod contexts;
+pub mod error;
+pub mod model;
+
+#[cfg(feature = "ssr")]
+pub mod server;
+
+/// Entry point of the WASM client: reads what the server rendered into the page and hydrates it.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    let bootstrap = contexts::client_bootstrap();
+    leptos::mount::hydrate_body(move || {
+        bootstrap.provide();
+        leptos::view! { <app::App/> }
+    });
+    // Marks the page as live (tests wait on it; CSS may key on it).
+    if let Some(root) = leptos::prelude::document().document_element() {
+        let _ = root.set_attribute("data-hydrated", "true");
+    }
+}

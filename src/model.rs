@@ -1,0 +1,175 @@
+//! Plain data shared by the server and the client: what a feed page and a brief look like on
+//! the wire, plus the input rules (slugs, page numbers) both sides check the same way.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// Longest slug accepted anywhere (brief or category).
+pub const MAX_SLUG_LEN: usize = 96;
+/// Highest page number the feed accepts; far beyond any real archive, it bounds the query.
+pub const MAX_PAGE: u32 = 10_000;
+
+/// One of the site's categories, as configured in `Leptos.toml`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Category {
+    pub slug: String,
+    pub name: String,
+}
+
+/// What the client needs to know about the site itself; rendered into the page by the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct SiteInfo {
+    pub name: String,
+    pub house_name: String,
+    pub tagline: String,
+    pub base_url: String,
+    pub categories: Vec<Category>,
+}
+
+impl SiteInfo {
+    pub fn category(&self, slug: &str) -> Option<&Category> {
+        self.categories.iter().find(|c| c.slug == slug)
+    }
+}
+
+/// A brief as a feed card shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BriefSummary {
+    pub slug: String,
+    pub title: String,
+    pub category: Category,
+    pub summary: String,
+    /// RFC 3339, UTC.
+    pub published_at: String,
+    /// e.g. "27 Nov 2026".
+    pub published_label: String,
+    pub reading_minutes: u32,
+}
+
+/// One page of the feed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedPage {
+    pub briefs: Vec<BriefSummary>,
+    pub page: u32,
+    pub total_pages: u32,
+    pub total_briefs: u32,
+    /// The category the feed is filtered by, if any.
+    pub category: Option<Category>,
+}
+
+/// An editor's correction note, shown as "Updated" under the title.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BriefUpdate {
+    pub at: String,
+    pub at_label: String,
+    pub note: String,
+}
+
+/// The four labelled fields of the Builder's Brief, as sanitised HTML.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuilderBrief {
+    pub who_html: String,
+    pub what_changes_html: String,
+    pub when_html: String,
+    pub watch_for_html: String,
+}
+
+/// A link to another brief (used by Cited By).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BriefLink {
+    pub slug: String,
+    pub title: String,
+    pub category: Category,
+    pub published_label: String,
+}
+
+/// A whole brief. Every `*_html` field was rendered from Markdown and sanitised at import time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Brief {
+    pub slug: String,
+    pub title: String,
+    pub category: Category,
+    pub summary: String,
+    pub tags: Vec<String>,
+    pub published_at: String,
+    pub published_label: String,
+    pub updates: Vec<BriefUpdate>,
+    pub reading_minutes: u32,
+    pub source_name: String,
+    pub source_url: String,
+    pub what_happened_html: String,
+    pub take_html: String,
+    pub what_to_do_html: String,
+    pub builder: BuilderBrief,
+    pub skeptics_html: String,
+    pub cited_by: Vec<BriefLink>,
+}
+
+/// Checks a slug: lowercase ASCII letters and digits in hyphen-separated words.
+pub fn validate_slug(slug: &str) -> Result<(), AppError> {
+    let well_formed = !slug.is_empty()
+        && slug.len() <= MAX_SLUG_LEN
+        && slug.split('-').all(|w| {
+            !w.is_empty()
+                && w.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        });
+    if well_formed {
+        Ok(())
+    } else {
+        Err(AppError::bad_request(
+            "A slug is made of lowercase letters and digits joined by single hyphens.",
+        ))
+    }
+}
+
+/// Parses the `page` query parameter: absent means page 1.
+pub fn parse_page(raw: Option<&str>) -> Result<u32, AppError> {
+    let Some(raw) = raw else { return Ok(1) };
+    match raw.trim().parse::<u32>() {
+        Ok(n) => check_page(n).map(|()| n),
+        Err(_) => Err(page_error()),
+    }
+}
+
+/// Checks a page number's range.
+pub fn check_page(page: u32) -> Result<(), AppError> {
+    if (1..=MAX_PAGE).contains(&page) {
+        Ok(())
+    } else {
+        Err(page_error())
+    }
+}
+
+fn page_error() -> AppError {
+    AppError::bad_request(format!(
+        "The page number must be a whole number from 1 to {MAX_PAGE}."
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert!(validate_slug("open-weights-7b").is_ok());
+        for bad in ["", "-a", "a-", "a--b", "A-b", "a_b", "a b", "../etc", "é"] {
+            assert!(validate_slug(bad).is_err(), "{bad:?} should be rejected");
+        }
+        assert!(validate_slug(&"a".repeat(MAX_SLUG_LEN + 1)).is_err());
+    }
+
+    #[test]
+    fn pages() {
+        assert_eq!(parse_page(None), Ok(1));
+        assert_eq!(parse_page(Some("3")), Ok(3));
+        for bad in ["0", "-1", "abc", "1.5", "", "10001", "99999999999"] {
+            assert!(
+                matches!(parse_page(Some(bad)), Err(AppError::BadRequest(_))),
+                "{bad:?}"
+            );
+        }
+    }
+}

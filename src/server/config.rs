@@ -1,0 +1,355 @@
+//! Typed site configuration, read once at start from `Leptos.toml` (or the file named by
+//! `PULSE_CONFIG`), every key overridable by an environment variable. Anything missing or
+//! invalid stops start-up with an error that names the key.
+
+use std::path::PathBuf;
+
+use toml::{Table, Value};
+
+use crate::model::{Category, SiteInfo, validate_slug};
+
+/// Every setting, with the environment variable that overrides it. The README's configuration
+/// table is this list.
+pub const KEYS: &[(&str, &str)] = &[
+    ("site.name", "PULSE_SITE_NAME"),
+    ("site.house_name", "PULSE_HOUSE_NAME"),
+    ("site.tagline", "PULSE_TAGLINE"),
+    ("site.base_url", "PULSE_BASE_URL"),
+    ("site.page_size", "PULSE_PAGE_SIZE"),
+    ("storage.data_dir", "PULSE_DATA_DIR"),
+    ("storage.database_url", "DATABASE_URL"),
+    ("storage.content_dir", "PULSE_CONTENT_DIR"),
+    ("categories", "PULSE_CATEGORIES"),
+];
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub site: SiteInfo,
+    pub page_size: u32,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub content_dir: PathBuf,
+}
+
+/// A setting that is missing or wrong; `key` is what the operator has to fix.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("configuration error in `{key}`: {reason}")]
+pub struct ConfigError {
+    pub key: String,
+    pub reason: String,
+}
+
+fn config_error(key: &str, reason: impl Into<String>) -> ConfigError {
+    ConfigError {
+        key: key.to_string(),
+        reason: reason.into(),
+    }
+}
+
+impl Config {
+    /// Reads the file named by `PULSE_CONFIG` (default `Leptos.toml`) and the process environment.
+    pub fn load() -> Result<Config, ConfigError> {
+        let path = std::env::var("PULSE_CONFIG").unwrap_or_else(|_| "Leptos.toml".to_string());
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| config_error("PULSE_CONFIG", format!("cannot read {path}: {e}")))?;
+        Config::from_sources(&text, |key| std::env::var(key).ok())
+    }
+
+    /// Builds the configuration from the file's text and an environment lookup.
+    pub fn from_sources(
+        text: &str,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
+        let table: Table = text
+            .parse()
+            .map_err(|e: toml::de::Error| config_error("Leptos.toml", e.message().to_string()))?;
+        reject_unknown_keys(&table)?;
+        let source = Source { table, env };
+
+        let name = source.text("site.name", 60)?;
+        let house_name = source.text("site.house_name", 60)?;
+        let tagline = source.text("site.tagline", 160)?;
+        let base_url = source
+            .text("site.base_url", 200)?
+            .trim_end_matches('/')
+            .to_string();
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://"))
+            || base_url.contains(char::is_whitespace)
+        {
+            return Err(config_error(
+                "site.base_url",
+                "must be an absolute http:// or https:// URL",
+            ));
+        }
+        let page_size = source.number("site.page_size", 1, 100)?;
+        let data_dir = PathBuf::from(source.text("storage.data_dir", 4096)?);
+        let database_url = match source.optional("storage.database_url")? {
+            Some(url) => url,
+            None => format!("sqlite://{}", data_dir.join("pulse.db").display()),
+        };
+        check_database_url(&database_url)?;
+        let content_dir = PathBuf::from(source.text("storage.content_dir", 4096)?);
+        let categories = source.categories()?;
+
+        Ok(Config {
+            site: SiteInfo {
+                name,
+                house_name,
+                tagline,
+                base_url,
+                categories,
+            },
+            page_size,
+            data_dir,
+            database_url,
+            content_dir,
+        })
+    }
+}
+
+fn check_database_url(url: &str) -> Result<(), ConfigError> {
+    const KEY: &str = "storage.database_url";
+    if url.starts_with("sqlite:") {
+        Ok(())
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Err(config_error(
+            KEY,
+            "PostgreSQL is not supported by this build yet; use a sqlite: URL",
+        ))
+    } else {
+        Err(config_error(
+            KEY,
+            "must be a sqlite: URL, e.g. sqlite://data/pulse.db",
+        ))
+    }
+}
+
+fn reject_unknown_keys(table: &Table) -> Result<(), ConfigError> {
+    for (section, value) in table {
+        match (section.as_str(), value) {
+            ("categories", _) => {}
+            (section @ ("site" | "storage"), Value::Table(inner)) => {
+                for key in inner.keys() {
+                    let full = format!("{section}.{key}");
+                    if !KEYS.iter().any(|(k, _)| *k == full) {
+                        return Err(config_error(&full, "unknown setting (check the spelling)"));
+                    }
+                }
+            }
+            (other, _) => return Err(config_error(other, "unknown setting (check the spelling)")),
+        }
+    }
+    Ok(())
+}
+
+struct Source<E> {
+    table: Table,
+    env: E,
+}
+
+impl<E: Fn(&str) -> Option<String>> Source<E> {
+    fn env_name(key: &str) -> &'static str {
+        KEYS.iter()
+            .find(|(k, _)| *k == key)
+            .map_or("", |(_, env)| env)
+    }
+
+    /// The environment's value if set, else the file's; `None` if neither has the key.
+    fn optional(&self, key: &str) -> Result<Option<String>, ConfigError> {
+        if let Some(value) = (self.env)(Self::env_name(key)) {
+            return Ok(Some(value));
+        }
+        let (section, name) = key.split_once('.').unwrap_or(("", key));
+        match self.table.get(section).and_then(|s| s.get(name)) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(Value::Integer(i)) => Ok(Some(i.to_string())),
+            Some(_) => Err(config_error(key, "must be a string")),
+        }
+    }
+
+    fn text(&self, key: &str, max_len: usize) -> Result<String, ConfigError> {
+        let value = self.optional(key)?.ok_or_else(|| {
+            config_error(
+                key,
+                format!(
+                    "is missing (set it in Leptos.toml or {})",
+                    Self::env_name(key)
+                ),
+            )
+        })?;
+        let value = value.trim().to_string();
+        if value.is_empty() {
+            return Err(config_error(key, "must not be empty"));
+        }
+        if value.chars().count() > max_len {
+            return Err(config_error(
+                key,
+                format!("must be at most {max_len} characters"),
+            ));
+        }
+        Ok(value)
+    }
+
+    fn number(&self, key: &str, min: u32, max: u32) -> Result<u32, ConfigError> {
+        let raw = self.text(key, 20)?;
+        match raw.parse::<u32>() {
+            Ok(n) if (min..=max).contains(&n) => Ok(n),
+            _ => Err(config_error(
+                key,
+                format!("must be a whole number from {min} to {max}"),
+            )),
+        }
+    }
+
+    /// `[[categories]]` tables in the file, or `PULSE_CATEGORIES="slug=Name,slug=Name"`.
+    fn categories(&self) -> Result<Vec<Category>, ConfigError> {
+        const KEY: &str = "categories";
+        let categories: Vec<Category> = if let Some(raw) = (self.env)("PULSE_CATEGORIES") {
+            raw.split(',')
+                .map(|pair| {
+                    let (slug, name) = pair.split_once('=').ok_or_else(|| {
+                        config_error(KEY, format!("`{pair}` is not of the form slug=Name"))
+                    })?;
+                    Ok(Category {
+                        slug: slug.trim().to_string(),
+                        name: name.trim().to_string(),
+                    })
+                })
+                .collect::<Result<_, ConfigError>>()?
+        } else {
+            let Some(Value::Array(items)) = self.table.get(KEY) else {
+                return Err(config_error(
+                    KEY,
+                    "is missing: add at least one [[categories]] table",
+                ));
+            };
+            items
+                .iter()
+                .map(|item| {
+                    let field = |name: &str| {
+                        item.get(name)
+                            .and_then(Value::as_str)
+                            .map(str::to_string)
+                            .ok_or_else(|| {
+                                config_error(KEY, format!("every category needs a `{name}` string"))
+                            })
+                    };
+                    Ok(Category {
+                        slug: field("slug")?,
+                        name: field("name")?,
+                    })
+                })
+                .collect::<Result<_, ConfigError>>()?
+        };
+        if categories.is_empty() {
+            return Err(config_error(KEY, "must list at least one category"));
+        }
+        for (i, c) in categories.iter().enumerate() {
+            if validate_slug(&c.slug).is_err() {
+                return Err(config_error(
+                    KEY,
+                    format!(
+                        "`{}` is not a valid slug (lowercase words joined by hyphens)",
+                        c.slug
+                    ),
+                ));
+            }
+            if c.name.is_empty() {
+                return Err(config_error(
+                    KEY,
+                    format!("category `{}` has an empty name", c.slug),
+                ));
+            }
+            if categories[..i].iter().any(|other| other.slug == c.slug) {
+                return Err(config_error(
+                    KEY,
+                    format!("category `{}` is listed twice", c.slug),
+                ));
+            }
+        }
+        Ok(categories)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = r#"
+[site]
+name = "Pulse"
+house_name = "Pulse"
+tagline = "AI news, briefly."
+base_url = "http://localhost:3000/"
+page_size = 10
+
+[storage]
+data_dir = "data"
+content_dir = "content"
+
+[[categories]]
+slug = "ai-news"
+name = "AI News"
+"#;
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn reads_the_file() {
+        let config = Config::from_sources(FILE, no_env).expect("valid config");
+        assert_eq!(config.site.base_url, "http://localhost:3000");
+        assert_eq!(config.page_size, 10);
+        assert_eq!(config.database_url, "sqlite://data/pulse.db");
+        assert_eq!(config.site.categories[0].name, "AI News");
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let env = |key: &str| match key {
+            "PULSE_HOUSE_NAME" => Some("Signal".to_string()),
+            "PULSE_PAGE_SIZE" => Some("5".to_string()),
+            "PULSE_CATEGORIES" => Some("tools=Tools, policy=Policy".to_string()),
+            _ => None,
+        };
+        let config = Config::from_sources(FILE, env).expect("valid config");
+        assert_eq!(config.site.house_name, "Signal");
+        assert_eq!(config.page_size, 5);
+        assert_eq!(config.site.categories.len(), 2);
+        assert_eq!(config.site.categories[1].slug, "policy");
+    }
+
+    #[test]
+    fn errors_name_the_key() {
+        let cases = [
+            (
+                FILE.replace("page_size = 10", "page_size = 0"),
+                "site.page_size",
+            ),
+            (FILE.replacen("name = \"Pulse\"\n", "", 1), "site.name"),
+            (
+                FILE.replace(
+                    "base_url = \"http://localhost:3000/\"",
+                    "base_url = \"localhost\"",
+                ),
+                "site.base_url",
+            ),
+            (FILE.replace("tagline", "tagleine"), "site.tagleine"),
+            (
+                FILE.replace("slug = \"ai-news\"", "slug = \"AI News\""),
+                "categories",
+            ),
+        ];
+        for (text, key) in cases {
+            let err = Config::from_sources(&text, no_env).expect_err(key);
+            assert_eq!(err.key, key, "{err}");
+        }
+        let pg = |k: &str| (k == "DATABASE_URL").then(|| "postgres://localhost/pulse".to_string());
+        assert_eq!(
+            Config::from_sources(FILE, pg).expect_err("pg").key,
+            "storage.database_url"
+        );
+    }
+}

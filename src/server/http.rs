@@ -1,0 +1,286 @@
+//! The HTTP surface: the router, the per-request context every render and server function
+//! gets, the middleware (security headers, server-function status codes, compression, request
+//! logs), static files, `/healthz`, and serving with graceful shutdown.
+
+use std::net::SocketAddr;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::serve::ListenerExt;
+use leptos::nonce::Nonce;
+use leptos::prelude::{provide_context, use_context};
+use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::app::{App, shell};
+use crate::contexts::response::ResponseHooks;
+use crate::error::AppError;
+use crate::server::respond::{self, theme_from_cookies};
+use crate::server::state::AppState;
+
+/// How long browsers and proxies may reuse a GET server function's answer.
+const API_CACHE_SECONDS: u32 = 30;
+/// Largest server-function error body the status middleware will read.
+const MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// The per-request CSP nonce, minted by [`security_headers`] and handed to Leptos so that every
+/// inline script it writes carries it.
+#[derive(Clone)]
+struct CspNonce(Nonce);
+
+/// Everything a render or a server function may ask for via `use_context`.
+fn request_context(state: AppState) -> impl Fn() + Clone + Send + 'static {
+    move || {
+        let headers = use_context::<axum::http::request::Parts>().map(|p| {
+            if let Some(CspNonce(nonce)) = p.extensions.get::<CspNonce>() {
+                provide_context(nonce.clone());
+            }
+            p.headers
+        });
+        provide_context(theme_from_cookies(&headers.unwrap_or_default()));
+        provide_context(state.config.site.clone());
+        provide_context(ResponseHooks::new(respond::set_status));
+        provide_context(state.clone());
+    }
+}
+
+/// The whole application as an axum router.
+pub fn router(state: AppState) -> Router {
+    let routes = route_list();
+    let context = request_context(state.clone());
+    let options = state.leptos.clone();
+
+    Router::new()
+        .route("/healthz", get(healthz))
+        // Also mounts every server function under /api, with the same context.
+        .leptos_routes_with_context(&state, routes, context.clone(), move || shell(options.clone()))
+        .nest_service("/pkg", pkg_service(&state.leptos))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(middleware::from_fn(server_fn_status))
+        .layer(middleware::from_fn(security_headers))
+        .layer(CompressionLayer::new())
+        .layer(
+            TraceLayer::new_for_http()
+                // Path only: query strings may one day carry things that don't belong in logs.
+                .make_span_with(|req: &Request| tracing::info_span!("request", method = %req.method(), path = %req.uri().path()))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .with_state(state)
+}
+
+/// Compiled assets. With hashed file names (release builds) they never change, so browsers
+/// may keep them for a year.
+fn pkg_service(options: &leptos::prelude::LeptosOptions) -> Router {
+    let dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
+    let cache = if options.hash_files {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    Router::new()
+        .fallback_service(ServeDir::new(dir).precompressed_br().precompressed_gzip())
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(cache),
+        ))
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => (
+            StatusCode::OK,
+            [(header::CACHE_CONTROL, "no-store")],
+            "ok\n",
+        )
+            .into_response(),
+        Err(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::CACHE_CONTROL, "no-store")],
+            "database unavailable\n",
+        )
+            .into_response(),
+    }
+}
+
+/// Security headers on every response; a fresh CSP nonce for every HTML page.
+async fn security_headers(mut req: Request, next: Next) -> Response {
+    let nonce = Nonce::new();
+    req.extensions_mut().insert(CspNonce(nonce.clone()));
+    let mut res = next.run(req).await;
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    let csp = if is_html {
+        format!(
+            "default-src 'self'; script-src 'self' 'nonce-{}' 'wasm-unsafe-eval'; style-src 'self'; \
+             img-src 'self' data:; font-src 'self'; connect-src 'self'{}; object-src 'none'; \
+             base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+            &*nonce,
+            dev_reload_source()
+        )
+    } else {
+        "default-src 'none'; frame-ancestors 'none'; sandbox".to_string()
+    };
+    let headers = res.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&csp) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if is_html && !headers.contains_key(header::CACHE_CONTROL) {
+        // Pages change live and vary with the reader's cookies: always revalidate.
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    }
+    res
+}
+
+/// `cargo leptos watch` reloads the page over a websocket on the reload port.
+fn dev_reload_source() -> String {
+    match (
+        std::env::var("LEPTOS_WATCH"),
+        std::env::var("LEPTOS_RELOAD_PORT"),
+    ) {
+        (Ok(_), Ok(port)) if port.parse::<u16>().is_ok() => {
+            format!(" ws://127.0.0.1:{port} ws://localhost:{port}")
+        }
+        _ => String::new(),
+    }
+}
+
+/// Server functions answer every error with 500; this gives each [`AppError`] its real status.
+/// A plain form post (no JavaScript) gets a readable page instead of JSON. Successful GETs may
+/// be cached briefly.
+/// The app's routes, worked out once per process. Route generation renders the app in a special
+/// mode; it must not run while other requests are being rendered (seen to stall them).
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
+async fn server_fn_status(req: Request, next: Next) -> Response {
+    let is_api_get = req.method() == Method::GET && req.uri().path().starts_with("/api/");
+    let wants_html = accepts_html(req.headers());
+    let res = next.run(req).await;
+    if !res.headers().contains_key(SERVER_FN_ERROR_HEADER) {
+        let mut res = res;
+        if is_api_get && res.status() == StatusCode::OK {
+            let value = format!("public, max-age={API_CACHE_SECONDS}");
+            if let Ok(value) = HeaderValue::from_str(&value) {
+                res.headers_mut().insert(header::CACHE_CONTROL, value);
+            }
+        }
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let error = match to_bytes(body, MAX_ERROR_BODY).await {
+        Ok(bytes) => serde_json::from_slice::<AppError>(&bytes).unwrap_or(AppError::Internal),
+        Err(_) => AppError::Internal,
+    };
+    parts.status =
+        StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    parts.headers.remove(header::LOCATION);
+    parts
+        .headers
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let body = if wants_html {
+        parts.headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        Body::from(plain_error_page(&error))
+    } else {
+        parts.headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        Body::from(serde_json::to_vec(&error).unwrap_or_default())
+    };
+    Response::from_parts(parts, body)
+}
+
+fn accepts_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
+}
+
+/// A minimal page for a failed form post without JavaScript.
+fn plain_error_page(error: &AppError) -> String {
+    let escape = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
+         content=\"width=device-width, initial-scale=1\"><title>{title}</title></head><body><main>\
+         <h1>{title}</h1><p>{message}</p><p><a href=\"/\">Back to Pulse</a></p></main></body></html>",
+        title = escape(error.title()),
+        message = escape(&error.to_string()),
+    )
+}
+
+/// Binds the configured address and serves until SIGTERM or Ctrl-C, then lets in-flight
+/// requests finish.
+pub async fn serve(state: AppState) -> std::io::Result<()> {
+    let addr = state.leptos.site_addr;
+    let listener = tokio::net::TcpListener::bind(addr).await?.tap_io(|tcp| {
+        // Without this, small responses wait on Nagle's algorithm (a ~40 ms floor).
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::warn!(%error, "could not set TCP_NODELAY");
+        }
+    });
+    tracing::info!(%addr, "Pulse is listening");
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+    // Give in-flight responses a moment; axum stops accepting new connections right away.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+}

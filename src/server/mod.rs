@@ -1,0 +1,11 @@
+//! Everything that exists only in the server build: configuration, the store, content import,
+//! HTTP wiring and the command line. This module is the crate's one `ssr` fence.
+
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod guard;
+pub mod http;
+pub mod repo;
+pub mod respond;
+pub mod state;

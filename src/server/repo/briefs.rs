@@ -1,0 +1,291 @@
+//! Brief queries: the feed, one brief with its Cited By list, and the import upsert.
+
+use sqlx::FromRow;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
+
+use crate::error::AppError;
+use crate::model::{Brief, BriefLink, BriefSummary, BriefUpdate, BuilderBrief, Category, FeedPage};
+use crate::server::content::{ImportReport, ParsedBrief};
+use crate::server::repo::Store;
+
+#[derive(FromRow)]
+struct SummaryRow {
+    slug: String,
+    title: String,
+    category: String,
+    summary: String,
+    published_at: String,
+    reading_minutes: i64,
+}
+
+#[derive(FromRow)]
+struct BriefRow {
+    id: i64,
+    slug: String,
+    title: String,
+    category: String,
+    summary: String,
+    source_name: String,
+    source_url: String,
+    published_at: String,
+    reading_minutes: i64,
+    what_happened_html: String,
+    take_html: String,
+    what_to_do_html: String,
+    who_html: String,
+    what_changes_html: String,
+    when_html: String,
+    watch_for_html: String,
+    skeptics_html: String,
+}
+
+#[derive(FromRow)]
+struct LinkRow {
+    slug: String,
+    title: String,
+    category: String,
+    published_at: String,
+}
+
+/// "20 Nov 2026" from a stored RFC 3339 timestamp (or the raw text if it somehow isn't one).
+fn date_label(rfc3339: &str) -> String {
+    OffsetDateTime::parse(rfc3339, &Rfc3339)
+        .ok()
+        .and_then(|t| {
+            t.format(format_description!(
+                "[day padding:none] [month repr:short] [year]"
+            ))
+            .ok()
+        })
+        .unwrap_or_else(|| rfc3339.to_string())
+}
+
+fn minutes(value: i64) -> u32 {
+    u32::try_from(value).unwrap_or(1)
+}
+
+impl Store {
+    pub async fn count_briefs(&self) -> Result<u32, AppError> {
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM briefs")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(u32::try_from(count).unwrap_or(u32::MAX))
+    }
+
+    /// One page of the feed, newest first. `page` is 1-based and already range-checked.
+    pub async fn list_briefs(
+        &self,
+        category: Option<Category>,
+        page: u32,
+        page_size: u32,
+    ) -> Result<FeedPage, AppError> {
+        let slug = category.as_ref().map(|c| c.slug.as_str());
+        let total: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM briefs WHERE ?1 IS NULL OR category = ?1")
+                .bind(slug)
+                .fetch_one(&self.pool)
+                .await?;
+        let rows: Vec<SummaryRow> = sqlx::query_as(
+            "SELECT slug, title, category, summary, published_at, reading_minutes FROM briefs \
+             WHERE ?1 IS NULL OR category = ?1 \
+             ORDER BY published_at DESC, id DESC LIMIT ?2 OFFSET ?3",
+        )
+        .bind(slug)
+        .bind(i64::from(page_size))
+        .bind(i64::from(page - 1) * i64::from(page_size))
+        .fetch_all(&self.pool)
+        .await?;
+
+        let total_briefs = u32::try_from(total).unwrap_or(u32::MAX);
+        Ok(FeedPage {
+            briefs: rows
+                .into_iter()
+                .map(|r| BriefSummary {
+                    category: self.category(&r.category),
+                    published_label: date_label(&r.published_at),
+                    slug: r.slug,
+                    title: r.title,
+                    summary: r.summary,
+                    published_at: r.published_at,
+                    reading_minutes: minutes(r.reading_minutes),
+                })
+                .collect(),
+            page,
+            total_pages: total_briefs.div_ceil(page_size).max(1),
+            total_briefs,
+            category,
+        })
+    }
+
+    /// A whole brief by slug, or `None` if there is none.
+    pub async fn get_brief(&self, slug: &str) -> Result<Option<Brief>, AppError> {
+        let Some(row) = sqlx::query_as::<_, BriefRow>(
+            "SELECT id, slug, title, category, summary, source_name, source_url, published_at, reading_minutes, \
+             what_happened_html, take_html, what_to_do_html, who_html, what_changes_html, when_html, \
+             watch_for_html, skeptics_html FROM briefs WHERE slug = ?1",
+        )
+        .bind(slug)
+        .fetch_optional(&self.pool)
+        .await?
+        else {
+            return Ok(None);
+        };
+
+        let tags: Vec<String> =
+            sqlx::query_scalar("SELECT tag FROM brief_tags WHERE brief_id = ?1 ORDER BY position")
+                .bind(row.id)
+                .fetch_all(&self.pool)
+                .await?;
+        let updates: Vec<(String, String)> = sqlx::query_as(
+            "SELECT noted_at, note FROM brief_updates WHERE brief_id = ?1 ORDER BY position",
+        )
+        .bind(row.id)
+        .fetch_all(&self.pool)
+        .await?;
+        let cited_by: Vec<LinkRow> = sqlx::query_as(
+            "SELECT b.slug, b.title, b.category, b.published_at FROM brief_links l \
+             JOIN briefs b ON b.id = l.from_brief_id \
+             WHERE l.to_slug = ?1 AND b.id != ?2 \
+             ORDER BY b.published_at DESC, b.id DESC",
+        )
+        .bind(&row.slug)
+        .bind(row.id)
+        .fetch_all(&self.pool)
+        .await?;
+
+        Ok(Some(Brief {
+            category: self.category(&row.category),
+            published_label: date_label(&row.published_at),
+            slug: row.slug,
+            title: row.title,
+            summary: row.summary,
+            tags,
+            published_at: row.published_at,
+            updates: updates
+                .into_iter()
+                .map(|(at, note)| BriefUpdate {
+                    at_label: date_label(&at),
+                    at,
+                    note,
+                })
+                .collect(),
+            reading_minutes: minutes(row.reading_minutes),
+            source_name: row.source_name,
+            source_url: row.source_url,
+            what_happened_html: row.what_happened_html,
+            take_html: row.take_html,
+            what_to_do_html: row.what_to_do_html,
+            builder: BuilderBrief {
+                who_html: row.who_html,
+                what_changes_html: row.what_changes_html,
+                when_html: row.when_html,
+                watch_for_html: row.watch_for_html,
+            },
+            skeptics_html: row.skeptics_html,
+            cited_by: cited_by
+                .into_iter()
+                .map(|l| BriefLink {
+                    category: self.category(&l.category),
+                    published_label: date_label(&l.published_at),
+                    slug: l.slug,
+                    title: l.title,
+                })
+                .collect(),
+        }))
+    }
+
+    /// Inserts or updates every brief by slug, all in one transaction.
+    pub async fn upsert_briefs(&self, briefs: &[ParsedBrief]) -> Result<ImportReport, sqlx::Error> {
+        let mut report = ImportReport::default();
+        let mut tx = self.pool.begin().await?;
+        for b in briefs {
+            let existing: Option<String> =
+                sqlx::query_scalar("SELECT content_hash FROM briefs WHERE slug = ?1")
+                    .bind(&b.slug)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            match existing {
+                Some(hash) if hash == b.content_hash => {
+                    report.unchanged += 1;
+                    continue;
+                }
+                Some(_) => report.updated += 1,
+                None => report.created += 1,
+            }
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO briefs (slug, title, category, summary, source_name, source_url, published_at, \
+                 reading_minutes, what_happened_html, take_html, what_to_do_html, who_html, what_changes_html, \
+                 when_html, watch_for_html, skeptics_html, content_hash) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) \
+                 ON CONFLICT (slug) DO UPDATE SET title = excluded.title, category = excluded.category, \
+                 summary = excluded.summary, source_name = excluded.source_name, source_url = excluded.source_url, \
+                 published_at = excluded.published_at, reading_minutes = excluded.reading_minutes, \
+                 what_happened_html = excluded.what_happened_html, take_html = excluded.take_html, \
+                 what_to_do_html = excluded.what_to_do_html, who_html = excluded.who_html, \
+                 what_changes_html = excluded.what_changes_html, when_html = excluded.when_html, \
+                 watch_for_html = excluded.watch_for_html, skeptics_html = excluded.skeptics_html, \
+                 content_hash = excluded.content_hash \
+                 RETURNING id",
+            )
+            .bind(&b.slug)
+            .bind(&b.title)
+            .bind(&b.category)
+            .bind(&b.summary)
+            .bind(&b.source_name)
+            .bind(&b.source_url)
+            .bind(&b.published_at)
+            .bind(i64::from(b.reading_minutes))
+            .bind(&b.what_happened_html)
+            .bind(&b.take_html)
+            .bind(&b.what_to_do_html)
+            .bind(&b.who_html)
+            .bind(&b.what_changes_html)
+            .bind(&b.when_html)
+            .bind(&b.watch_for_html)
+            .bind(&b.skeptics_html)
+            .bind(&b.content_hash)
+            .fetch_one(&mut *tx)
+            .await?;
+
+            for table in ["brief_tags", "brief_updates", "brief_links"] {
+                let column = if table == "brief_links" {
+                    "from_brief_id"
+                } else {
+                    "brief_id"
+                };
+                sqlx::query(&format!("DELETE FROM {table} WHERE {column} = ?1"))
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            for (position, tag) in (0_i64..).zip(&b.tags) {
+                sqlx::query("INSERT INTO brief_tags (brief_id, position, tag) VALUES (?1, ?2, ?3)")
+                    .bind(id)
+                    .bind(position)
+                    .bind(tag)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            for (position, (at, note)) in (0_i64..).zip(&b.updates) {
+                sqlx::query("INSERT INTO brief_updates (brief_id, position, noted_at, note) VALUES (?1, ?2, ?3, ?4)")
+                    .bind(id)
+                    .bind(position)
+                    .bind(at)
+                    .bind(note)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            for slug in &b.links {
+                sqlx::query("INSERT INTO brief_links (from_brief_id, to_slug) VALUES (?1, ?2)")
+                    .bind(id)
+                    .bind(slug)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(report)
+    }
+}

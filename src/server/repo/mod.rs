@@ -1,0 +1,72 @@
+//! The store: the one seam between Pulse and its database. Pages and server functions call
+//! [`Store`] methods and get model types back; nothing above this module sees SQL. Today the
+//! store is SQLite; a PostgreSQL implementation slots in behind the same methods, with its own
+//! folder under `migrations/`.
+
+mod briefs;
+
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+use crate::error::AppError;
+use crate::model::Category;
+
+#[derive(Clone)]
+pub struct Store {
+    pool: SqlitePool,
+    /// Configured categories, to turn stored slugs into names.
+    categories: Arc<[Category]>,
+}
+
+impl Store {
+    /// Opens (creating if missing) the database at `url` and brings its schema up to date.
+    pub async fn open(url: &str, categories: &[Category]) -> Result<Store, sqlx::Error> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            // WAL lets readers run beside the writer; FULL makes every commit durable before it
+            // is acknowledged, even across power loss.
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        Ok(Store {
+            pool,
+            categories: categories.into(),
+        })
+    }
+
+    /// Answers only if the database does.
+    pub async fn ping(&self) -> Result<(), AppError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    fn category(&self, slug: &str) -> Category {
+        self.categories
+            .iter()
+            .find(|c| c.slug == slug)
+            .cloned()
+            .unwrap_or_else(|| Category {
+                // A category removed from the configuration still shows, under its slug.
+                slug: slug.to_string(),
+                name: slug.to_string(),
+            })
+    }
+}
+
+/// Database errors are logged here, once, and reach the reader only as `Internal`.
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        tracing::error!(%error, "database error");
+        AppError::Internal
+    }
+}

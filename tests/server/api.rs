@@ -1,0 +1,121 @@
+//! Server functions over HTTP: GET reads with clear 4xx answers, POSTs guarded by origin.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+
+use crate::support::{app, run};
+
+#[test]
+fn list_briefs_is_a_cacheable_get() {
+    run(async {
+        let app = app().await;
+        let reply = app.get_json("/api/list_briefs?page=1").await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        assert!(
+            reply.header("cache-control").starts_with("public"),
+            "{}",
+            reply.header("cache-control")
+        );
+        let feed = reply.json();
+        assert_eq!(feed["page"], 1);
+        assert_eq!(
+            feed["briefs"].as_array().map(Vec::len),
+            Some(app.config.page_size as usize)
+        );
+
+        let tools = app
+            .get_json("/api/list_briefs?page=1&category=tools")
+            .await
+            .json();
+        assert_eq!(tools["category"]["name"], "Tools");
+    })
+}
+
+#[test]
+fn bad_arguments_get_a_clear_4xx() {
+    run(async {
+        let app = app().await;
+        for (uri, status) in [
+            ("/api/list_briefs?page=abc", StatusCode::BAD_REQUEST),
+            ("/api/list_briefs?page=0", StatusCode::BAD_REQUEST),
+            ("/api/list_briefs", StatusCode::BAD_REQUEST),
+            (
+                "/api/list_briefs?page=1&category=..%2Fetc",
+                StatusCode::BAD_REQUEST,
+            ),
+            (
+                "/api/list_briefs?page=1&category=gossip",
+                StatusCode::NOT_FOUND,
+            ),
+            ("/api/list_briefs?page=500", StatusCode::NOT_FOUND),
+            (
+                "/api/get_brief?slug=..%2F..%2Fetc%2Fpasswd",
+                StatusCode::BAD_REQUEST,
+            ),
+            ("/api/get_brief", StatusCode::BAD_REQUEST),
+            ("/api/get_brief?slug=no-such-brief", StatusCode::NOT_FOUND),
+        ] {
+            let reply = app.get_json(uri).await;
+            assert_eq!(reply.status, status, "{uri}: {}", reply.body);
+            let error = reply.json();
+            let message = error
+                .as_object()
+                .and_then(|o| o.values().next())
+                .and_then(|v| v.as_str())
+                .unwrap_or_default();
+            assert!(
+                !message.is_empty(),
+                "{uri}: the error says what was wrong: {error}"
+            );
+            assert_eq!(reply.header("cache-control"), "no-store", "{uri}");
+        }
+    })
+}
+
+fn post_theme(theme: &str, origin: Option<&str>) -> Request<Body> {
+    let mut request = Request::post("/api/set_theme")
+        .header("host", "pulse.test")
+        .header("content-type", "application/x-www-form-urlencoded");
+    if let Some(origin) = origin {
+        request = request.header("origin", origin);
+    }
+    request
+        .body(Body::from(format!("theme={theme}")))
+        .expect("request")
+}
+
+#[test]
+fn set_theme_refuses_cross_site_posts() {
+    run(async {
+        let app = app().await;
+        let refused = app.send(post_theme("dark", Some("http://evil.test"))).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+        assert!(refused.headers.get("set-cookie").is_none());
+
+        let accepted = app
+            .send(post_theme("dark", Some("http://pulse.test")))
+            .await;
+        assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.body);
+        assert!(
+            accepted
+                .header("set-cookie")
+                .starts_with("pulse_theme=dark;")
+        );
+
+        let bad = app
+            .send(post_theme("neon", Some("http://pulse.test")))
+            .await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        assert!(bad.headers.get("set-cookie").is_none());
+    })
+}
+
+#[test]
+fn healthz_checks_the_database() {
+    run(async {
+        let app = app().await;
+        let reply = app.get("/healthz").await;
+        assert_eq!(reply.status, StatusCode::OK);
+        assert_eq!(reply.body, "ok\n");
+    })
+}

@@ -1,0 +1,7 @@
+//! Server integration tests: the real router, a real SQLite database in a temporary directory,
+//! the demo content from `content/`.
+
+mod api;
+mod import;
+mod pages;
+mod support;

@@ -1,0 +1,240 @@
+//! Server-rendered pages: complete HTML, right statuses, security headers.
+
+use axum::http::StatusCode;
+
+use crate::support::{app, attrs, run, texts};
+
+#[test]
+fn feed_lists_newest_first_with_pagination() {
+    run(async {
+        let app = app().await;
+        let total = app.store.count_briefs().await.expect("count");
+        let reply = app.get("/").await;
+        assert_eq!(reply.status, StatusCode::OK);
+        assert!(reply.header("content-type").starts_with("text/html"));
+        let html = reply.html();
+        assert_eq!(texts(&html, "main h1"), ["Pulse"]);
+        let page_size = app.config.page_size as usize;
+        let cards = texts(&html, "ol.feed__list article h2");
+        assert_eq!(cards.len(), page_size.min(total as usize));
+        let dates = attrs(&html, "ol.feed__list article time", "datetime");
+        let mut sorted = dates.clone();
+        sorted.sort_by(|a, b| b.cmp(a));
+        assert_eq!(dates, sorted, "newest first");
+        assert_eq!(
+            attrs(&html, "nav[aria-label=Pagination] a[rel=next]", "href"),
+            ["/?page=2"]
+        );
+
+        let page2 = app.get("/?page=2").await.html();
+        let cards2 = texts(&page2, "ol.feed__list article h2");
+        assert!(!cards2.is_empty());
+        assert!(
+            cards2.iter().all(|t| !cards.contains(t)),
+            "page 2 repeats nothing from page 1"
+        );
+        assert_eq!(
+            attrs(&page2, "nav[aria-label=Pagination] a[rel=prev]", "href"),
+            ["/"]
+        );
+    })
+}
+
+#[test]
+fn category_feed_shows_only_that_category() {
+    run(async {
+        let app = app().await;
+        let reply = app.get("/category/tools").await;
+        assert_eq!(reply.status, StatusCode::OK);
+        let html = reply.html();
+        assert_eq!(texts(&html, "main h1"), ["Tools"]);
+        let tags = texts(&html, "ol.feed__list article .tag");
+        assert!(!tags.is_empty());
+        assert!(tags.iter().all(|t| t == "Tools"), "{tags:?}");
+        assert_eq!(
+            attrs(
+                &html,
+                "nav[aria-label=Categories] a[aria-current=page]",
+                "href"
+            ),
+            ["/category/tools"]
+        );
+
+        assert_eq!(
+            app.get("/category/gossip").await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            app.get("/category/Bad_Slug").await.status,
+            StatusCode::BAD_REQUEST
+        );
+    })
+}
+
+#[test]
+fn brief_page_has_every_section_in_order() {
+    run(async {
+        let app = app().await;
+        let feed = app.get("/").await.html();
+        let href = attrs(&feed, "ol.feed__list article h2 a", "href")
+            .into_iter()
+            .next()
+            .expect("a brief");
+        let reply = app.get(&href).await;
+        assert_eq!(reply.status, StatusCode::OK);
+        let html = reply.html();
+
+        assert_eq!(texts(&html, "a.skip-link"), ["Skip to main content"]);
+        assert_eq!(attrs(&html, "nav.back-link a", "href"), ["/"]);
+        assert_eq!(texts(&html, "article h1").len(), 1);
+        assert_eq!(attrs(&html, ".brief__source a", "rel"), ["noopener"]);
+        let headings = texts(&html, "article section > h2");
+        let expected = [
+            "What Happened",
+            "Pulse's Take",
+            "What To Do",
+            "Builder's Brief",
+            "What Skeptics Say",
+        ];
+        assert_eq!(&headings[..5], expected, "{headings:?}");
+        assert_eq!(
+            texts(&html, "section.builder dl dt"),
+            ["Who", "What changes", "When", "Watch for"]
+        );
+        assert!(
+            texts(&html, "section.builder dl dd")
+                .iter()
+                .all(|d| !d.is_empty())
+        );
+    })
+}
+
+#[test]
+fn cited_by_lists_exactly_the_briefs_that_link_here() {
+    run(async {
+        let app = app().await;
+        let feed = app.get_json("/api/list_briefs?page=1").await.json();
+        let mut checked = 0;
+        let mut page = 1;
+        loop {
+            let feed = if page == 1 {
+                feed.clone()
+            } else {
+                app.get_json(&format!("/api/list_briefs?page={page}"))
+                    .await
+                    .json()
+            };
+            for brief in feed["briefs"].as_array().expect("briefs") {
+                let slug = brief["slug"].as_str().expect("slug");
+                let html = app.get(&format!("/pulse/{slug}")).await.html();
+                for citing in attrs(&html, "section.cited-by a", "href") {
+                    let citing_page = app.get(&citing).await.html();
+                    let target = format!("/pulse/{slug}");
+                    assert!(
+                        attrs(&citing_page, "article .prose a, article dd a", "href")
+                            .iter()
+                            .any(|h| h.ends_with(&target)),
+                        "{citing} is listed under Cited By of {slug} but does not link to it"
+                    );
+                    checked += 1;
+                }
+            }
+            if feed["page"] == feed["total_pages"] {
+                break;
+            }
+            page += 1;
+        }
+        assert!(
+            checked >= 5,
+            "the demo content should cite itself; found {checked} citations"
+        );
+    })
+}
+
+#[test]
+fn unknown_pages_are_404_and_bad_input_is_400() {
+    run(async {
+        let app = app().await;
+        for (uri, status, heading) in [
+            (
+                "/pulse/no-such-brief",
+                StatusCode::NOT_FOUND,
+                "Page not found",
+            ),
+            ("/no/such/page", StatusCode::NOT_FOUND, "Page not found"),
+            ("/?page=999", StatusCode::NOT_FOUND, "Page not found"),
+            (
+                "/?page=abc",
+                StatusCode::BAD_REQUEST,
+                "That request didn't look right",
+            ),
+            (
+                "/?page=0",
+                StatusCode::BAD_REQUEST,
+                "That request didn't look right",
+            ),
+            (
+                "/pulse/Not_A_Slug",
+                StatusCode::BAD_REQUEST,
+                "That request didn't look right",
+            ),
+        ] {
+            let reply = app.get(uri).await;
+            assert_eq!(reply.status, status, "{uri}");
+            assert_eq!(texts(&reply.html(), "main h1"), [heading], "{uri}");
+        }
+    })
+}
+
+#[test]
+fn html_responses_carry_security_headers_and_a_fresh_nonce() {
+    run(async {
+        let app = app().await;
+        let first = app.get("/").await;
+        let csp = first.header("content-security-policy").to_string();
+        let script_src = csp
+            .split(';')
+            .map(str::trim)
+            .find(|d| d.starts_with("script-src"))
+            .expect("script-src");
+        assert!(
+            !script_src.contains("'unsafe-inline'") && !script_src.contains("'unsafe-eval'"),
+            "{csp}"
+        );
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        let nonce = script_src
+            .split_whitespace()
+            .find_map(|s| s.strip_prefix("'nonce-").and_then(|n| n.strip_suffix('\'')))
+            .expect("a nonce")
+            .to_string();
+        assert!(nonce.len() >= 16);
+        assert_eq!(first.header("x-content-type-options"), "nosniff");
+        assert!(!first.header("referrer-policy").is_empty());
+
+        // Every executable inline script carries the nonce.
+        let html = first.html();
+        let selector = scraper::Selector::parse("script").expect("selector");
+        let mut inline = 0;
+        for script in html.select(&selector) {
+            let el = script.value();
+            if el.attr("type") == Some("application/json") {
+                continue;
+            }
+            inline += 1;
+            assert_eq!(
+                el.attr("nonce"),
+                Some(nonce.as_str()),
+                "script without the nonce: {}",
+                script.html()
+            );
+        }
+        assert!(inline > 0, "the hydration script is rendered");
+
+        let second = app.get("/").await;
+        assert_ne!(
+            second.header("content-security-policy"),
+            csp,
+            "a fresh nonce per response"
+        );
+    })
+}

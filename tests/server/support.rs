@@ -1,0 +1,160 @@
+//! Builds a Pulse app on a fresh database and sends it requests.
+
+use std::path::Path;
+use std::sync::{Arc, LazyLock};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
+use http_body_util::BodyExt;
+use leptos::prelude::LeptosOptions;
+use pulse::server::config::Config;
+use pulse::server::content::import_dir;
+use pulse::server::http::router;
+use pulse::server::repo::Store;
+use pulse::server::state::AppState;
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+/// One runtime for every test, each request served from a runtime task: the way production runs.
+static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("test runtime")
+});
+
+/// Runs one test's body on the shared runtime.
+pub fn run(test: impl Future<Output = ()>) {
+    RUNTIME.block_on(test);
+}
+
+pub struct TestApp {
+    pub router: Router,
+    pub store: Store,
+    pub config: Arc<Config>,
+    // Held so the database outlives the test.
+    _dir: TempDir,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn html(&self) -> scraper::Html {
+        scraper::Html::parse_document(&self.body)
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+/// The site's own settings, pointed at a throwaway data directory.
+pub fn config(dir: &Path) -> Config {
+    let text = std::fs::read_to_string("Leptos.toml").expect("Leptos.toml is readable");
+    let data_dir = dir.display().to_string();
+    let db = format!("sqlite://{}", dir.join("pulse.db").display());
+    Config::from_sources(&text, |key| match key {
+        "PULSE_DATA_DIR" => Some(data_dir.clone()),
+        "DATABASE_URL" => Some(db.clone()),
+        _ => None,
+    })
+    .expect("Leptos.toml is valid")
+}
+
+/// A fresh app with the demo content imported.
+pub async fn app() -> TestApp {
+    let app = empty_app().await;
+    import_dir(&app.store, Path::new("content"), &app.config.site)
+        .await
+        .expect("demo content imports");
+    app
+}
+
+/// A fresh app with an empty database.
+pub async fn empty_app() -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = Arc::new(config(dir.path()));
+    let store = Store::open(&config.database_url, &config.site.categories)
+        .await
+        .expect("store opens");
+    let leptos = LeptosOptions::builder().output_name("pulse").build();
+    let state = AppState {
+        store: store.clone(),
+        config: config.clone(),
+        leptos,
+    };
+    TestApp {
+        router: router(state),
+        store,
+        config,
+        _dir: dir,
+    }
+}
+
+impl TestApp {
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        // Served from a runtime task, as hyper serves each connection.
+        let router = self.router.clone();
+        let res = tokio::spawn(router.oneshot(request))
+            .await
+            .expect("request task")
+            .expect("router answers");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&self, uri: &str) -> Reply {
+        self.send(
+            Request::get(uri)
+                .header("accept", "text/html")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+    }
+
+    pub async fn get_json(&self, uri: &str) -> Reply {
+        self.send(
+            Request::get(uri)
+                .header("accept", "application/json")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+    }
+}
+
+/// Text of every element matching `selector`, trimmed.
+pub fn texts(html: &scraper::Html, selector: &str) -> Vec<String> {
+    let selector = scraper::Selector::parse(selector).expect("valid selector");
+    html.select(&selector)
+        .map(|e| e.text().collect::<String>().trim().to_string())
+        .collect()
+}
+
+/// An attribute of every element matching `selector`.
+pub fn attrs(html: &scraper::Html, selector: &str, attr: &str) -> Vec<String> {
+    let selector = scraper::Selector::parse(selector).expect("valid selector");
+    html.select(&selector)
+        .filter_map(|e| e.value().attr(attr).map(str::to_string))
+        .collect()
+}
