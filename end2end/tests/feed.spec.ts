@@ -55,8 +55,7 @@ test('pagination uses real links to older and newer pages', async ({ page, hydra
   await expect(pager.getByText('Page 1 of 2')).toBeVisible();
 });
 
-test('an empty category shows an empty state', async ({ page, hydrated }) => {
-  // Every configured category has content in the demo set except none; an unknown one is a 404.
+test('an unknown category is a 404 page', async ({ page, hydrated }) => {
   const res = await page.goto('/category/no-such-category');
   expect(res?.status()).toBe(404);
   await hydrated(page);

@@ -19,7 +19,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <ThemeToggle/>
             </div>
         </header>
-        <main id="main" class="wrap" tabindex="-1">
+        <main id="main" class="wrap site-main" tabindex="-1">
             {children()}
         </main>
         <footer class="site-footer">

@@ -1,5 +1,6 @@
 //! The command line: `pulse` serves the site, `pulse import <dir>` loads content.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -110,6 +111,7 @@ fn init_logging() {
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
     if std::env::var("PULSE_LOG_FORMAT").is_ok_and(|f| f == "json") {
         builder.json().init();

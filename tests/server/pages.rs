@@ -2,7 +2,7 @@
 
 use axum::http::StatusCode;
 
-use crate::support::{app, attrs, run, texts};
+use crate::support::{app, attrs, empty_app, run, texts};
 
 #[test]
 fn feed_lists_newest_first_with_pagination() {
@@ -236,5 +236,18 @@ fn html_responses_carry_security_headers_and_a_fresh_nonce() {
             csp,
             "a fresh nonce per response"
         );
+    })
+}
+
+#[test]
+fn an_empty_feed_says_so() {
+    run(async {
+        let app = empty_app().await;
+        let reply = app.get("/").await;
+        assert_eq!(reply.status, StatusCode::OK);
+        let html = reply.html();
+        assert_eq!(texts(&html, ".empty-state h2"), ["No briefs here yet"]);
+        assert!(texts(&html, "ol.feed__list li").is_empty());
+        assert!(texts(&html, "nav[aria-label=Pagination]").is_empty());
     })
 }
