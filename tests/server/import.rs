@@ -2,9 +2,9 @@
 
 use std::path::Path;
 
-use pulse::server::content::{ImportError, import_dir};
+use pulse::server::content::{ImportError, load_dir};
 
-use crate::support::{app, empty_app, run};
+use crate::support::{app, empty_app, run, write};
 
 const BRIEF: &str = r#"+++
 slug = "SLUG"
@@ -57,20 +57,14 @@ fn a_bad_file_leaves_the_database_unchanged() {
         let feed_before = app.get_json("/api/list_briefs?page=1").await.body;
 
         let dir = tempfile::tempdir().expect("dir");
-        std::fs::write(
-            dir.path().join("a-good.md"),
-            brief("a-new-brief", "New", ""),
-        )
-        .expect("write");
-        std::fs::write(
-            dir.path().join("b-bad.md"),
-            brief("b-bad", "Bad", "").replace("## Take", "## Opinion"),
-        )
-        .expect("write");
+        write(dir.path(), "a-good.md", &brief("a-new-brief", "New", ""));
+        write(
+            dir.path(),
+            "b-bad.md",
+            &brief("b-bad", "Bad", "").replace("## Take", "## Opinion"),
+        );
 
-        let err = import_dir(&app.store, dir.path(), &app.config.site)
-            .await
-            .expect_err("rejected");
+        let err = app.import(dir.path()).await.expect_err("rejected");
         let ImportError::Invalid(problems) = err else {
             panic!("expected file problems, got {err}")
         };
@@ -80,13 +74,7 @@ fn a_bad_file_leaves_the_database_unchanged() {
         assert!(problems[0].reason.contains("## Opinion"), "{}", problems[0]);
 
         assert_eq!(app.store.count_briefs().await.expect("count"), before);
-        assert!(
-            app.store
-                .get_brief("a-new-brief")
-                .await
-                .expect("query")
-                .is_none()
-        );
+        assert!(app.brief("a-new-brief").await.is_none());
         assert_eq!(
             app.get_json("/api/list_briefs?page=1").await.body,
             feed_before
@@ -99,34 +87,28 @@ fn import_is_idempotent_and_updates_by_slug() {
     run(async {
         let app = empty_app().await;
         let dir = tempfile::tempdir().expect("dir");
-        let path = dir.path().join("x.md");
-        std::fs::write(&path, brief("x-brief", "First title", "")).expect("write");
+        write(dir.path(), "x.md", &brief("x-brief", "First title", ""));
+        let counts = |r: pulse::server::content::ImportReport| (r.created, r.updated, r.unchanged);
 
-        let first = import_dir(&app.store, dir.path(), &app.config.site)
-            .await
-            .expect("import");
-        assert_eq!((first.created, first.updated, first.unchanged), (1, 0, 0));
-        let again = import_dir(&app.store, dir.path(), &app.config.site)
-            .await
-            .expect("import");
-        assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 1));
-
-        std::fs::write(&path, brief("x-brief", "Second title", "")).expect("write");
-        let changed = import_dir(&app.store, dir.path(), &app.config.site)
-            .await
-            .expect("import");
         assert_eq!(
-            (changed.created, changed.updated, changed.unchanged),
+            counts(app.import(dir.path()).await.expect("import")),
+            (1, 0, 0)
+        );
+        assert_eq!(
+            counts(app.import(dir.path()).await.expect("import")),
+            (0, 0, 1)
+        );
+
+        write(dir.path(), "x.md", &brief("x-brief", "Second title", ""));
+        assert_eq!(
+            counts(app.import(dir.path()).await.expect("import")),
             (0, 1, 0)
         );
         assert_eq!(app.store.count_briefs().await.expect("count"), 1);
-        let stored = app
-            .store
-            .get_brief("x-brief")
-            .await
-            .expect("query")
-            .expect("stored");
-        assert_eq!(stored.title, "Second title");
+        assert_eq!(
+            app.brief("x-brief").await.expect("stored").title,
+            "Second title"
+        );
     })
 }
 
@@ -135,57 +117,33 @@ fn cited_by_follows_links_in_content_and_their_removal() {
     run(async {
         let app = empty_app().await;
         let dir = tempfile::tempdir().expect("dir");
-        std::fs::write(
-            dir.path().join("target.md"),
-            brief("target-brief", "Target", ""),
-        )
-        .expect("write");
-        std::fs::write(
-            dir.path().join("citer.md"),
-            brief("citer-brief", "Citer", "See [this](/pulse/target-brief)."),
-        )
-        .expect("write");
-        import_dir(&app.store, dir.path(), &app.config.site)
-            .await
-            .expect("import");
+        write(
+            dir.path(),
+            "target.md",
+            &brief("target-brief", "Target", ""),
+        );
+        write(
+            dir.path(),
+            "citer.md",
+            &brief("citer-brief", "Citer", "See [this](/pulse/target-brief)."),
+        );
+        app.import(dir.path()).await.expect("import");
 
-        let target = app
-            .store
-            .get_brief("target-brief")
-            .await
-            .expect("query")
-            .expect("stored");
+        let cited_by =
+            |b: pulse::model::Brief| b.cited_by.into_iter().map(|l| l.slug).collect::<Vec<_>>();
         assert_eq!(
-            target
-                .cited_by
-                .iter()
-                .map(|l| l.slug.as_str())
-                .collect::<Vec<_>>(),
+            cited_by(app.brief("target-brief").await.expect("stored")),
             ["citer-brief"]
         );
-        let citer = app
-            .store
-            .get_brief("citer-brief")
-            .await
-            .expect("query")
-            .expect("stored");
-        assert!(citer.cited_by.is_empty());
+        assert!(cited_by(app.brief("citer-brief").await.expect("stored")).is_empty());
 
-        std::fs::write(
-            dir.path().join("citer.md"),
-            brief("citer-brief", "Citer", "No link now."),
-        )
-        .expect("write");
-        import_dir(&app.store, dir.path(), &app.config.site)
-            .await
-            .expect("import");
-        let target = app
-            .store
-            .get_brief("target-brief")
-            .await
-            .expect("query")
-            .expect("stored");
-        assert!(target.cited_by.is_empty());
+        write(
+            dir.path(),
+            "citer.md",
+            &brief("citer-brief", "Citer", "No link now."),
+        );
+        app.import(dir.path()).await.expect("import");
+        assert!(cited_by(app.brief("target-brief").await.expect("stored")).is_empty());
     })
 }
 
@@ -194,8 +152,7 @@ fn the_demo_content_is_valid_and_broad() {
     run(async {
         let app = app().await;
         assert!(app.store.count_briefs().await.expect("count") >= 12);
-        let briefs = pulse::server::content::load_dir(Path::new("content"), &app.config.site)
-            .expect("valid");
+        let briefs = load_dir(Path::new("content"), &app.config.site).expect("valid");
         let mut categories: Vec<_> = briefs.iter().map(|b| b.category.as_str()).collect();
         categories.sort();
         categories.dedup();

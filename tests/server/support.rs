@@ -8,8 +8,9 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use http_body_util::BodyExt;
 use leptos::prelude::LeptosOptions;
+use pulse::model::Brief;
 use pulse::server::config::Config;
-use pulse::server::content::import_dir;
+use pulse::server::content::{ImportError, ImportReport, import_dir};
 use pulse::server::http::router;
 use pulse::server::repo::Store;
 use pulse::server::state::AppState;
@@ -105,6 +106,16 @@ pub async fn empty_app() -> TestApp {
 }
 
 impl TestApp {
+    /// Imports every brief file under `dir`.
+    pub async fn import(&self, dir: &Path) -> Result<ImportReport, ImportError> {
+        import_dir(&self.store, dir, &self.config.site).await
+    }
+
+    /// The stored brief, if any.
+    pub async fn brief(&self, slug: &str) -> Option<Brief> {
+        self.store.get_brief(slug).await.expect("brief query")
+    }
+
     pub async fn send(&self, request: Request<Body>) -> Reply {
         // Served from a runtime task, as hyper serves each connection.
         let router = self.router.clone();
@@ -157,4 +168,9 @@ pub fn attrs(html: &scraper::Html, selector: &str, attr: &str) -> Vec<String> {
     html.select(&selector)
         .filter_map(|e| e.value().attr(attr).map(str::to_string))
         .collect()
+}
+
+/// Writes a file into a test content directory.
+pub fn write(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).expect("write content file");
 }
