@@ -19,6 +19,9 @@ pub enum AppError {
     /// Nothing lives at that address.
     #[error("{0}")]
     NotFound(String),
+    /// Too many writes too fast; try again after this many seconds.
+    #[error("You're going a little fast. Please try again in {retry_after} seconds.")]
+    TooManyRequests { retry_after: u64 },
     /// The request was fine but the server failed; details are in the server log only.
     #[error("Something went wrong on our side. Please try again in a moment.")]
     Internal,
@@ -34,6 +37,7 @@ impl AppError {
             AppError::BadRequest(_) => 400,
             AppError::Forbidden(_) => 403,
             AppError::NotFound(_) => 404,
+            AppError::TooManyRequests { .. } => 429,
             AppError::Internal => 500,
             AppError::Unreachable => 503,
         }
@@ -45,6 +49,7 @@ impl AppError {
             AppError::BadRequest(_) => "That request didn't look right",
             AppError::Forbidden(_) => "Not allowed",
             AppError::NotFound(_) => "Page not found",
+            AppError::TooManyRequests { .. } => "Slow down a little",
             AppError::Internal => "Something went wrong",
             AppError::Unreachable => "You seem to be offline",
         }

@@ -1,6 +1,8 @@
 //! Plain data shared by the server and the client: what a feed page and a brief look like on
 //! the wire, plus the input rules (slugs, page numbers) both sides check the same way.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
@@ -17,6 +19,25 @@ pub struct Category {
     pub name: String,
 }
 
+/// One kind of reaction readers can give a brief, as configured in `Leptos.toml`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reaction {
+    /// Stable identifier, stored with every reaction.
+    pub key: String,
+    pub emoji: String,
+    pub label: String,
+}
+
+/// Reaction counts of one brief, by reaction key (kinds nobody chose are absent).
+pub type ReactionCounts = BTreeMap<String, u32>;
+
+/// The reaction bar's state for one reader: everyone's counts, and which ones this reader gave.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ReactionState {
+    pub counts: ReactionCounts,
+    pub mine: Vec<String>,
+}
+
 /// What the client needs to know about the site itself; rendered into the page by the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct SiteInfo {
@@ -25,9 +46,14 @@ pub struct SiteInfo {
     pub tagline: String,
     pub base_url: String,
     pub categories: Vec<Category>,
+    pub reactions: Vec<Reaction>,
 }
 
 impl SiteInfo {
+    pub fn reaction(&self, key: &str) -> Option<&Reaction> {
+        self.reactions.iter().find(|r| r.key == key)
+    }
+
     pub fn category(&self, slug: &str) -> Option<&Category> {
         self.categories.iter().find(|c| c.slug == slug)
     }
@@ -45,6 +71,7 @@ pub struct BriefSummary {
     /// e.g. "27 Nov 2026".
     pub published_label: String,
     pub reading_minutes: u32,
+    pub reactions: ReactionCounts,
 }
 
 /// One page of the feed.
@@ -104,6 +131,8 @@ pub struct Brief {
     pub builder: BuilderBrief,
     pub skeptics_html: String,
     pub cited_by: Vec<BriefLink>,
+    /// Counts for everyone; `mine` for the reader asking.
+    pub reactions: ReactionState,
 }
 
 /// Checks a slug: lowercase ASCII letters and digits in hyphen-separated words.

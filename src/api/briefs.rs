@@ -1,5 +1,5 @@
-//! Reading briefs: the feed and a single brief. Both are GET endpoints, so browsers and proxies
-//! may cache them briefly.
+//! Reading briefs: the feed and a single brief. Both are GET endpoints that browsers may cache
+//! and revalidate (see the ETag handling in `server::http`).
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
@@ -40,13 +40,14 @@ pub async fn list_briefs(category: Option<String>, page: u32) -> Result<FeedPage
 #[server(prefix = "/api", endpoint = "get_brief", input = GetUrl)]
 pub async fn get_brief(slug: String) -> Result<Brief, AppError> {
     use crate::model::validate_slug;
-    use crate::server::state::app_state;
+    use crate::server::{guard::request_parts, state::app_state};
 
     validate_slug(&slug)?;
     let state = app_state()?;
+    let reader = state.readers.reader(&request_parts()?.headers);
     let brief = state
         .store
-        .get_brief(&slug)
+        .get_brief(&slug, reader.as_ref())
         .await?
         .ok_or_else(|| AppError::not_found("There is no brief at this address."))?;
     Ok(brief)

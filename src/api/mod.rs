@@ -3,3 +3,4 @@
 
 pub mod briefs;
 pub mod preferences;
+pub mod reactions;

@@ -6,6 +6,7 @@ use leptos_meta::{Link, Meta, Title};
 
 use crate::components::builder_brief::BuilderBriefSection;
 use crate::components::cited_by::CitedBy;
+use crate::components::reaction_bar::ReactionBar;
 use crate::contexts::site::use_site;
 use crate::model::Brief;
 
@@ -50,6 +51,11 @@ pub fn BriefArticle(brief: Brief) -> impl IntoView {
                         }).collect_view()}
                     </ul>
                 })}
+                {(!tags.is_empty()).then(|| view! {
+                    <ul class="brief__tags" aria-label="Tags">
+                        {tags.into_iter().map(|t| view! { <li class="tag tag--quiet">{t}</li> }).collect_view()}
+                    </ul>
+                })}
                 <p class="brief__source">
                     "Read the full article: "
                     <a href=brief.source_url rel="noopener">{brief.source_name}</a>
@@ -74,13 +80,8 @@ pub fn BriefArticle(brief: Brief) -> impl IntoView {
                 <div class="prose" inner_html=brief.skeptics_html></div>
             </section>
             <CitedBy links=brief.cited_by/>
-            {(!tags.is_empty()).then(|| view! {
-                <ul class="brief__tags" aria-label="Tags">
-                    {tags.into_iter().map(|t| view! { <li class="tag tag--quiet">{t}</li> }).collect_view()}
-                </ul>
-            })}
-            // Slots filled by later work, in this order: React (reaction bar), the newsletter
-            // box, then Comments.
+            <ReactionBar slug=brief.slug.clone() state=brief.reactions/>
+            // Slots filled by later work, in this order: the newsletter box, then Comments.
         </article>
     }
 }

@@ -2,7 +2,8 @@
 
 use leptos::prelude::*;
 
-use crate::model::BriefSummary;
+use crate::contexts::site::use_site;
+use crate::model::{BriefSummary, ReactionCounts as Counts};
 
 #[component]
 pub fn BriefCard(brief: BriefSummary) -> impl IntoView {
@@ -17,7 +18,39 @@ pub fn BriefCard(brief: BriefSummary) -> impl IntoView {
                 <a href=href>{brief.title}</a>
             </h2>
             <p class="card__summary">{brief.summary}</p>
-            <p class="card__foot">{format!("{} min read", brief.reading_minutes)}</p>
+            <p class="card__foot">
+                <span>{format!("{} min read", brief.reading_minutes)}</span>
+                <ReactionCounts counts=brief.reactions/>
+            </p>
         </article>
     }
+}
+
+/// The non-zero reaction counts of a brief, compactly ("🔥 3 💡 1"), named in full for screen
+/// readers.
+#[component]
+fn ReactionCounts(counts: Counts) -> impl IntoView {
+    let site = use_site();
+    let shown: Vec<_> = site
+        .reactions
+        .into_iter()
+        .filter_map(|r| counts.get(&r.key).filter(|n| **n > 0).map(|n| (r, *n)))
+        .collect();
+    (!shown.is_empty()).then(|| {
+        view! {
+            <span class="card__reactions">
+                {shown
+                    .into_iter()
+                    .map(|(r, n)| view! {
+                        <span class="card__reaction">
+                            <span aria-hidden="true">{r.emoji}</span>
+                            " "
+                            <span class="visually-hidden">{r.label}</span>
+                            " " {n}
+                        </span>
+                    })
+                    .collect_view()}
+            </span>
+        }
+    })
 }

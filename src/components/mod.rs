@@ -11,4 +11,5 @@ pub mod feed_page;
 pub mod layout;
 pub mod not_found;
 pub mod pagination;
+pub mod reaction_bar;
 pub mod theme_toggle;

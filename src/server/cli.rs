@@ -10,6 +10,8 @@ use leptos::prelude::get_configuration;
 use crate::server::config::{Config, KEYS};
 use crate::server::content::import_dir;
 use crate::server::http;
+use crate::server::rate_limit::RateLimiter;
+use crate::server::readers::ReaderKeys;
 use crate::server::repo::Store;
 use crate::server::state::AppState;
 
@@ -158,10 +160,19 @@ async fn serve(config: Config) -> Result<(), String> {
             .map_err(|e| e.to_string())?;
         tracing::info!(dir = %config.content_dir.display(), %report, "first start: imported content");
     }
+    let secure = config.site.base_url.starts_with("https://");
+    let readers = ReaderKeys::load_or_create(&config.secret_file, secure).map_err(|e| {
+        format!(
+            "cannot use the secret file {}: {e}",
+            config.secret_file.display()
+        )
+    })?;
     let state = AppState {
         store,
         config: Arc::new(config),
         leptos,
+        readers,
+        limiter: RateLimiter::default(),
     };
     http::serve(state)
         .await

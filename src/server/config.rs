@@ -2,11 +2,12 @@
 //! `PULSE_CONFIG`), every key overridable by an environment variable. Anything missing or
 //! invalid stops start-up with an error that names the key.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 use toml::{Table, Value};
 
-use crate::model::{Category, SiteInfo, validate_slug};
+use crate::model::{Category, Reaction, SiteInfo, validate_slug};
 
 /// Every setting, with the environment variable that overrides it. The README's configuration
 /// table is this list.
@@ -19,7 +20,18 @@ pub const KEYS: &[(&str, &str)] = &[
     ("storage.data_dir", "PULSE_DATA_DIR"),
     ("storage.database_url", "DATABASE_URL"),
     ("storage.content_dir", "PULSE_CONTENT_DIR"),
+    ("storage.secret_file", "PULSE_SECRET_FILE"),
+    (
+        "limits.reactions_per_minute_per_reader",
+        "PULSE_REACTIONS_PER_MINUTE_PER_READER",
+    ),
+    (
+        "limits.reactions_per_minute_per_ip",
+        "PULSE_REACTIONS_PER_MINUTE_PER_IP",
+    ),
+    ("limits.trusted_proxies", "PULSE_TRUSTED_PROXIES"),
     ("categories", "PULSE_CATEGORIES"),
+    ("reactions", "PULSE_REACTIONS"),
 ];
 
 #[derive(Debug, Clone)]
@@ -29,6 +41,18 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub database_url: String,
     pub content_dir: PathBuf,
+    /// Key that signs readers' anonymous-id cookies; created on first start if missing.
+    pub secret_file: PathBuf,
+    pub limits: Limits,
+}
+
+/// Abuse limits for anonymous writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    pub reactions_per_minute_per_reader: u32,
+    pub reactions_per_minute_per_ip: u32,
+    /// Peers whose `X-Forwarded-For` is believed; everyone else's is ignored.
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 /// A setting that is missing or wrong; `key` is what the operator has to fix.
@@ -90,6 +114,24 @@ impl Config {
         check_database_url(&database_url)?;
         let content_dir = PathBuf::from(source.text("storage.content_dir", 4096)?);
         let categories = source.categories()?;
+        let reactions = source.reactions()?;
+        let secret_file = match source.optional("storage.secret_file")? {
+            Some(path) => PathBuf::from(path),
+            None => data_dir.join("secret.key"),
+        };
+        let limits = Limits {
+            reactions_per_minute_per_reader: source.number(
+                "limits.reactions_per_minute_per_reader",
+                1,
+                10_000,
+            )?,
+            reactions_per_minute_per_ip: source.number(
+                "limits.reactions_per_minute_per_ip",
+                1,
+                100_000,
+            )?,
+            trusted_proxies: source.ip_list("limits.trusted_proxies")?,
+        };
 
         Ok(Config {
             site: SiteInfo {
@@ -98,11 +140,14 @@ impl Config {
                 tagline,
                 base_url,
                 categories,
+                reactions,
             },
             page_size,
             data_dir,
             database_url,
             content_dir,
+            secret_file,
+            limits,
         })
     }
 }
@@ -127,8 +172,8 @@ fn check_database_url(url: &str) -> Result<(), ConfigError> {
 fn reject_unknown_keys(table: &Table) -> Result<(), ConfigError> {
     for (section, value) in table {
         match (section.as_str(), value) {
-            ("categories", _) => {}
-            (section @ ("site" | "storage"), Value::Table(inner)) => {
+            ("categories" | "reactions", _) => {}
+            (section @ ("site" | "storage" | "limits"), Value::Table(inner)) => {
                 for key in inner.keys() {
                     let full = format!("{section}.{key}");
                     if !KEYS.iter().any(|(k, _)| *k == full) {
@@ -200,6 +245,96 @@ impl<E: Fn(&str) -> Option<String>> Source<E> {
                 format!("must be a whole number from {min} to {max}"),
             )),
         }
+    }
+
+    /// A comma-separated list of IP addresses (may be empty).
+    fn ip_list(&self, key: &str) -> Result<Vec<IpAddr>, ConfigError> {
+        let raw = self.optional(key)?.unwrap_or_default();
+        raw.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.parse()
+                    .map_err(|_| config_error(key, format!("`{s}` is not an IP address")))
+            })
+            .collect()
+    }
+
+    /// `[[reactions]]` tables (`key`, `emoji`, `label`), or
+    /// `PULSE_REACTIONS="hot=🔥 Hot,useful=👍 Useful"`.
+    fn reactions(&self) -> Result<Vec<Reaction>, ConfigError> {
+        const KEY: &str = "reactions";
+        let reactions: Vec<Reaction> = if let Some(raw) = (self.env)("PULSE_REACTIONS") {
+            raw.split(',')
+                .map(|item| {
+                    let bad = || {
+                        config_error(KEY, format!("`{item}` is not of the form key=emoji Label"))
+                    };
+                    let (key, rest) = item.split_once('=').ok_or_else(bad)?;
+                    let (emoji, label) = rest
+                        .trim()
+                        .split_once(char::is_whitespace)
+                        .ok_or_else(bad)?;
+                    Ok(Reaction {
+                        key: key.trim().into(),
+                        emoji: emoji.into(),
+                        label: label.trim().into(),
+                    })
+                })
+                .collect::<Result<_, ConfigError>>()?
+        } else {
+            let Some(Value::Array(items)) = self.table.get(KEY) else {
+                return Err(config_error(
+                    KEY,
+                    "is missing: add at least one [[reactions]] table",
+                ));
+            };
+            items
+                .iter()
+                .map(|item| {
+                    let field = |name: &str| {
+                        item.get(name)
+                            .and_then(Value::as_str)
+                            .map(|s| s.trim().to_string())
+                            .ok_or_else(|| {
+                                config_error(KEY, format!("every reaction needs a `{name}` string"))
+                            })
+                    };
+                    Ok(Reaction {
+                        key: field("key")?,
+                        emoji: field("emoji")?,
+                        label: field("label")?,
+                    })
+                })
+                .collect::<Result<_, ConfigError>>()?
+        };
+        if reactions.is_empty() || reactions.len() > 12 {
+            return Err(config_error(KEY, "must list between 1 and 12 reactions"));
+        }
+        for (i, r) in reactions.iter().enumerate() {
+            if validate_slug(&r.key).is_err() {
+                return Err(config_error(
+                    KEY,
+                    format!(
+                        "`{}` is not a valid key (lowercase words joined by hyphens)",
+                        r.key
+                    ),
+                ));
+            }
+            if r.emoji.is_empty() || r.label.is_empty() {
+                return Err(config_error(
+                    KEY,
+                    format!("reaction `{}` needs an emoji and a label", r.key),
+                ));
+            }
+            if reactions[..i].iter().any(|other| other.key == r.key) {
+                return Err(config_error(
+                    KEY,
+                    format!("reaction `{}` is listed twice", r.key),
+                ));
+            }
+        }
+        Ok(reactions)
     }
 
     /// `[[categories]]` tables in the file, or `PULSE_CATEGORIES="slug=Name,slug=Name"`.
@@ -288,9 +423,19 @@ page_size = 10
 data_dir = "data"
 content_dir = "content"
 
+[limits]
+reactions_per_minute_per_reader = 30
+reactions_per_minute_per_ip = 120
+trusted_proxies = "127.0.0.1, ::1"
+
 [[categories]]
 slug = "ai-news"
 name = "AI News"
+
+[[reactions]]
+key = "hot"
+emoji = "🔥"
+label = "Hot"
 "#;
 
     fn no_env(_: &str) -> Option<String> {
@@ -304,6 +449,9 @@ name = "AI News"
         assert_eq!(config.page_size, 10);
         assert_eq!(config.database_url, "sqlite://data/pulse.db");
         assert_eq!(config.site.categories[0].name, "AI News");
+        assert_eq!(config.site.reactions[0].label, "Hot");
+        assert_eq!(config.limits.trusted_proxies.len(), 2);
+        assert_eq!(config.secret_file, PathBuf::from("data/secret.key"));
     }
 
     #[test]
@@ -312,6 +460,7 @@ name = "AI News"
             "PULSE_HOUSE_NAME" => Some("Signal".to_string()),
             "PULSE_PAGE_SIZE" => Some("5".to_string()),
             "PULSE_CATEGORIES" => Some("tools=Tools, policy=Policy".to_string()),
+            "PULSE_REACTIONS" => Some("hot=🔥 Hot,meh=😐 Not sure".to_string()),
             _ => None,
         };
         let config = Config::from_sources(FILE, env).expect("valid config");
@@ -319,6 +468,7 @@ name = "AI News"
         assert_eq!(config.page_size, 5);
         assert_eq!(config.site.categories.len(), 2);
         assert_eq!(config.site.categories[1].slug, "policy");
+        assert_eq!(config.site.reactions[1].label, "Not sure");
     }
 
     #[test]
@@ -340,6 +490,11 @@ name = "AI News"
             (
                 FILE.replace("slug = \"ai-news\"", "slug = \"AI News\""),
                 "categories",
+            ),
+            (FILE.replace("key = \"hot\"", "key = \"\""), "reactions"),
+            (
+                FILE.replace("\"127.0.0.1, ::1\"", "\"localhost\""),
+                "limits.trusted_proxies",
             ),
         ];
         for (text, key) in cases {

@@ -7,11 +7,15 @@ use crate::error::AppError;
 
 /// Rejects requests a browser sent on behalf of another site (cross-site form posts, fetches).
 pub fn require_same_origin() -> Result<(), AppError> {
-    let parts = use_context::<Parts>().ok_or_else(|| {
+    check_same_origin(&request_parts()?.headers)
+}
+
+/// The request being served (method, URI, headers, connection info).
+pub fn request_parts() -> Result<Parts, AppError> {
+    use_context::<Parts>().ok_or_else(|| {
         tracing::error!("request parts missing from server function context");
         AppError::Internal
-    })?;
-    check_same_origin(&parts.headers)
+    })
 }
 
 /// Browsers mark every request with `Sec-Fetch-Site` and POSTs with `Origin`; either one from

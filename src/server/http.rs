@@ -14,10 +14,13 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::serve::ListenerExt;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use leptos::nonce::Nonce;
 use leptos::prelude::{provide_context, use_context};
 use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
+use sha2::{Digest as _, Sha256};
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -30,8 +33,8 @@ use crate::error::AppError;
 use crate::server::respond::{self, theme_from_cookies};
 use crate::server::state::AppState;
 
-/// How long browsers and proxies may reuse a GET server function's answer.
-const API_CACHE_SECONDS: u32 = 30;
+/// Largest server-function answer that gets an ETag (far above any real one).
+const MAX_CACHED_BODY: usize = 4 * 1024 * 1024;
 /// Largest server-function error body the status middleware will read.
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
@@ -168,9 +171,6 @@ fn dev_reload_source() -> String {
     }
 }
 
-/// Server functions answer every error with 500; this gives each [`AppError`] its real status.
-/// A plain form post (no JavaScript) gets a readable page instead of JSON. Successful GETs may
-/// be cached briefly.
 /// The app's routes, worked out once per process. Route generation renders the app in a special
 /// mode; it must not run while other requests are being rendered (seen to stall them).
 fn route_list() -> Vec<AxumRouteListing> {
@@ -178,20 +178,50 @@ fn route_list() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
+/// Server functions answer every error with 500; this gives each [`AppError`] its real status.
+/// A plain form post (no JavaScript) gets a readable page instead of JSON. Successful GETs get
+/// an ETag and must revalidate: cacheable, and never stale after a write.
 async fn server_fn_status(req: Request, next: Next) -> Response {
     let is_api_get = req.method() == Method::GET && req.uri().path().starts_with("/api/");
+    let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
     let wants_html = accepts_html(req.headers());
     let res = next.run(req).await;
-    if !res.headers().contains_key(SERVER_FN_ERROR_HEADER) {
-        let mut res = res;
-        if is_api_get && res.status() == StatusCode::OK {
-            let value = format!("public, max-age={API_CACHE_SECONDS}");
-            if let Ok(value) = HeaderValue::from_str(&value) {
-                res.headers_mut().insert(header::CACHE_CONTROL, value);
-            }
-        }
-        return res;
+    if res.headers().contains_key(SERVER_FN_ERROR_HEADER) {
+        return error_response(res, wants_html).await;
     }
+    if is_api_get && res.status() == StatusCode::OK {
+        return with_etag(res, if_none_match).await;
+    }
+    res
+}
+
+async fn with_etag(res: Response, if_none_match: Option<HeaderValue>) -> Response {
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_CACHED_BODY).await else {
+        tracing::error!("server function answer too large to tag");
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let digest = Sha256::digest(&bytes);
+    // Weak: the compression layer may re-encode the bytes this tag describes.
+    let etag = format!("W/\"{}\"", URL_SAFE_NO_PAD.encode(&digest[..16]));
+    parts
+        .headers
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    parts
+        .headers
+        .insert(header::VARY, HeaderValue::from_static("cookie"));
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        parts.headers.insert(header::ETAG, value);
+    }
+    if if_none_match.is_some_and(|v| v.as_bytes() == etag.as_bytes()) {
+        parts.status = StatusCode::NOT_MODIFIED;
+        parts.headers.remove(header::CONTENT_LENGTH);
+        return Response::from_parts(parts, Body::empty());
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+async fn error_response(res: Response, wants_html: bool) -> Response {
     let (mut parts, body) = res.into_parts();
     let error = match to_bytes(body, MAX_ERROR_BODY).await {
         Ok(bytes) => serde_json::from_slice::<AppError>(&bytes).unwrap_or(AppError::Internal),
@@ -200,6 +230,11 @@ async fn server_fn_status(req: Request, next: Next) -> Response {
     parts.status =
         StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     parts.headers.remove(header::LOCATION);
+    if let AppError::TooManyRequests { retry_after } = &error {
+        parts
+            .headers
+            .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+    }
     parts
         .headers
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

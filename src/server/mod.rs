@@ -6,6 +6,8 @@ pub mod config;
 pub mod content;
 pub mod guard;
 pub mod http;
+pub mod rate_limit;
+pub mod readers;
 pub mod repo;
 pub mod respond;
 pub mod state;

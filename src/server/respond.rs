@@ -1,6 +1,6 @@
 //! Small helpers that change the response a server function or render is producing.
 
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
@@ -22,35 +22,44 @@ pub fn set_status(code: u16) {
 /// Stores the reader's theme in a cookie (not HttpOnly: the client reads nothing from it, but
 /// there is nothing secret in it either).
 pub fn remember_theme(theme: Theme) {
-    let Some(options) = use_context::<ResponseOptions>() else {
-        return;
-    };
     let cookie = format!(
         "{THEME_COOKIE}={}; Path=/; Max-Age={THEME_COOKIE_MAX_AGE}; SameSite=Lax",
         theme.as_str()
     );
     if let Ok(value) = HeaderValue::from_str(&cookie) {
+        set_cookie(value);
+    }
+}
+
+/// Adds a `Set-Cookie` header to the current response.
+pub fn set_cookie(value: HeaderValue) {
+    if let Some(options) = use_context::<ResponseOptions>() {
         options.append_header(header::SET_COOKIE, value);
     }
 }
 
-/// The theme remembered in the request's cookies, if any.
-pub fn theme_from_cookies(headers: &axum::http::HeaderMap) -> Theme {
+/// The value of cookie `name` in the request, if present.
+pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == THEME_COOKIE)
-        .and_then(|(_, value)| Theme::parse(value))
+        .find(|(n, _)| *n == name)
+        .map(|(_, value)| value)
+}
+
+/// The theme remembered in the request's cookies, if any.
+pub fn theme_from_cookies(headers: &HeaderMap) -> Theme {
+    cookie_value(headers, THEME_COOKIE)
+        .and_then(Theme::parse)
         .unwrap_or_default()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderMap;
 
     #[test]
     fn reads_the_theme_cookie() {

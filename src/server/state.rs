@@ -7,6 +7,8 @@ use leptos::prelude::{LeptosOptions, use_context};
 
 use crate::error::AppError;
 use crate::server::config::Config;
+use crate::server::rate_limit::RateLimiter;
+use crate::server::readers::ReaderKeys;
 use crate::server::repo::Store;
 
 #[derive(Clone)]
@@ -14,6 +16,8 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<Config>,
     pub leptos: LeptosOptions,
+    pub readers: ReaderKeys,
+    pub limiter: RateLimiter,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -6,22 +6,45 @@ use axum::http::{Request, StatusCode};
 use crate::support::{app, run};
 
 #[test]
-fn list_briefs_is_a_cacheable_get() {
+fn reads_are_cacheable_and_revalidate() {
     run(async {
         let app = app().await;
         let reply = app.get_json("/api/list_briefs?page=1").await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-        assert!(
-            reply.header("cache-control").starts_with("public"),
-            "{}",
-            reply.header("cache-control")
-        );
+        assert_eq!(reply.header("cache-control"), "no-cache");
+        let etag = reply.header("etag").to_string();
+        assert!(etag.starts_with("W/\""), "{etag}");
         let feed = reply.json();
         assert_eq!(feed["page"], 1);
-        assert_eq!(
-            feed["briefs"].as_array().map(Vec::len),
-            Some(app.config.page_size as usize)
-        );
+        let page_size = app.config.page_size as usize;
+        assert_eq!(feed["briefs"].as_array().map(Vec::len), Some(page_size));
+
+        let revalidate = |etag: &str| {
+            Request::get("/api/list_briefs?page=1")
+                .header("accept", "application/json")
+                .header("if-none-match", etag)
+                .body(Body::empty())
+                .expect("request")
+        };
+        let unchanged = app.send(revalidate(&etag)).await;
+        assert_eq!(unchanged.status, StatusCode::NOT_MODIFIED);
+        assert!(unchanged.body.is_empty());
+
+        // After a write the same tag no longer matches: nobody sees stale counts.
+        let slug = feed["briefs"][0]["slug"]
+            .as_str()
+            .expect("slug")
+            .to_string();
+        let reader = pulse::server::readers::ReaderKeys::ephemeral()
+            .mint()
+            .expect("id");
+        app.store
+            .set_reaction(&slug, "hot", &reader, true)
+            .await
+            .expect("react");
+        let changed = app.send(revalidate(&etag)).await;
+        assert_eq!(changed.status, StatusCode::OK);
+        assert_ne!(changed.header("etag"), etag);
 
         let tools = app
             .get_json("/api/list_briefs?page=1&category=tools")

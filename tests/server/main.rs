@@ -4,4 +4,5 @@
 mod api;
 mod import;
 mod pages;
+mod reactions;
 mod support;

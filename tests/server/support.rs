@@ -12,6 +12,8 @@ use pulse::model::Brief;
 use pulse::server::config::Config;
 use pulse::server::content::{ImportError, ImportReport, import_dir};
 use pulse::server::http::router;
+use pulse::server::rate_limit::RateLimiter;
+use pulse::server::readers::ReaderKeys;
 use pulse::server::repo::Store;
 use pulse::server::state::AppState;
 use tempfile::TempDir;
@@ -62,22 +64,31 @@ impl Reply {
     }
 }
 
-/// The site's own settings, pointed at a throwaway data directory.
-pub fn config(dir: &Path) -> Config {
+/// The site's own settings, pointed at a throwaway data directory, with `overrides` applied
+/// as environment variables would be.
+pub fn config(dir: &Path, overrides: &[(&str, &str)]) -> Config {
     let text = std::fs::read_to_string("Leptos.toml").expect("Leptos.toml is readable");
     let data_dir = dir.display().to_string();
     let db = format!("sqlite://{}", dir.join("pulse.db").display());
     Config::from_sources(&text, |key| match key {
         "PULSE_DATA_DIR" => Some(data_dir.clone()),
         "DATABASE_URL" => Some(db.clone()),
-        _ => None,
+        _ => overrides
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.to_string()),
     })
     .expect("Leptos.toml is valid")
 }
 
 /// A fresh app with the demo content imported.
 pub async fn app() -> TestApp {
-    let app = empty_app().await;
+    app_with(&[]).await
+}
+
+/// A fresh app with the demo content imported and some settings overridden.
+pub async fn app_with(overrides: &[(&str, &str)]) -> TestApp {
+    let app = empty_app_with(overrides).await;
     import_dir(&app.store, Path::new("content"), &app.config.site)
         .await
         .expect("demo content imports");
@@ -86,8 +97,12 @@ pub async fn app() -> TestApp {
 
 /// A fresh app with an empty database.
 pub async fn empty_app() -> TestApp {
+    empty_app_with(&[]).await
+}
+
+async fn empty_app_with(overrides: &[(&str, &str)]) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
-    let config = Arc::new(config(dir.path()));
+    let config = Arc::new(config(dir.path(), overrides));
     let store = Store::open(&config.database_url, &config.site.categories)
         .await
         .expect("store opens");
@@ -96,6 +111,8 @@ pub async fn empty_app() -> TestApp {
         store: store.clone(),
         config: config.clone(),
         leptos,
+        readers: ReaderKeys::ephemeral(),
+        limiter: RateLimiter::default(),
     };
     TestApp {
         router: router(state),
@@ -113,7 +130,7 @@ impl TestApp {
 
     /// The stored brief, if any.
     pub async fn brief(&self, slug: &str) -> Option<Brief> {
-        self.store.get_brief(slug).await.expect("brief query")
+        self.store.get_brief(slug, None).await.expect("brief query")
     }
 
     pub async fn send(&self, request: Request<Body>) -> Reply {

@@ -407,6 +407,7 @@ mod tests {
             house_name: "Pulse".into(),
             tagline: "t".into(),
             base_url: "https://pulse.test".into(),
+            reactions: Vec::new(),
             categories: vec![Category {
                 slug: "tools".into(),
                 name: "Tools".into(),

@@ -1,17 +1,25 @@
 //! Brief queries: the feed, one brief with its Cited By list, and the import upsert.
 
+use std::collections::HashMap;
+
 use sqlx::FromRow;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 
 use crate::error::AppError;
-use crate::model::{Brief, BriefLink, BriefSummary, BriefUpdate, BuilderBrief, Category, FeedPage};
+
+use crate::model::{
+    Brief, BriefLink, BriefSummary, BriefUpdate, BuilderBrief, Category, FeedPage, ReactionCounts,
+    ReactionState,
+};
 use crate::server::content::{ImportReport, ParsedBrief};
-use crate::server::repo::Store;
+use crate::server::readers::ReaderId;
+use crate::server::repo::{Store, reactions};
 
 #[derive(FromRow)]
 struct SummaryRow {
+    id: i64,
     slug: String,
     title: String,
     category: String,
@@ -88,7 +96,7 @@ impl Store {
                 .fetch_one(&self.pool)
                 .await?;
         let rows: Vec<SummaryRow> = sqlx::query_as(
-            "SELECT slug, title, category, summary, published_at, reading_minutes FROM briefs \
+            "SELECT id, slug, title, category, summary, published_at, reading_minutes FROM briefs \
              WHERE ?1 IS NULL OR category = ?1 \
              ORDER BY published_at DESC, id DESC LIMIT ?2 OFFSET ?3",
         )
@@ -97,6 +105,29 @@ impl Store {
         .bind(i64::from(page - 1) * i64::from(page_size))
         .fetch_all(&self.pool)
         .await?;
+        let mut counts: HashMap<i64, ReactionCounts> = HashMap::new();
+        if let (Some(first), Some(last)) = (rows.first(), rows.last()) {
+            // One query for the page's counts; the page is a contiguous run of (date, id).
+            let found: Vec<(i64, String, i64)> = sqlx::query_as(
+                "SELECT c.brief_id, c.kind, c.count FROM reaction_counts c \
+                 JOIN briefs b ON b.id = c.brief_id \
+                 WHERE c.count > 0 AND (?1 IS NULL OR b.category = ?1) \
+                 AND (b.published_at, b.id) <= (?2, ?3) AND (b.published_at, b.id) >= (?4, ?5)",
+            )
+            .bind(slug)
+            .bind(&first.published_at)
+            .bind(first.id)
+            .bind(&last.published_at)
+            .bind(last.id)
+            .fetch_all(&self.pool)
+            .await?;
+            for (brief_id, kind, count) in found {
+                counts
+                    .entry(brief_id)
+                    .or_default()
+                    .insert(kind, u32::try_from(count).unwrap_or(0));
+            }
+        }
 
         let total_briefs = u32::try_from(total).unwrap_or(u32::MAX);
         Ok(FeedPage {
@@ -110,6 +141,7 @@ impl Store {
                     summary: r.summary,
                     published_at: r.published_at,
                     reading_minutes: minutes(r.reading_minutes),
+                    reactions: counts.remove(&r.id).unwrap_or_default(),
                 })
                 .collect(),
             page,
@@ -120,7 +152,11 @@ impl Store {
     }
 
     /// A whole brief by slug, or `None` if there is none.
-    pub async fn get_brief(&self, slug: &str) -> Result<Option<Brief>, AppError> {
+    pub async fn get_brief(
+        &self,
+        slug: &str,
+        reader: Option<&ReaderId>,
+    ) -> Result<Option<Brief>, AppError> {
         let Some(row) = sqlx::query_as::<_, BriefRow>(
             "SELECT id, slug, title, category, summary, source_name, source_url, published_at, reading_minutes, \
              what_happened_html, take_html, what_to_do_html, who_html, what_changes_html, when_html, \
@@ -155,7 +191,14 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
 
+        let mut conn = self.pool.acquire().await?;
+        let reactions = ReactionState {
+            counts: reactions::counts(&mut conn, row.id).await?,
+            mine: reactions::mine(&mut conn, row.id, reader).await?,
+        };
+
         Ok(Some(Brief {
+            reactions,
             category: self.category(&row.category),
             published_label: date_label(&row.published_at),
             slug: row.slug,
@@ -199,7 +242,9 @@ impl Store {
     /// Inserts or updates every brief by slug, all in one transaction.
     pub async fn upsert_briefs(&self, briefs: &[ParsedBrief]) -> Result<ImportReport, sqlx::Error> {
         let mut report = ImportReport::default();
-        let mut tx = self.pool.begin().await?;
+        // IMMEDIATE takes the write lock up front: a transaction that reads first and writes
+        // later could not upgrade its lock under contention and would fail with SQLITE_BUSY.
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         for b in briefs {
             let existing: Option<String> =
                 sqlx::query_scalar("SELECT content_hash FROM briefs WHERE slug = ?1")

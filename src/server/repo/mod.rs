@@ -4,6 +4,7 @@
 //! folder under `migrations/`.
 
 mod briefs;
+mod reactions;
 
 use std::str::FromStr;
 use std::sync::Arc;

@@ -1,0 +1,56 @@
+//! Reacting to a brief. No account needed: the reader is the anonymous id in their signed
+//! cookie, minted on their first reaction.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::ReactionState;
+
+/// Sets whether this reader gives reaction `kind` to brief `slug`. `active` is the state
+/// wanted, not a toggle, so sending the same request twice leaves the same state. Without
+/// JavaScript the reaction bar's forms post here and the server redirects back to the brief.
+#[server(prefix = "/api", endpoint = "react")]
+pub async fn react(slug: String, kind: String, active: bool) -> Result<ReactionState, AppError> {
+    use crate::model::validate_slug;
+    use crate::server::guard::{check_same_origin, request_parts};
+    use crate::server::rate_limit::client_ip;
+    use crate::server::{respond, state::app_state};
+
+    let parts = request_parts()?;
+    check_same_origin(&parts.headers)?;
+    validate_slug(&slug)?;
+    let state = app_state()?;
+    if state.config.site.reaction(&kind).is_none() {
+        return Err(AppError::bad_request(format!(
+            "“{kind}” is not one of this site's reactions."
+        )));
+    }
+    let reader = match state.readers.reader(&parts.headers) {
+        Some(reader) => reader,
+        None => state.readers.mint()?,
+    };
+
+    let limits = &state.config.limits;
+    let too_many = |retry_after| AppError::TooManyRequests { retry_after };
+    if let Some(ip) = client_ip(&parts, &limits.trusted_proxies) {
+        state
+            .limiter
+            .check(&format!("ip:{ip}"), limits.reactions_per_minute_per_ip)
+            .map_err(too_many)?;
+    }
+    state
+        .limiter
+        .check(
+            &format!("reader:{}", reader.as_str()),
+            limits.reactions_per_minute_per_reader,
+        )
+        .map_err(too_many)?;
+
+    let result = state
+        .store
+        .set_reaction(&slug, &kind, &reader, active)
+        .await?
+        .ok_or_else(|| AppError::not_found("There is no brief at this address."))?;
+    respond::set_cookie(state.readers.cookie(&reader));
+    Ok(result)
+}

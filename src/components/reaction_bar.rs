@@ -1,0 +1,100 @@
+//! React: one button per configured reaction, with live counts. Each button is its own small
+//! form, so without JavaScript a click posts and the page comes back with the new state. With
+//! JavaScript the change shows at once and is reconciled with the server's answer; a failure
+//! rolls it back and says why.
+
+use leptos::prelude::*;
+
+use crate::api::reactions::React;
+use crate::contexts::site::use_site;
+use crate::model::ReactionState;
+
+#[component]
+pub fn ReactionBar(slug: String, state: ReactionState) -> impl IntoView {
+    let site = use_site();
+    let react = ServerAction::<React>::new();
+
+    // The last state the server confirmed: its latest answer, or what the page came with.
+    let confirmed = Memo::new(
+        move |previous: Option<&ReactionState>| match react.value().get() {
+            Some(Ok(answer)) => answer,
+            _ => previous.cloned().unwrap_or_else(|| state.clone()),
+        },
+    );
+    // What the reader sees: the confirmed state with a change in flight already applied.
+    let shown = Memo::new(move |_| {
+        let mut shown = confirmed.get();
+        if let Some(pending) = react.input().get() {
+            apply(&mut shown, &pending.kind, pending.active);
+        }
+        shown
+    });
+    let error = move || {
+        react
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| e.to_string())
+    };
+
+    view! {
+        <section class="brief__section reactions" aria-labelledby="react">
+            <h2 id="react">"React"</h2>
+            <div class="reactions__bar">
+                {site
+                    .reactions
+                    .into_iter()
+                    .map(|reaction| {
+                        let slug = slug.clone();
+                        let key = reaction.key.clone();
+                        let pressed = {
+                            let key = key.clone();
+                            move || shown.with(|s| s.mine.contains(&key))
+                        };
+                        let count = {
+                            let key = key.clone();
+                            move || shown.with(|s| s.counts.get(&key).copied().unwrap_or(0))
+                        };
+                        let next = {
+                            let pressed = pressed.clone();
+                            move || (!pressed()).to_string()
+                        };
+                        view! {
+                            <ActionForm action=react attr:class="reactions__form">
+                                <input type="hidden" name="slug" value=slug/>
+                                <input type="hidden" name="kind" value=key/>
+                                <input type="hidden" name="active" value=next/>
+                                <button
+                                    type="submit"
+                                    class="reactions__button"
+                                    aria-pressed=move || pressed().to_string()
+                                >
+                                    <span class="reactions__emoji" aria-hidden="true">{reaction.emoji}</span>
+                                    " " {reaction.label} " "
+                                    <span class="reactions__count">{count}</span>
+                                </button>
+                            </ActionForm>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+            <p class="reactions__error" role="alert">{error}</p>
+        </section>
+    }
+}
+
+/// Applies one reader's change to a state, as the server will.
+fn apply(state: &mut ReactionState, kind: &str, active: bool) {
+    let had = state.mine.iter().any(|k| k == kind);
+    if active == had {
+        return;
+    }
+    let count = state.counts.entry(kind.to_string()).or_insert(0);
+    if active {
+        *count += 1;
+        state.mine.push(kind.to_string());
+    } else {
+        *count = count.saturating_sub(1);
+        state.mine.retain(|k| k != kind);
+    }
+}
