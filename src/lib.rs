@@ -5,6 +5,10 @@
 //! over the server-rendered page. Everything else — model types, errors, server-function
 //! declarations and components — is shared by both.
 
+// Leptos views are deeply nested types; the hydrate build's layout queries need more depth
+// than rustc's default of 128.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod app;
 pub mod components;
