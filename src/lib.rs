@@ -11,6 +11,8 @@
 
 pub mod api;
 pub mod app;
+#[cfg(feature = "hydrate")]
+pub mod client;
 pub mod components;
 pub mod contexts;
 pub mod error;
@@ -25,10 +27,14 @@ pub mod server;
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     let bootstrap = contexts::client_bootstrap();
+    let live = contexts::live::LiveContext::new();
+    let cursor = bootstrap.live_cursor;
     leptos::mount::hydrate_body(move || {
         bootstrap.provide();
+        leptos::prelude::provide_context(live);
         leptos::view! { <app::App/> }
     });
+    client::live::connect(live, cursor.0);
     // Marks the page as live (tests wait on it; CSS may key on it).
     if let Some(root) = leptos::prelude::document().document_element() {
         let _ = root.set_attribute("data-hydrated", "true");

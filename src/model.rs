@@ -31,6 +31,18 @@ pub struct Reaction {
 /// Reaction counts of one brief, by reaction key (kinds nobody chose are absent).
 pub type ReactionCounts = BTreeMap<String, u32>;
 
+/// SSE event type of a reaction-count change; its data is a [`ReactionsChanged`].
+pub const REACTIONS_EVENT: &str = "reactions";
+/// SSE event type telling the client it missed too much and must refetch.
+pub const RESET_EVENT: &str = "reset";
+
+/// A live delta: the new counts of one brief (absolute, so applying it twice is harmless).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReactionsChanged {
+    pub slug: String,
+    pub counts: ReactionCounts,
+}
+
 /// The reaction bar's state for one reader: everyone's counts, and which ones this reader gave.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct ReactionState {

@@ -34,7 +34,8 @@ test('a reader reacts, sees it remembered after reload, and takes it back', asyn
   await expect(hot).toHaveAttribute('aria-pressed', 'false');
   const before = await countOf(hot);
 
-  await hot.click();
+  // Wait for the server's answer: the optimistic update shows before it arrives.
+  await Promise.all([page.waitForResponse((r) => r.url().includes('/api/react')), hot.click()]);
   await expect(hot).toHaveAttribute('aria-pressed', 'true');
   await expect(hot).toHaveText(new RegExp(` ${before + 1}$`));
 
@@ -43,7 +44,7 @@ test('a reader reacts, sees it remembered after reload, and takes it back', asyn
   await expect(hot).toHaveAttribute('aria-pressed', 'true');
   await expect(hot).toHaveText(new RegExp(` ${before + 1}$`));
 
-  await hot.click();
+  await Promise.all([page.waitForResponse((r) => r.url().includes('/api/react')), hot.click()]);
   await expect(hot).toHaveAttribute('aria-pressed', 'false');
   await expect(hot).toHaveText(new RegExp(` ${before}$`));
   await page.reload();
@@ -56,7 +57,7 @@ test('two readers count separately, and the feed card shows the total', async ({
   await hydrated(page);
   const mine = await reactionButton(page, 'Insightful');
   const start = await countOf(mine);
-  await mine.click();
+  await Promise.all([page.waitForResponse((r) => r.url().includes('/api/react')), mine.click()]);
   await expect(mine).toHaveText(new RegExp(` ${start + 1}$`));
 
   const other = await browser.newContext({ javaScriptEnabled: false });

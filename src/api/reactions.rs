@@ -51,6 +51,7 @@ pub async fn react(slug: String, kind: String, active: bool) -> Result<ReactionS
         .set_reaction(&slug, &kind, &reader, active)
         .await?
         .ok_or_else(|| AppError::not_found("There is no brief at this address."))?;
+    state.live.published();
     respond::set_cookie(state.readers.cookie(&reader));
     Ok(result)
 }

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::contexts::live::use_live;
 use crate::contexts::site::use_site;
 use crate::model::{BriefSummary, ReactionCounts as Counts};
 
@@ -20,7 +21,7 @@ pub fn BriefCard(brief: BriefSummary) -> impl IntoView {
             <p class="card__summary">{brief.summary}</p>
             <p class="card__foot">
                 <span>{format!("{} min read", brief.reading_minutes)}</span>
-                <ReactionCounts counts=brief.reactions/>
+                <ReactionCounts slug=brief.slug.clone() counts=brief.reactions/>
             </p>
         </article>
     }
@@ -29,28 +30,43 @@ pub fn BriefCard(brief: BriefSummary) -> impl IntoView {
 /// The non-zero reaction counts of a brief, compactly ("🔥 3 💡 1"), named in full for screen
 /// readers.
 #[component]
-fn ReactionCounts(counts: Counts) -> impl IntoView {
+fn ReactionCounts(slug: String, counts: Counts) -> impl IntoView {
     let site = use_site();
-    let shown: Vec<_> = site
-        .reactions
-        .into_iter()
-        .filter_map(|r| counts.get(&r.key).filter(|n| **n > 0).map(|n| (r, *n)))
-        .collect();
-    (!shown.is_empty()).then(|| {
-        view! {
-            <span class="card__reactions">
-                {shown
-                    .into_iter()
-                    .map(|(r, n)| view! {
-                        <span class="card__reaction">
-                            <span aria-hidden="true">{r.emoji}</span>
-                            " "
-                            <span class="visually-hidden">{r.label}</span>
-                            " " {n}
-                        </span>
-                    })
-                    .collect_view()}
-            </span>
-        }
-    })
+    let live = use_live();
+    // Live counts for this brief once any were heard; the rendered ones until then.
+    let current = move || {
+        live.reactions
+            .with(|all| all.get(&slug).cloned())
+            .unwrap_or_else(|| counts.clone())
+    };
+    move || {
+        let counts = current();
+        let shown: Vec<_> = site
+            .reactions
+            .iter()
+            .filter_map(|r| {
+                counts
+                    .get(&r.key)
+                    .filter(|n| **n > 0)
+                    .map(|n| (r.clone(), *n))
+            })
+            .collect();
+        (!shown.is_empty()).then(|| {
+            view! {
+                <span class="card__reactions">
+                    {shown
+                        .into_iter()
+                        .map(|(r, n)| view! {
+                            <span class="card__reaction">
+                                <span aria-hidden="true">{r.emoji}</span>
+                                " "
+                                <span class="visually-hidden">{r.label}</span>
+                                " " {n}
+                            </span>
+                        })
+                        .collect_view()}
+                </span>
+            }
+        })
+    }
 }

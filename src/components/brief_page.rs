@@ -6,13 +6,21 @@ use leptos_router::hooks::use_params_map;
 use crate::api::briefs::get_brief;
 use crate::components::brief_article::BriefArticle;
 use crate::components::error_page::ErrorPage;
+use crate::contexts::live::use_live;
 
 #[component]
 pub fn BriefPage() -> impl IntoView {
     let params = use_params_map();
+    // A live reset (the page missed too much) moves the epoch and refetches.
+    let live = use_live();
     let brief = Resource::new(
-        move || params.read().get("slug").unwrap_or_default(),
-        get_brief,
+        move || {
+            (
+                params.read().get("slug").unwrap_or_default(),
+                live.epoch.get(),
+            )
+        },
+        |(slug, _epoch)| get_brief(slug),
     );
 
     view! {

@@ -9,16 +9,25 @@ use crate::components::brief_card::BriefCard;
 use crate::components::category_nav::CategoryNav;
 use crate::components::error_page::ErrorPage;
 use crate::components::pagination::Pagination;
+use crate::contexts::live::use_live;
 use crate::contexts::site::use_site;
 use crate::model::{FeedPage as Feed, parse_page};
 
 #[component]
 pub fn FeedPage() -> impl IntoView {
     let params = use_params_map();
+    // A live reset (the page missed too much) moves the epoch and refetches.
+    let live = use_live();
     let query = use_query_map();
     let feed = Resource::new(
-        move || (params.read().get("category"), query.read().get("page")),
-        |(category, page)| async move {
+        move || {
+            (
+                params.read().get("category"),
+                query.read().get("page"),
+                live.epoch.get(),
+            )
+        },
+        |(category, page, _epoch)| async move {
             let page = parse_page(page.as_deref())?;
             list_briefs(category, page).await
         },

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::live_status::LiveStatusNote;
 use crate::components::theme_toggle::ThemeToggle;
 use crate::contexts::site::use_site;
 
@@ -16,6 +17,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <span class="brand__mark" aria-hidden="true"></span>
                     {site.name.clone()}
                 </a>
+                <LiveStatusNote/>
                 <ThemeToggle/>
             </div>
         </header>

@@ -9,6 +9,7 @@ pub mod cited_by;
 pub mod error_page;
 pub mod feed_page;
 pub mod layout;
+pub mod live_status;
 pub mod not_found;
 pub mod pagination;
 pub mod reaction_bar;

@@ -6,24 +6,38 @@
 use leptos::prelude::*;
 
 use crate::api::reactions::React;
+use crate::contexts::live::use_live;
 use crate::contexts::site::use_site;
-use crate::model::ReactionState;
+use crate::model::{ReactionCounts, ReactionState};
 
 #[component]
 pub fn ReactionBar(slug: String, state: ReactionState) -> impl IntoView {
     let site = use_site();
     let react = ServerAction::<React>::new();
 
-    // The last state the server confirmed: its latest answer, or what the page came with.
-    let confirmed = Memo::new(
-        move |previous: Option<&ReactionState>| match react.value().get() {
-            Some(Ok(answer)) => answer,
-            _ => previous.cloned().unwrap_or_else(|| state.clone()),
-        },
-    );
-    // What the reader sees: the confirmed state with a change in flight already applied.
+    // The latest known state: what the page came with, then every answer to this reader's
+    // own clicks and every count change heard live, whichever came last.
+    let current = RwSignal::new(state);
+    Effect::new(move || {
+        if let Some(Ok(answer)) = react.value().get() {
+            current.set(answer);
+        }
+    });
+    let live = use_live();
+    let heard = {
+        let slug = slug.clone();
+        Memo::new(move |_| live.reactions.with(|all| all.get(&slug).cloned()))
+    };
+    let announcement = RwSignal::new(String::new());
+    Effect::new(move || {
+        if let Some(counts) = heard.get() {
+            announcement.set(summary(&counts));
+            current.update(|s| s.counts = counts);
+        }
+    });
+    // What the reader sees: the latest state with a change in flight already applied.
     let shown = Memo::new(move |_| {
-        let mut shown = confirmed.get();
+        let mut shown = current.get();
         if let Some(pending) = react.input().get() {
             apply(&mut shown, &pending.kind, pending.active);
         }
@@ -79,6 +93,9 @@ pub fn ReactionBar(slug: String, state: ReactionState) -> impl IntoView {
                     .collect_view()}
             </div>
             <p class="reactions__error" role="alert">{error}</p>
+            // Counts changed by others are announced politely; a burst collapses into the
+            // latest summary instead of a flood.
+            <p class="visually-hidden" aria-live="polite">{announcement}</p>
         </section>
     }
 }
@@ -96,5 +113,25 @@ fn apply(state: &mut ReactionState, kind: &str, active: bool) {
     } else {
         *count = count.saturating_sub(1);
         state.mine.retain(|k| k != kind);
+    }
+}
+
+/// "Reactions now: Hot 3, Useful 1", in the configured order.
+fn summary(counts: &ReactionCounts) -> String {
+    let site = use_site();
+    let parts: Vec<String> = site
+        .reactions
+        .iter()
+        .filter_map(|r| {
+            counts
+                .get(&r.key)
+                .filter(|n| **n > 0)
+                .map(|n| format!("{} {n}", r.label))
+        })
+        .collect();
+    if parts.is_empty() {
+        "No reactions yet".to_string()
+    } else {
+        format!("Reactions now: {}", parts.join(", "))
     }
 }

@@ -4,6 +4,7 @@
 //! the HTTP-status hook); the WASM client reads the same values back out of the rendered page in
 //! [`client_bootstrap`], so both sides render identically.
 
+pub mod live;
 pub mod response;
 pub mod site;
 pub mod theme;
@@ -11,22 +12,27 @@ pub mod theme;
 use leptos::prelude::provide_context;
 
 use crate::model::SiteInfo;
+use live::LiveCursor;
 use theme::Theme;
 
 /// Id of the `<script type="application/json">` element that carries [`SiteInfo`] to the client.
 pub const SITE_INFO_ELEMENT_ID: &str = "pulse-site";
+/// Attribute on `<html>` carrying the [`LiveCursor`] the page was rendered at.
+pub const LIVE_CURSOR_ATTRIBUTE: &str = "data-live-cursor";
 
 /// Everything the root of the app needs before it renders.
 #[derive(Debug, Clone, Default)]
 pub struct Bootstrap {
     pub site: SiteInfo,
     pub theme: Theme,
+    pub live_cursor: LiveCursor,
 }
 
 impl Bootstrap {
     pub fn provide(self) {
         provide_context(self.site);
         provide_context(self.theme);
+        provide_context(self.live_cursor);
     }
 }
 
@@ -44,5 +50,15 @@ pub fn client_bootstrap() -> Bootstrap {
         .and_then(|el| el.get_attribute(theme::THEME_ATTRIBUTE))
         .and_then(|value| Theme::parse(&value))
         .unwrap_or_default();
-    Bootstrap { site, theme }
+    let live_cursor = document
+        .document_element()
+        .and_then(|el| el.get_attribute(LIVE_CURSOR_ATTRIBUTE))
+        .and_then(|value| value.parse().ok())
+        .map(LiveCursor)
+        .unwrap_or_default();
+    Bootstrap {
+        site,
+        theme,
+        live_cursor,
+    }
 }

@@ -4,12 +4,14 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use leptos::prelude::get_configuration;
 
 use crate::server::config::{Config, KEYS};
 use crate::server::content::import_dir;
 use crate::server::http;
+use crate::server::live::LiveHub;
 use crate::server::rate_limit::RateLimiter;
 use crate::server::readers::ReaderKeys;
 use crate::server::repo::Store;
@@ -160,6 +162,9 @@ async fn serve(config: Config) -> Result<(), String> {
             .map_err(|e| e.to_string())?;
         tracing::info!(dir = %config.content_dir.display(), %report, "first start: imported content");
     }
+    let store_for_live = store.clone();
+    let max_live = config.limits.live_max_connections as usize;
+    let stream_lifetime = Duration::from_secs(config.limits.live_stream_seconds.into());
     let secure = config.site.base_url.starts_with("https://");
     let readers = ReaderKeys::load_or_create(&config.secret_file, secure).map_err(|e| {
         format!(
@@ -173,6 +178,7 @@ async fn serve(config: Config) -> Result<(), String> {
         leptos,
         readers,
         limiter: RateLimiter::default(),
+        live: LiveHub::start(store_for_live, max_live, stream_lifetime),
     };
     http::serve(state)
         .await

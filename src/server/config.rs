@@ -30,6 +30,8 @@ pub const KEYS: &[(&str, &str)] = &[
         "PULSE_REACTIONS_PER_MINUTE_PER_IP",
     ),
     ("limits.trusted_proxies", "PULSE_TRUSTED_PROXIES"),
+    ("limits.live_max_connections", "PULSE_LIVE_MAX_CONNECTIONS"),
+    ("limits.live_stream_seconds", "PULSE_LIVE_STREAM_SECONDS"),
     ("categories", "PULSE_CATEGORIES"),
     ("reactions", "PULSE_REACTIONS"),
 ];
@@ -53,6 +55,11 @@ pub struct Limits {
     pub reactions_per_minute_per_ip: u32,
     /// Peers whose `X-Forwarded-For` is believed; everyone else's is ignored.
     pub trusted_proxies: Vec<IpAddr>,
+    /// Open live streams one server accepts; beyond it readers are asked to retry later.
+    pub live_max_connections: u32,
+    /// How long one live stream lasts before the browser is asked to reconnect (it resumes by
+    /// id, so nothing is lost); keeps proxies' idle timeouts and load balancing happy.
+    pub live_stream_seconds: u32,
 }
 
 /// A setting that is missing or wrong; `key` is what the operator has to fix.
@@ -131,6 +138,8 @@ impl Config {
                 100_000,
             )?,
             trusted_proxies: source.ip_list("limits.trusted_proxies")?,
+            live_max_connections: source.number("limits.live_max_connections", 1, 1_000_000)?,
+            live_stream_seconds: source.number("limits.live_stream_seconds", 1, 86_400)?,
         };
 
         Ok(Config {
@@ -427,6 +436,8 @@ content_dir = "content"
 reactions_per_minute_per_reader = 30
 reactions_per_minute_per_ip = 120
 trusted_proxies = "127.0.0.1, ::1"
+live_max_connections = 100
+live_stream_seconds = 600
 
 [[categories]]
 slug = "ai-news"

@@ -28,8 +28,10 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::app::{App, shell};
+use crate::contexts::live::LiveCursor;
 use crate::contexts::response::ResponseHooks;
 use crate::error::AppError;
+use crate::server::live;
 use crate::server::respond::{self, theme_from_cookies};
 use crate::server::state::AppState;
 
@@ -54,6 +56,7 @@ fn request_context(state: AppState) -> impl Fn() + Clone + Send + 'static {
         });
         provide_context(theme_from_cookies(&headers.unwrap_or_default()));
         provide_context(state.config.site.clone());
+        provide_context(LiveCursor(state.live.head()));
         provide_context(ResponseHooks::new(respond::set_status));
         provide_context(state.clone());
     }
@@ -67,6 +70,7 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/live", get(live::stream))
         // Also mounts every server function under /api, with the same context.
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(options.clone()))
         .nest_service("/pkg", pkg_service(&state.leptos))
@@ -289,11 +293,16 @@ pub async fn serve(state: AppState) -> std::io::Result<()> {
         }
     });
     tracing::info!(%addr, "Pulse is listening");
+    let hub = state.live.clone();
     axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        // Open event streams would otherwise hold the shutdown open forever.
+        hub.close();
+    })
     .await
 }
 

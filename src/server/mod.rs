@@ -6,6 +6,7 @@ pub mod config;
 pub mod content;
 pub mod guard;
 pub mod http;
+pub mod live;
 pub mod rate_limit;
 pub mod readers;
 pub mod repo;

@@ -7,6 +7,7 @@ use leptos::prelude::{LeptosOptions, use_context};
 
 use crate::error::AppError;
 use crate::server::config::Config;
+use crate::server::live::LiveHub;
 use crate::server::rate_limit::RateLimiter;
 use crate::server::readers::ReaderKeys;
 use crate::server::repo::Store;
@@ -18,6 +19,7 @@ pub struct AppState {
     pub leptos: LeptosOptions,
     pub readers: ReaderKeys,
     pub limiter: RateLimiter,
+    pub live: LiveHub,
 }
 
 impl FromRef<AppState> for LeptosOptions {

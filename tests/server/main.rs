@@ -3,6 +3,7 @@
 
 mod api;
 mod import;
+mod live;
 mod pages;
 mod reactions;
 mod support;

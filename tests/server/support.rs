@@ -12,6 +12,7 @@ use pulse::model::Brief;
 use pulse::server::config::Config;
 use pulse::server::content::{ImportError, ImportReport, import_dir};
 use pulse::server::http::router;
+use pulse::server::live::LiveHub;
 use pulse::server::rate_limit::RateLimiter;
 use pulse::server::readers::ReaderKeys;
 use pulse::server::repo::Store;
@@ -35,6 +36,7 @@ pub fn run(test: impl Future<Output = ()>) {
 
 pub struct TestApp {
     pub router: Router,
+    pub live: LiveHub,
     pub store: Store,
     pub config: Arc<Config>,
     // Held so the database outlives the test.
@@ -113,8 +115,14 @@ async fn empty_app_with(overrides: &[(&str, &str)]) -> TestApp {
         leptos,
         readers: ReaderKeys::ephemeral(),
         limiter: RateLimiter::default(),
+        live: LiveHub::start(
+            store.clone(),
+            50,
+            std::time::Duration::from_secs(config.limits.live_stream_seconds.into()),
+        ),
     };
     TestApp {
+        live: state.live.clone(),
         router: router(state),
         store,
         config,
@@ -133,13 +141,18 @@ impl TestApp {
         self.store.get_brief(slug, None).await.expect("brief query")
     }
 
-    pub async fn send(&self, request: Request<Body>) -> Reply {
-        // Served from a runtime task, as hyper serves each connection.
+    /// The response itself, body unread (for streams).
+    pub async fn raw(&self, request: Request<Body>) -> axum::response::Response {
         let router = self.router.clone();
-        let res = tokio::spawn(router.oneshot(request))
+        tokio::spawn(router.oneshot(request))
             .await
             .expect("request task")
-            .expect("router answers");
+            .expect("router answers")
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        // Served from a runtime task, as hyper serves each connection.
+        let res = self.raw(request).await;
         let status = res.status();
         let headers = res.headers().clone();
         let bytes = res.into_body().collect().await.expect("body").to_bytes();

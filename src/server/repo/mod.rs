@@ -4,7 +4,10 @@
 //! folder under `migrations/`.
 
 mod briefs;
+mod events;
 mod reactions;
+
+pub use events::StoredEvent;
 
 use std::str::FromStr;
 use std::sync::Arc;

@@ -4,9 +4,10 @@
 use sqlx::SqliteConnection;
 
 use crate::error::AppError;
+use crate::model::REACTIONS_EVENT;
 use crate::model::{ReactionCounts, ReactionState};
 use crate::server::readers::ReaderId;
-use crate::server::repo::Store;
+use crate::server::repo::{Store, events};
 
 /// Counts of one brief, from the trigger-maintained table.
 pub(super) async fn counts(
@@ -67,16 +68,22 @@ impl Store {
         } else {
             "DELETE FROM reactions WHERE brief_id = ?1 AND kind = ?2 AND reader_id = ?3"
         };
-        sqlx::query(statement)
+        let changed = sqlx::query(statement)
             .bind(brief_id)
             .bind(kind)
             .bind(reader.as_str())
             .execute(&mut *tx)
-            .await?;
+            .await?
+            .rows_affected()
+            > 0;
         let state = ReactionState {
             counts: counts(&mut tx, brief_id).await?,
             mine: mine(&mut tx, brief_id, Some(reader)).await?,
         };
+        if changed {
+            let payload = serde_json::json!({ "slug": slug, "counts": state.counts }).to_string();
+            events::append(&mut tx, REACTIONS_EVENT, &payload).await?;
+        }
         tx.commit().await?;
         Ok(Some(state))
     }

@@ -1,0 +1,64 @@
+//! The page's one live connection: an EventSource on `/live`, resumed from the id the page was
+//! rendered at. Its events update [`LiveContext`]; when the browser gives up on the stream it
+//! is reopened with back-off from the last id seen, so nothing is missed.
+
+use std::time::Duration;
+
+use futures::StreamExt;
+use futures::stream::select_all;
+use gloo_net::eventsource::futures::EventSource;
+use leptos::prelude::*;
+
+use crate::contexts::live::{LiveContext, LiveStatus};
+use crate::model::{REACTIONS_EVENT, RESET_EVENT, ReactionsChanged};
+
+const FIRST_BACKOFF: Duration = Duration::from_secs(1);
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+
+/// Keeps the page connected for as long as it is open.
+pub fn connect(live: LiveContext, cursor: i64) {
+    leptos::task::spawn_local(async move {
+        let mut after = cursor;
+        let mut backoff = FIRST_BACKOFF;
+        loop {
+            if let Ok(mut source) = EventSource::new(&format!("/live?after={after}")) {
+                let subscriptions: Vec<_> = ["open", "error", REACTIONS_EVENT, RESET_EVENT]
+                    .into_iter()
+                    .filter_map(|kind| source.subscribe(kind).ok())
+                    .collect();
+                let mut events = select_all(subscriptions);
+                // Ends when the browser closes the source for good (it retries on its own
+                // first, re-sending Last-Event-ID).
+                while let Some(Ok((kind, message))) = events.next().await {
+                    // "open" and "error" arrive as plain Events: only messages carry an id and data.
+                    if (kind == REACTIONS_EVENT || kind == RESET_EVENT)
+                        && let Ok(id) = message.last_event_id().parse::<i64>()
+                    {
+                        after = after.max(id);
+                    }
+                    match kind.as_str() {
+                        "open" => {
+                            live.status.set(LiveStatus::Live);
+                            backoff = FIRST_BACKOFF;
+                        }
+                        "error" => live.status.set(LiveStatus::Offline),
+                        RESET_EVENT => live.epoch.update(|e| *e += 1),
+                        REACTIONS_EVENT => {
+                            let data = message.data().as_string().unwrap_or_default();
+                            if let Ok(change) = serde_json::from_str::<ReactionsChanged>(&data) {
+                                live.reactions.update(|all| {
+                                    all.insert(change.slug, change.counts);
+                                });
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                drop(source);
+            }
+            live.status.set(LiveStatus::Offline);
+            gloo_timers::future::sleep(backoff).await;
+            backoff = (backoff * 2).min(MAX_BACKOFF);
+        }
+    });
+}

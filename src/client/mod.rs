@@ -1,0 +1,3 @@
+//! Code that exists only in the browser build (behind the `hydrate` feature).
+
+pub mod live;

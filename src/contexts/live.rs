@@ -1,0 +1,60 @@
+//! The live connection's state, shared by every component on the page: whether it is live,
+//! the latest reaction counts it has heard per brief, and an epoch that moves when the server
+//! says the page missed too much and must refetch. The browser side that fills it in is
+//! `crate::client::live`; on the server these stay at their initial values.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+
+use crate::model::ReactionCounts;
+
+/// Event id the server-rendered page is current to; the client resumes from there.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LiveCursor(pub i64);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LiveStatus {
+    /// Not connected yet (and always, during server rendering).
+    #[default]
+    Connecting,
+    Live,
+    /// Lost; the client is reconnecting.
+    Offline,
+}
+
+#[derive(Clone, Copy)]
+pub struct LiveContext {
+    pub status: RwSignal<LiveStatus>,
+    /// Latest counts heard per brief slug.
+    pub reactions: RwSignal<HashMap<String, ReactionCounts>>,
+    /// Moves when the page's data must be refetched.
+    pub epoch: RwSignal<u64>,
+}
+
+impl LiveContext {
+    pub fn new() -> LiveContext {
+        LiveContext {
+            status: RwSignal::new(LiveStatus::default()),
+            reactions: RwSignal::new(HashMap::new()),
+            epoch: RwSignal::new(0),
+        }
+    }
+}
+
+impl Default for LiveContext {
+    fn default() -> Self {
+        LiveContext::new()
+    }
+}
+
+/// Provides a live context unless the client entry point already did.
+pub fn provide_live_context() {
+    if use_context::<LiveContext>().is_none() {
+        provide_context(LiveContext::new());
+    }
+}
+
+pub fn use_live() -> LiveContext {
+    use_context::<LiveContext>().unwrap_or_default()
+}

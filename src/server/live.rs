@@ -1,0 +1,272 @@
+//! The live layer: readers get every change worth pushing as a small delta over Server-Sent
+//! Events, and a reader whose connection drops gets exactly what they missed when it returns.
+//!
+//! Writers append to the event log inside their own transaction and then call
+//! [`LiveHub::published`]. A single pump task reads the log in id order and broadcasts each
+//! event once, so every stream sees events in order with no gaps. A connecting reader
+//! subscribes first, then replays what it missed from the log, and skips ids it already sent.
+
+use std::convert::Infallible;
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures::stream::{self, Stream, StreamExt};
+use serde::Deserialize;
+use tokio::sync::{Notify, broadcast, watch};
+
+use crate::model::RESET_EVENT;
+use crate::server::repo::{Store, StoredEvent};
+use crate::server::state::AppState;
+
+/// Events buffered per subscriber; a reader further behind than this is cut off (and resumes).
+const BROADCAST_CAPACITY: usize = 256;
+/// Most events replayed to a returning reader; further behind than that, they refetch.
+const MAX_REPLAY: u32 = 1_000;
+/// Events kept in the log for returning readers.
+const RETAIN_EVENTS: i64 = 10_000;
+/// How often the pump looks at the log even without being woken (other processes write too).
+const PUMP_POLL: Duration = Duration::from_millis(500);
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+/// Reconnect delay the browser is told to use.
+const RETRY: Duration = Duration::from_secs(2);
+/// Reconnect delay for readers refused because the server is at its connection limit.
+const BUSY_RETRY: Duration = Duration::from_secs(10);
+/// Reconnect delay at the end of a stream's lifetime: come straight back.
+const ROTATE_RETRY: Duration = Duration::from_millis(250);
+
+#[derive(Clone)]
+pub struct LiveHub {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    sender: broadcast::Sender<Arc<StoredEvent>>,
+    wake: Notify,
+    connections: AtomicUsize,
+    max_connections: usize,
+    stream_lifetime: Duration,
+    /// Id of the newest event broadcast so far.
+    head: AtomicI64,
+    closing: watch::Sender<bool>,
+}
+
+impl LiveHub {
+    /// Starts the pump for `store`'s event log.
+    pub fn start(store: Store, max_connections: usize, stream_lifetime: Duration) -> LiveHub {
+        let (sender, _) = broadcast::channel(BROADCAST_CAPACITY);
+        let inner = Arc::new(Inner {
+            sender,
+            wake: Notify::new(),
+            connections: AtomicUsize::new(0),
+            max_connections,
+            stream_lifetime,
+            head: AtomicI64::new(0),
+            closing: watch::Sender::new(false),
+        });
+        tokio::spawn(pump(store, Arc::downgrade(&inner)));
+        LiveHub { inner }
+    }
+
+    /// Tells the pump that new events were committed.
+    pub fn published(&self) {
+        self.inner.wake.notify_one();
+    }
+
+    /// Ends every open stream (readers reconnect elsewhere or after a restart).
+    pub fn close(&self) {
+        self.inner.closing.send_replace(true);
+    }
+
+    /// Id of the newest event broadcast: a page rendered now is current to at least this.
+    pub fn head(&self) -> i64 {
+        self.inner.head.load(Ordering::Relaxed)
+    }
+
+    /// Open streams right now.
+    pub fn connections(&self) -> usize {
+        self.inner.connections.load(Ordering::Relaxed)
+    }
+}
+
+/// Broadcasts committed events in id order; stops when the hub is gone.
+async fn pump(store: Store, hub: Weak<Inner>) {
+    let mut last = match store.event_bounds().await {
+        Ok((newest, _)) => newest,
+        Err(_) => 0,
+    };
+    let mut last_prune = last;
+    if let Some(inner) = hub.upgrade() {
+        inner.head.store(last, Ordering::Relaxed);
+    }
+    loop {
+        // Held for one bounded round only, so the pump ends soon after the hub is dropped.
+        let Some(inner) = hub.upgrade() else { return };
+        let _ = tokio::time::timeout(PUMP_POLL, inner.wake.notified()).await;
+        loop {
+            match store.events_after(last, 512).await {
+                Ok(batch) if batch.is_empty() => break,
+                Ok(batch) => {
+                    for event in batch {
+                        last = event.id;
+                        // No receivers is fine: nobody is watching.
+                        let _ = inner.sender.send(Arc::new(event));
+                    }
+                    inner.head.store(last, Ordering::Relaxed);
+                }
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    break;
+                }
+            }
+        }
+        if last - last_prune >= 1_000 && store.prune_events(RETAIN_EVENTS).await.is_ok() {
+            last_prune = last;
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LiveQuery {
+    /// The event id the page was rendered at; `Last-Event-ID` wins when the browser sends one.
+    after: Option<String>,
+}
+
+/// Counts an open stream for as long as it lives.
+struct ConnectionGuard(Arc<Inner>);
+
+impl Drop for ConnectionGuard {
+    fn drop(&mut self) {
+        self.0.connections.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+fn sse_event(event: &StoredEvent) -> Event {
+    Event::default()
+        .id(event.id.to_string())
+        .event(&event.kind)
+        .data(&event.payload)
+}
+
+fn reset_event(newest: i64) -> Event {
+    Event::default()
+        .id(newest.to_string())
+        .event(RESET_EVENT)
+        .data("{}")
+        .retry(RETRY)
+}
+
+/// `GET /live`: the event stream for one open page.
+pub async fn stream(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<LiveQuery>,
+) -> Response {
+    let inner = state.live.inner.clone();
+    // A browser's EventSource gives up for good on any non-200 answer, so a refusal is a
+    // 200 stream that only says "retry later" and ends.
+    let refuse = || busy_response();
+    if inner.connections.fetch_add(1, Ordering::Relaxed) >= inner.max_connections {
+        inner.connections.fetch_sub(1, Ordering::Relaxed);
+        return refuse();
+    }
+    let guard = ConnectionGuard(inner.clone());
+
+    // Subscribe before reading the log, so nothing committed in between is missed.
+    let receiver = inner.sender.subscribe();
+    let Ok((newest, oldest)) = state.store.event_bounds().await else {
+        return refuse();
+    };
+    let cursor = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .or(query.after);
+
+    let mut first = Vec::new();
+    let mut last_sent = newest;
+    match cursor.map(|raw| raw.trim().parse::<i64>()) {
+        // No cursor: live from now on.
+        None => first.push(Event::default().retry(RETRY).comment("live")),
+        Some(Ok(after)) if (oldest - 1..=newest).contains(&after) => {
+            let Ok(missed) = state.store.events_after(after, MAX_REPLAY + 1).await else {
+                return refuse();
+            };
+            if missed.len() > MAX_REPLAY as usize {
+                first.push(reset_event(newest));
+            } else {
+                first.push(Event::default().retry(RETRY).comment("resumed"));
+                last_sent = missed.last().map_or(after, |e| e.id);
+                first.extend(missed.iter().map(sse_event));
+            }
+        }
+        // Malformed, from the future, or older than the log: start over cleanly.
+        Some(_) => first.push(reset_event(newest)),
+    }
+
+    let deadline = tokio::time::Instant::now() + inner.stream_lifetime;
+    let live = live_events(
+        receiver,
+        last_sent,
+        inner.closing.subscribe(),
+        deadline,
+        guard,
+    );
+    let events = stream::iter(first).chain(live).map(Ok::<_, Infallible>);
+    Sse::new(events)
+        .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+        .into_response()
+}
+
+/// Broadcast events after `last_sent`, until the stream's lifetime is up (the reader is told
+/// to come straight back), the reader falls too far behind (they resume by id), or the server
+/// shuts down.
+fn live_events(
+    receiver: broadcast::Receiver<Arc<StoredEvent>>,
+    last_sent: i64,
+    closing: watch::Receiver<bool>,
+    deadline: tokio::time::Instant,
+    guard: ConnectionGuard,
+) -> impl Stream<Item = Event> {
+    let state = Some((receiver, last_sent, closing, guard));
+    stream::unfold(state, move |state| async move {
+        let (mut receiver, mut last_sent, mut closing, guard) = state?;
+        loop {
+            if *closing.borrow() {
+                return None;
+            }
+            let received = tokio::select! {
+                received = receiver.recv() => received,
+                _ = closing.changed() => return None,
+                () = tokio::time::sleep_until(deadline) => {
+                    let goodbye = Event::default().retry(ROTATE_RETRY).comment("reconnect");
+                    return Some((goodbye, None));
+                }
+            };
+            match received {
+                Ok(event) if event.id <= last_sent => continue,
+                Ok(event) => {
+                    last_sent = event.id;
+                    return Some((
+                        sse_event(&event),
+                        Some((receiver, last_sent, closing, guard)),
+                    ));
+                }
+                // Lagged: this reader cannot keep up; ending the stream bounds its memory, and
+                // the browser reconnects with Last-Event-ID. Closed: the hub is gone.
+                Err(_) => return None,
+            }
+        }
+    })
+}
+
+fn busy_response() -> Response {
+    let once = stream::once(async {
+        Ok::<_, Infallible>(Event::default().retry(BUSY_RETRY).comment("busy"))
+    });
+    Sse::new(once).into_response()
+}

@@ -1,0 +1,265 @@
+//! The live layer over real HTTP streams: resume by id with no gaps or duplicates, resets for
+//! hostile or stale cursors, slow readers cut off while others keep receiving.
+
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use pulse::server::readers::ReaderKeys;
+
+use crate::support::{TestApp, app, run};
+
+const SLUG: &str = "halcyon-atlas-3-release";
+
+/// One parsed SSE event.
+#[derive(Debug, Clone, PartialEq)]
+struct SseEvent {
+    id: Option<String>,
+    kind: Option<String>,
+    data: String,
+}
+
+/// An open `/live` stream.
+struct Stream {
+    body: Body,
+    buffer: String,
+}
+
+impl Stream {
+    async fn open(app: &TestApp, after: Option<&str>, last_event_id: Option<&str>) -> Stream {
+        let uri = match after {
+            Some(after) => format!("/live?after={after}"),
+            None => "/live".to_string(),
+        };
+        let mut request = Request::get(uri).header("accept", "text/event-stream");
+        if let Some(id) = last_event_id {
+            request = request.header("last-event-id", id);
+        }
+        let response = app.raw(request.body(Body::empty()).expect("request")).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()["content-type"], "text/event-stream");
+        Stream {
+            body: response.into_body(),
+            buffer: String::new(),
+        }
+    }
+
+    /// The next event with data (comments and retry-only blocks are skipped), or `None` if the
+    /// stream ended or stayed silent for `wait`.
+    async fn next(&mut self, wait: Duration) -> Option<SseEvent> {
+        loop {
+            while let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                let mut event = SseEvent {
+                    id: None,
+                    kind: None,
+                    data: String::new(),
+                };
+                for line in block.lines() {
+                    if let Some(v) = line.strip_prefix("id:") {
+                        event.id = Some(v.trim().to_string());
+                    } else if let Some(v) = line.strip_prefix("event:") {
+                        event.kind = Some(v.trim().to_string());
+                    } else if let Some(v) = line.strip_prefix("data:") {
+                        event.data.push_str(v.trim());
+                    }
+                }
+                if event.kind.is_some() || !event.data.is_empty() {
+                    return Some(event);
+                }
+            }
+            let frame = tokio::time::timeout(wait, self.body.frame())
+                .await
+                .ok()??
+                .ok()?;
+            if let Ok(data) = frame.into_data() {
+                self.buffer.push_str(&String::from_utf8_lossy(&data));
+            }
+        }
+    }
+
+    async fn take(&mut self, n: usize) -> Vec<SseEvent> {
+        let mut events = Vec::new();
+        for _ in 0..n {
+            events.push(self.next(Duration::from_secs(5)).await.expect("an event"));
+        }
+        events
+    }
+}
+
+/// Toggles a reaction through the store as the server function does, and wakes the hub.
+async fn toggle(app: &TestApp, reader: &pulse::server::readers::ReaderId, active: bool) {
+    app.store
+        .set_reaction(SLUG, "hot", reader, active)
+        .await
+        .expect("react")
+        .expect("brief");
+    app.live.published();
+}
+
+async fn newest(app: &TestApp) -> i64 {
+    app.store.event_bounds().await.expect("bounds").0
+}
+
+#[test]
+fn a_returning_reader_gets_exactly_what_they_missed() {
+    run(async {
+        let app = app().await;
+        let reader = ReaderKeys::ephemeral().mint().expect("id");
+        let start = newest(&app).await.to_string();
+
+        let mut stream = Stream::open(&app, Some(&start), None).await;
+        toggle(&app, &reader, true).await;
+        let seen = stream.take(1).await;
+        assert_eq!(seen[0].kind.as_deref(), Some("reactions"));
+        let payload: serde_json::Value = serde_json::from_str(&seen[0].data).expect("json");
+        assert_eq!(payload["slug"], SLUG);
+        assert_eq!(payload["counts"]["hot"], 1);
+        drop(stream);
+
+        // Disconnected: four more changes happen.
+        for active in [false, true, false, true] {
+            toggle(&app, &reader, active).await;
+        }
+        let last_seen = seen[0].id.clone().expect("id");
+        let mut back = Stream::open(&app, Some("0"), Some(&last_seen)).await;
+        let missed = back.take(4).await;
+        let ids: Vec<i64> = missed
+            .iter()
+            .map(|e| e.id.as_deref().expect("id").parse().expect("number"))
+            .collect();
+        let first: i64 = last_seen.parse().expect("number");
+        assert_eq!(
+            ids,
+            [first + 1, first + 2, first + 3, first + 4],
+            "in order, no gaps"
+        );
+        let counts: Vec<i64> = missed
+            .iter()
+            .map(|e| {
+                serde_json::from_str::<serde_json::Value>(&e.data).expect("json")["counts"]["hot"]
+                    .as_i64()
+                    .unwrap_or(0)
+            })
+            .collect();
+        assert_eq!(counts, [0, 1, 0, 1]);
+        assert!(
+            back.next(Duration::from_millis(700)).await.is_none(),
+            "no duplicates afterwards"
+        );
+
+        // And it keeps receiving live.
+        toggle(&app, &reader, false).await;
+        let live = back.take(1).await;
+        assert_eq!(
+            live[0].id.as_deref(),
+            Some((first + 5).to_string().as_str())
+        );
+    })
+}
+
+#[test]
+fn hostile_or_stale_cursors_get_a_reset_never_an_error() {
+    run(async {
+        let app = app().await;
+        let reader = ReaderKeys::ephemeral().mint().expect("id");
+        toggle(&app, &reader, true).await;
+        let head = newest(&app).await;
+        for cursor in ["abc", "-5", "99999999999", "1e3", "", "0x10"] {
+            let mut stream = Stream::open(&app, None, Some(cursor)).await;
+            let first = stream.next(Duration::from_secs(5)).await.expect("an event");
+            assert_eq!(first.kind.as_deref(), Some("reset"), "cursor {cursor:?}");
+            assert_eq!(first.id, Some(head.to_string()), "cursor {cursor:?}");
+        }
+        // Older than the retained log: pruned away, so the reader must refetch.
+        toggle(&app, &reader, false).await;
+        toggle(&app, &reader, true).await;
+        app.store.prune_events(1).await.expect("prune");
+        let mut stream = Stream::open(&app, Some("0"), None).await;
+        let first = stream.next(Duration::from_secs(5)).await.expect("an event");
+        assert_eq!(first.kind.as_deref(), Some("reset"));
+    })
+}
+
+#[test]
+fn a_reader_who_cannot_keep_up_is_cut_off_while_others_keep_receiving() {
+    run(async {
+        let app = app().await;
+        let reader = ReaderKeys::ephemeral().mint().expect("id");
+        let start = newest(&app).await.to_string();
+        let mut slow = Stream::open(&app, Some(&start), None).await;
+        let mut fast = Stream::open(&app, Some(&start), None).await;
+
+        // More events than a subscriber may buffer; the fast reader keeps up, the slow one
+        // reads nothing meanwhile.
+        let total = 300;
+        for i in 0..total {
+            toggle(&app, &reader, i % 2 == 0).await;
+            if i % 50 == 49 {
+                let got = fast.take(50).await;
+                assert_eq!(got.len(), 50);
+            }
+        }
+        // The slow reader's stream ends instead of growing without bound...
+        let mut received = 0;
+        while slow.next(Duration::from_secs(5)).await.is_some() {
+            received += 1;
+        }
+        assert!(
+            received < total,
+            "the slow reader was cut off after {received} events"
+        );
+        // ...and the fast one is still live.
+        toggle(&app, &reader, true).await;
+        assert_eq!(fast.take(1).await.len(), 1);
+        assert_eq!(app.live.connections(), 1, "the cut-off stream was released");
+    })
+}
+
+#[test]
+fn over_the_connection_limit_readers_are_told_to_retry() {
+    run(async {
+        let app = app().await;
+        let mut open = Vec::new();
+        for _ in 0..50 {
+            open.push(Stream::open(&app, None, None).await);
+        }
+        let refused = app
+            .raw(Request::get("/live").body(Body::empty()).expect("request"))
+            .await;
+        assert_eq!(
+            refused.status(),
+            StatusCode::OK,
+            "EventSource gives up on anything else"
+        );
+        let body = refused
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        let text = String::from_utf8_lossy(&body);
+        assert!(text.contains("retry: 10000"), "{text}");
+        drop(open);
+    })
+}
+
+#[test]
+fn a_stream_ends_after_its_lifetime_asking_for_a_quick_reconnect() {
+    run(async {
+        let app = crate::support::app_with(&[("PULSE_LIVE_STREAM_SECONDS", "1")]).await;
+        let response = app
+            .raw(Request::get("/live").body(Body::empty()).expect("request"))
+            .await;
+        let body = tokio::time::timeout(Duration::from_secs(5), response.into_body().collect())
+            .await
+            .expect("the stream ends by itself")
+            .expect("body")
+            .to_bytes();
+        let text = String::from_utf8_lossy(&body);
+        let last_block = text.trim_end().rsplit("\n\n").next().unwrap_or_default();
+        assert!(last_block.lines().any(|l| l == "retry: 250"), "{text:?}");
+        assert_eq!(app.live.connections(), 0);
+    })
+}
