@@ -66,6 +66,19 @@ impl SiteInfo {
         self.reactions.iter().find(|r| r.key == key)
     }
 
+    /// The configured reactions that have a non-zero count, in bar order.
+    pub fn reactions_given(&self, counts: &ReactionCounts) -> Vec<(Reaction, u32)> {
+        self.reactions
+            .iter()
+            .filter_map(|r| {
+                counts
+                    .get(&r.key)
+                    .filter(|n| **n > 0)
+                    .map(|n| (r.clone(), *n))
+            })
+            .collect()
+    }
+
     pub fn category(&self, slug: &str) -> Option<&Category> {
         self.categories.iter().find(|c| c.slug == slug)
     }

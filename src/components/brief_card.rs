@@ -41,16 +41,7 @@ fn ReactionCounts(slug: String, counts: Counts) -> impl IntoView {
     };
     move || {
         let counts = current();
-        let shown: Vec<_> = site
-            .reactions
-            .iter()
-            .filter_map(|r| {
-                counts
-                    .get(&r.key)
-                    .filter(|n| **n > 0)
-                    .map(|n| (r.clone(), *n))
-            })
-            .collect();
+        let shown = site.reactions_given(&counts);
         (!shown.is_empty()).then(|| {
             view! {
                 <span class="card__reactions">

@@ -118,16 +118,10 @@ fn apply(state: &mut ReactionState, kind: &str, active: bool) {
 
 /// "Reactions now: Hot 3, Useful 1", in the configured order.
 fn summary(counts: &ReactionCounts) -> String {
-    let site = use_site();
-    let parts: Vec<String> = site
-        .reactions
-        .iter()
-        .filter_map(|r| {
-            counts
-                .get(&r.key)
-                .filter(|n| **n > 0)
-                .map(|n| format!("{} {n}", r.label))
-        })
+    let parts: Vec<String> = use_site()
+        .reactions_given(counts)
+        .into_iter()
+        .map(|(r, n)| format!("{} {n}", r.label))
         .collect();
     if parts.is_empty() {
         "No reactions yet".to_string()

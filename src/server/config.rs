@@ -256,6 +256,40 @@ impl<E: Fn(&str) -> Option<String>> Source<E> {
         }
     }
 
+    /// A list setting: `[[key]]` tables in the file, or — replacing them all — a
+    /// comma-separated environment variable. `from_env` parses one item of the variable;
+    /// `from_table` builds one item from a string-field getter.
+    fn table_list<T>(
+        &self,
+        key: &str,
+        from_env: impl Fn(&str) -> Result<T, ConfigError>,
+        from_table: impl Fn(&dyn Fn(&str) -> Result<String, ConfigError>) -> Result<T, ConfigError>,
+    ) -> Result<Vec<T>, ConfigError> {
+        if let Some(raw) = (self.env)(Self::env_name(key)) {
+            return raw.split(',').map(&from_env).collect();
+        }
+        let Some(Value::Array(items)) = self.table.get(key) else {
+            return Err(config_error(
+                key,
+                format!("is missing: add at least one [[{key}]] table"),
+            ));
+        };
+        items
+            .iter()
+            .map(|item| {
+                let field = |name: &str| {
+                    item.get(name)
+                        .and_then(Value::as_str)
+                        .map(|s| s.trim().to_string())
+                        .ok_or_else(|| {
+                            config_error(key, format!("every entry needs a `{name}` string"))
+                        })
+                };
+                from_table(&field)
+            })
+            .collect()
+    }
+
     /// A comma-separated list of IP addresses (may be empty).
     fn ip_list(&self, key: &str) -> Result<Vec<IpAddr>, ConfigError> {
         let raw = self.optional(key)?.unwrap_or_default();
@@ -273,50 +307,30 @@ impl<E: Fn(&str) -> Option<String>> Source<E> {
     /// `PULSE_REACTIONS="hot=🔥 Hot,useful=👍 Useful"`.
     fn reactions(&self) -> Result<Vec<Reaction>, ConfigError> {
         const KEY: &str = "reactions";
-        let reactions: Vec<Reaction> = if let Some(raw) = (self.env)("PULSE_REACTIONS") {
-            raw.split(',')
-                .map(|item| {
-                    let bad = || {
-                        config_error(KEY, format!("`{item}` is not of the form key=emoji Label"))
-                    };
-                    let (key, rest) = item.split_once('=').ok_or_else(bad)?;
-                    let (emoji, label) = rest
-                        .trim()
-                        .split_once(char::is_whitespace)
-                        .ok_or_else(bad)?;
-                    Ok(Reaction {
-                        key: key.trim().into(),
-                        emoji: emoji.into(),
-                        label: label.trim().into(),
-                    })
+        let reactions = self.table_list(
+            KEY,
+            |item| {
+                let bad =
+                    || config_error(KEY, format!("`{item}` is not of the form key=emoji Label"));
+                let (key, rest) = item.split_once('=').ok_or_else(bad)?;
+                let (emoji, label) = rest
+                    .trim()
+                    .split_once(char::is_whitespace)
+                    .ok_or_else(bad)?;
+                Ok(Reaction {
+                    key: key.trim().into(),
+                    emoji: emoji.into(),
+                    label: label.trim().into(),
                 })
-                .collect::<Result<_, ConfigError>>()?
-        } else {
-            let Some(Value::Array(items)) = self.table.get(KEY) else {
-                return Err(config_error(
-                    KEY,
-                    "is missing: add at least one [[reactions]] table",
-                ));
-            };
-            items
-                .iter()
-                .map(|item| {
-                    let field = |name: &str| {
-                        item.get(name)
-                            .and_then(Value::as_str)
-                            .map(|s| s.trim().to_string())
-                            .ok_or_else(|| {
-                                config_error(KEY, format!("every reaction needs a `{name}` string"))
-                            })
-                    };
-                    Ok(Reaction {
-                        key: field("key")?,
-                        emoji: field("emoji")?,
-                        label: field("label")?,
-                    })
+            },
+            |field| {
+                Ok(Reaction {
+                    key: field("key")?,
+                    emoji: field("emoji")?,
+                    label: field("label")?,
                 })
-                .collect::<Result<_, ConfigError>>()?
-        };
+            },
+        )?;
         if reactions.is_empty() || reactions.len() > 12 {
             return Err(config_error(KEY, "must list between 1 and 12 reactions"));
         }
@@ -349,43 +363,24 @@ impl<E: Fn(&str) -> Option<String>> Source<E> {
     /// `[[categories]]` tables in the file, or `PULSE_CATEGORIES="slug=Name,slug=Name"`.
     fn categories(&self) -> Result<Vec<Category>, ConfigError> {
         const KEY: &str = "categories";
-        let categories: Vec<Category> = if let Some(raw) = (self.env)("PULSE_CATEGORIES") {
-            raw.split(',')
-                .map(|pair| {
-                    let (slug, name) = pair.split_once('=').ok_or_else(|| {
-                        config_error(KEY, format!("`{pair}` is not of the form slug=Name"))
-                    })?;
-                    Ok(Category {
-                        slug: slug.trim().to_string(),
-                        name: name.trim().to_string(),
-                    })
+        let categories = self.table_list(
+            KEY,
+            |pair| {
+                let (slug, name) = pair.split_once('=').ok_or_else(|| {
+                    config_error(KEY, format!("`{pair}` is not of the form slug=Name"))
+                })?;
+                Ok(Category {
+                    slug: slug.trim().to_string(),
+                    name: name.trim().to_string(),
                 })
-                .collect::<Result<_, ConfigError>>()?
-        } else {
-            let Some(Value::Array(items)) = self.table.get(KEY) else {
-                return Err(config_error(
-                    KEY,
-                    "is missing: add at least one [[categories]] table",
-                ));
-            };
-            items
-                .iter()
-                .map(|item| {
-                    let field = |name: &str| {
-                        item.get(name)
-                            .and_then(Value::as_str)
-                            .map(str::to_string)
-                            .ok_or_else(|| {
-                                config_error(KEY, format!("every category needs a `{name}` string"))
-                            })
-                    };
-                    Ok(Category {
-                        slug: field("slug")?,
-                        name: field("name")?,
-                    })
+            },
+            |field| {
+                Ok(Category {
+                    slug: field("slug")?,
+                    name: field("name")?,
                 })
-                .collect::<Result<_, ConfigError>>()?
-        };
+            },
+        )?;
         if categories.is_empty() {
             return Err(config_error(KEY, "must list at least one category"));
         }
