@@ -43,6 +43,33 @@ pub struct ReactionsChanged {
     pub counts: ReactionCounts,
 }
 
+/// SSE event type of a new comment; its data is a [`CommentAdded`].
+pub const COMMENT_EVENT: &str = "comment";
+
+/// One comment as every reader sees it. `body_html` was sanitised when it was written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Comment {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub depth: u32,
+    /// Plain text, never HTML.
+    pub author_name: String,
+    pub body_html: String,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    /// e.g. "27 Nov 2026, 13:05 UTC".
+    pub created_label: String,
+    pub edited: bool,
+}
+
+/// A live delta: a comment was published on a brief, which now has `count` comments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentAdded {
+    pub slug: String,
+    pub comment: Comment,
+    pub count: u32,
+}
+
 /// The reaction bar's state for one reader: everyone's counts, and which ones this reader gave.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct ReactionState {
@@ -59,6 +86,10 @@ pub struct SiteInfo {
     pub base_url: String,
     pub categories: Vec<Category>,
     pub reactions: Vec<Reaction>,
+    /// Longest comment body, in characters.
+    pub comment_max_body_chars: u32,
+    /// Longest display name, in characters.
+    pub comment_max_name_chars: u32,
 }
 
 impl SiteInfo {
@@ -97,6 +128,7 @@ pub struct BriefSummary {
     pub published_label: String,
     pub reading_minutes: u32,
     pub reactions: ReactionCounts,
+    pub comment_count: u32,
 }
 
 /// One page of the feed.
@@ -158,6 +190,13 @@ pub struct Brief {
     pub cited_by: Vec<BriefLink>,
     /// Counts for everyone; `mine` for the reader asking.
     pub reactions: ReactionState,
+    /// The thread, oldest first, replies directly after what they reply to.
+    pub comments: Vec<Comment>,
+    pub comment_count: u32,
+    /// The display name this reader last used, to prefill the form.
+    pub my_name: Option<String>,
+    /// A fresh idempotency key for this page's comment form.
+    pub comment_key: String,
 }
 
 /// Checks a slug: lowercase ASCII letters and digits in hyphen-separated words.

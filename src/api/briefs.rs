@@ -44,11 +44,14 @@ pub async fn get_brief(slug: String) -> Result<Brief, AppError> {
 
     validate_slug(&slug)?;
     let state = app_state()?;
-    let reader = state.readers.reader(&request_parts()?.headers);
-    let brief = state
+    let headers = request_parts()?.headers;
+    let reader = state.readers.reader(&headers);
+    let mut brief = state
         .store
         .get_brief(&slug, reader.as_ref())
         .await?
         .ok_or_else(|| AppError::not_found("There is no brief at this address."))?;
+    brief.my_name = crate::server::respond::remembered_name(&headers);
+    brief.comment_key = state.readers.mint()?.as_str().to_string();
     Ok(brief)
 }

@@ -2,5 +2,6 @@
 //! only on the server, where it reaches the store through [`crate::server`].
 
 pub mod briefs;
+pub mod comments;
 pub mod preferences;
 pub mod reactions;

@@ -6,6 +6,7 @@ use leptos_meta::{Link, Meta, Title};
 
 use crate::components::builder_brief::BuilderBriefSection;
 use crate::components::cited_by::CitedBy;
+use crate::components::comments_section::CommentsSection;
 use crate::components::reaction_bar::ReactionBar;
 use crate::contexts::site::use_site;
 use crate::model::Brief;
@@ -81,7 +82,14 @@ pub fn BriefArticle(brief: Brief) -> impl IntoView {
             </section>
             <CitedBy links=brief.cited_by/>
             <ReactionBar slug=brief.slug.clone() state=brief.reactions/>
-            // Slots filled by later work, in this order: the newsletter box, then Comments.
+            // The newsletter box goes here (later work).
+            <CommentsSection
+                slug=brief.slug.clone()
+                comments=brief.comments
+                count=brief.comment_count
+                my_name=brief.my_name
+                comment_key=brief.comment_key
+            />
         </article>
     }
 }

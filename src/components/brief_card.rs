@@ -22,6 +22,14 @@ pub fn BriefCard(brief: BriefSummary) -> impl IntoView {
             <p class="card__foot">
                 <span>{format!("{} min read", brief.reading_minutes)}</span>
                 <ReactionCounts slug=brief.slug.clone() counts=brief.reactions/>
+                {(brief.comment_count > 0).then(|| {
+                    let n = brief.comment_count;
+                    view! {
+                        <a class="card__comments" href=format!("/pulse/{}#comments", brief.slug)>
+                            {if n == 1 { "1 comment".to_string() } else { format!("{n} comments") }}
+                        </a>
+                    }
+                })}
             </p>
         </article>
     }

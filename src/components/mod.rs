@@ -6,6 +6,8 @@ pub mod brief_page;
 pub mod builder_brief;
 pub mod category_nav;
 pub mod cited_by;
+pub mod comment_item;
+pub mod comments_section;
 pub mod error_page;
 pub mod feed_page;
 pub mod layout;

@@ -32,6 +32,17 @@ pub const KEYS: &[(&str, &str)] = &[
     ("limits.trusted_proxies", "PULSE_TRUSTED_PROXIES"),
     ("limits.live_max_connections", "PULSE_LIVE_MAX_CONNECTIONS"),
     ("limits.live_stream_seconds", "PULSE_LIVE_STREAM_SECONDS"),
+    ("comments.max_body_chars", "PULSE_COMMENT_MAX_BODY_CHARS"),
+    ("comments.max_name_chars", "PULSE_COMMENT_MAX_NAME_CHARS"),
+    ("comments.max_depth", "PULSE_COMMENT_MAX_DEPTH"),
+    (
+        "comments.per_minute_per_reader",
+        "PULSE_COMMENTS_PER_MINUTE_PER_READER",
+    ),
+    (
+        "comments.per_minute_per_ip",
+        "PULSE_COMMENTS_PER_MINUTE_PER_IP",
+    ),
     ("categories", "PULSE_CATEGORIES"),
     ("reactions", "PULSE_REACTIONS"),
 ];
@@ -46,6 +57,16 @@ pub struct Config {
     /// Key that signs readers' anonymous-id cookies; created on first start if missing.
     pub secret_file: PathBuf,
     pub limits: Limits,
+    pub comments: CommentSettings,
+}
+
+/// Comment rules; the length limits are also in [`SiteInfo`] for the form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommentSettings {
+    /// Replies deeper than this attach at this depth (0 = no replies to replies).
+    pub max_depth: u32,
+    pub per_minute_per_reader: u32,
+    pub per_minute_per_ip: u32,
 }
 
 /// Abuse limits for anonymous writes.
@@ -142,6 +163,14 @@ impl Config {
             live_stream_seconds: source.number("limits.live_stream_seconds", 1, 86_400)?,
         };
 
+        let comments = CommentSettings {
+            max_depth: source.number("comments.max_depth", 0, 8)?,
+            per_minute_per_reader: source.number("comments.per_minute_per_reader", 1, 1_000)?,
+            per_minute_per_ip: source.number("comments.per_minute_per_ip", 1, 10_000)?,
+        };
+        let comment_max_body_chars = source.number("comments.max_body_chars", 1, 20_000)?;
+        let comment_max_name_chars = source.number("comments.max_name_chars", 1, 200)?;
+
         Ok(Config {
             site: SiteInfo {
                 name,
@@ -150,7 +179,10 @@ impl Config {
                 base_url,
                 categories,
                 reactions,
+                comment_max_body_chars,
+                comment_max_name_chars,
             },
+            comments,
             page_size,
             data_dir,
             database_url,
@@ -182,7 +214,7 @@ fn reject_unknown_keys(table: &Table) -> Result<(), ConfigError> {
     for (section, value) in table {
         match (section.as_str(), value) {
             ("categories" | "reactions", _) => {}
-            (section @ ("site" | "storage" | "limits"), Value::Table(inner)) => {
+            (section @ ("site" | "storage" | "limits" | "comments"), Value::Table(inner)) => {
                 for key in inner.keys() {
                     let full = format!("{section}.{key}");
                     if !KEYS.iter().any(|(k, _)| *k == full) {
@@ -433,6 +465,13 @@ reactions_per_minute_per_ip = 120
 trusted_proxies = "127.0.0.1, ::1"
 live_max_connections = 100
 live_stream_seconds = 600
+
+[comments]
+max_body_chars = 5000
+max_name_chars = 60
+max_depth = 3
+per_minute_per_reader = 2
+per_minute_per_ip = 10
 
 [[categories]]
 slug = "ai-news"

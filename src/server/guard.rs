@@ -10,6 +10,14 @@ pub fn require_same_origin() -> Result<(), AppError> {
     check_same_origin(&request_parts()?.headers)
 }
 
+/// Whether the client wants HTML back (a plain form post, not the app's fetch).
+pub fn accepts_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
+}
+
 /// The request being served (method, URI, headers, connection info).
 pub fn request_parts() -> Result<Parts, AppError> {
     use_context::<Parts>().ok_or_else(|| {

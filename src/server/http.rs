@@ -9,7 +9,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -31,6 +31,7 @@ use crate::app::{App, shell};
 use crate::contexts::live::LiveCursor;
 use crate::contexts::response::ResponseHooks;
 use crate::error::AppError;
+use crate::server::guard::accepts_html;
 use crate::server::live;
 use crate::server::respond::{self, theme_from_cookies};
 use crate::server::state::AppState;
@@ -256,13 +257,6 @@ async fn error_response(res: Response, wants_html: bool) -> Response {
         Body::from(serde_json::to_vec(&error).unwrap_or_default())
     };
     Response::from_parts(parts, body)
-}
-
-fn accepts_html(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"))
 }
 
 /// A minimal page for a failed form post without JavaScript.

@@ -31,6 +31,33 @@ pub fn remember_theme(theme: Theme) {
     }
 }
 
+/// Cookie remembering the display name a reader last commented under.
+const NAME_COOKIE: &str = "pulse_name";
+
+/// Remembers the reader's display name for their next comment (encoded: names are free text).
+pub fn remember_name(name: &str) {
+    use base64::Engine as _;
+    let encoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(name);
+    let cookie = format!(
+        "{NAME_COOKIE}={encoded}; Path=/; Max-Age={THEME_COOKIE_MAX_AGE}; HttpOnly; SameSite=Lax"
+    );
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        set_cookie(value);
+    }
+}
+
+/// The display name remembered in the request's cookies, if any.
+pub fn remembered_name(headers: &HeaderMap) -> Option<String> {
+    use base64::Engine as _;
+    let encoded = cookie_value(headers, NAME_COOKIE)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(encoded)
+        .ok()?;
+    String::from_utf8(bytes)
+        .ok()
+        .filter(|n| !n.is_empty() && n.chars().count() <= 200)
+}
+
 /// Adds a `Set-Cookie` header to the current response.
 pub fn set_cookie(value: HeaderValue) {
     if let Some(options) = use_context::<ResponseOptions>() {

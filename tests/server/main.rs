@@ -2,6 +2,7 @@
 //! the demo content from `content/`.
 
 mod api;
+mod comments;
 mod import;
 mod live;
 mod pages;

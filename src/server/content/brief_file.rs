@@ -408,6 +408,8 @@ mod tests {
             tagline: "t".into(),
             base_url: "https://pulse.test".into(),
             reactions: Vec::new(),
+            comment_max_body_chars: 5000,
+            comment_max_name_chars: 60,
             categories: vec![Category {
                 slug: "tools".into(),
                 name: "Tools".into(),

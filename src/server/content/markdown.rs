@@ -51,6 +51,58 @@ pub fn render_inline(markdown: &str) -> String {
     sanitise(out.trim())
 }
 
+/// Deepest nesting of Markdown elements kept in a comment; deeper structure is flattened.
+const MAX_COMMENT_NESTING: usize = 8;
+
+/// Renders a reader's comment. Stricter than brief content: a small allowlist (no images,
+/// SVG, MathML, tables, headings, style or `target`), links only to http, https and mailto,
+/// each marked `nofollow ugc noopener noreferrer`. Rendered once, at write time; what it
+/// returns is what every reader is shown.
+pub fn render_comment(markdown: &str) -> String {
+    use std::collections::HashSet;
+    let mut out = String::new();
+    // Plain CommonMark (no tables), nesting flattened past a sane depth: a thousand nested
+    // quotes or lists would otherwise cost the HTML sanitiser real time.
+    let mut kept: Vec<bool> = Vec::new();
+    let events = Parser::new(markdown)
+        .map(neutralise)
+        .filter(|event| match event {
+            Event::Start(_) => {
+                let keep = kept.len() < MAX_COMMENT_NESTING;
+                kept.push(keep);
+                keep
+            }
+            Event::End(_) => kept.pop().unwrap_or(true),
+            _ => true,
+        });
+    html::push_html(&mut out, events);
+    ammonia::Builder::default()
+        .tags(HashSet::from([
+            "p",
+            "br",
+            "em",
+            "strong",
+            "a",
+            "code",
+            "pre",
+            "blockquote",
+            "ul",
+            "ol",
+            "li",
+        ]))
+        .clean_content_tags(HashSet::new())
+        .generic_attributes(HashSet::new())
+        .tag_attributes(std::collections::HashMap::from([(
+            "a",
+            HashSet::from(["href"]),
+        )]))
+        .url_schemes(HashSet::from(["http", "https", "mailto"]))
+        .url_relative(ammonia::UrlRelative::Deny)
+        .link_rel(Some("nofollow ugc noopener noreferrer"))
+        .clean(&out)
+        .to_string()
+}
+
 /// Number of words a reader reads in `markdown` (link targets and markup don't count).
 pub fn word_count(markdown: &str) -> usize {
     parser(markdown)
@@ -130,6 +182,149 @@ mod tests {
             .into_iter()
             .collect();
         assert_eq!(slugs, ["first-brief", "second-brief"]);
+    }
+
+    /// Every element and attribute in `html`, parsed the way a browser would.
+    fn parsed(html: &str) -> Vec<(String, Vec<(String, String)>)> {
+        let fragment = scraper::Html::parse_fragment(html);
+        fragment
+            .root_element()
+            .descendants()
+            .filter_map(|node| node.value().as_element())
+            .filter(|el| el.name() != "html")
+            .map(|el| {
+                let attrs = el
+                    .attrs()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect();
+                (el.name().to_string(), attrs)
+            })
+            .collect()
+    }
+
+    /// Deepest element nesting in `html`.
+    fn fragment_depth(html: &str) -> usize {
+        let fragment = scraper::Html::parse_fragment(html);
+        fragment
+            .root_element()
+            .descendants()
+            .filter(|n| n.value().is_element())
+            .map(|n| n.ancestors().filter(|a| a.value().is_element()).count())
+            .max()
+            .unwrap_or(0)
+    }
+
+    const HOSTILE: &[&str] = &[
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "<svg><script>alert(1)</script></svg>",
+        "<svg/onload=alert(1)>",
+        "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+        "<iframe src=javascript:alert(1)>",
+        "<a href=\"javascript:alert(1)\">x</a>",
+        "[x](javascript:alert(1))",
+        "[x](JaVaScRiPt:alert(1))",
+        "[x](java&#x09;script:alert(1))",
+        "[x](&#106;avascript:alert(1))",
+        "[x](vbscript:msgbox(1))",
+        "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+        "[x](//evil.example/path)",
+        "[x](/relative)",
+        "<p style=\"x:expression(alert(1))\" onclick=alert(1)>hi</p>",
+        "</script><script>alert(1)</script>",
+        "<b onmouseover=alert(1)>unclosed",
+        "&lt;script&gt;alert(1)&lt;/script&gt;",
+        "<<script>script>alert(1)<</script>/script>",
+        "![img](https://evil.example/x.png)",
+        "<a href=https://ok.example target=_blank>t</a>",
+        "[ok](https://ok.example \"title\")",
+        "`<script>` in code and ```\n<script>alert(1)</script>\n```",
+    ];
+
+    #[test]
+    fn hostile_comments_render_only_allowed_markup() {
+        const TAGS: &[&str] = &[
+            "p",
+            "br",
+            "em",
+            "strong",
+            "a",
+            "code",
+            "pre",
+            "blockquote",
+            "ul",
+            "ol",
+            "li",
+        ];
+        for input in HOSTILE {
+            let html = render_comment(input);
+            for (tag, attrs) in parsed(&html) {
+                assert!(
+                    TAGS.contains(&tag.as_str()),
+                    "{input:?} produced <{tag}>: {html}"
+                );
+                for (name, value) in attrs {
+                    match (tag.as_str(), name.as_str()) {
+                        ("a", "href") => assert!(
+                            ["http://", "https://", "mailto:"]
+                                .iter()
+                                .any(|s| value.starts_with(s)),
+                            "{input:?} produced href={value:?}"
+                        ),
+                        ("a", "rel") => assert_eq!(value, "nofollow ugc noopener noreferrer"),
+                        _ => panic!("{input:?} produced {name}={value:?} on <{tag}>: {html}"),
+                    }
+                }
+            }
+            assert_eq!(render_comment(input), html, "rendering is deterministic");
+        }
+    }
+
+    #[test]
+    fn comments_keep_what_readers_write() {
+        let html = render_comment(
+            "Hi *there*, see [docs](https://ok.example/a?b=1).\n\n> quoted\n\n- one\n- two\n\n`code`",
+        );
+        let tags: Vec<String> = parsed(&html).into_iter().map(|(t, _)| t).collect();
+        for wanted in ["p", "em", "a", "blockquote", "ul", "li", "code"] {
+            assert!(
+                tags.iter().any(|t| t == wanted),
+                "{wanted} missing from {html}"
+            );
+        }
+        // Raw HTML is shown as the text it is.
+        assert!(render_comment("<b>bold?</b>").contains("&lt;b&gt;bold?&lt;/b&gt;"));
+    }
+
+    #[test]
+    fn nesting_bombs_at_the_size_limit_render_quickly() {
+        // Comments are capped at 5,000 characters before they are rendered.
+        let bombs = [
+            "> ".repeat(2_500) + "x",
+            "[".repeat(5_000),
+            "*".repeat(5_000),
+            "- ".repeat(2_500) + "x",
+            "*a **b ".repeat(700),
+            "`".repeat(5_000),
+        ];
+        for bomb in bombs {
+            let started = std::time::Instant::now();
+            let html = render_comment(&bomb);
+            let took = started.elapsed();
+            assert!(parsed(&html).iter().all(|(t, _)| t != "script"));
+            // Generous for a debug build: super-linear behaviour takes far longer than this.
+            assert!(
+                took < std::time::Duration::from_secs(2),
+                "{:?}…: {took:?}",
+                &bomb[..8]
+            );
+            let depth = fragment_depth(&html);
+            assert!(
+                depth <= MAX_COMMENT_NESTING + 2,
+                "{:?}… nests {depth} deep",
+                &bomb[..8]
+            );
+        }
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::model::{
 };
 use crate::server::content::{ImportReport, ParsedBrief};
 use crate::server::readers::ReaderId;
-use crate::server::repo::{Store, reactions};
+use crate::server::repo::{Store, comments, reactions};
 
 #[derive(FromRow)]
 struct SummaryRow {
@@ -26,6 +26,7 @@ struct SummaryRow {
     summary: String,
     published_at: String,
     reading_minutes: i64,
+    comment_count: i64,
 }
 
 #[derive(FromRow)]
@@ -70,6 +71,19 @@ fn date_label(rfc3339: &str) -> String {
         .unwrap_or_else(|| rfc3339.to_string())
 }
 
+/// "20 Nov 2026, 09:30 UTC" from a stored RFC 3339 timestamp.
+pub(super) fn time_label(rfc3339: &str) -> String {
+    OffsetDateTime::parse(rfc3339, &Rfc3339)
+        .ok()
+        .and_then(|t| {
+            t.format(format_description!(
+                "[day padding:none] [month repr:short] [year], [hour]:[minute] UTC"
+            ))
+            .ok()
+        })
+        .unwrap_or_else(|| rfc3339.to_string())
+}
+
 fn minutes(value: i64) -> u32 {
     u32::try_from(value).unwrap_or(1)
 }
@@ -96,7 +110,9 @@ impl Store {
                 .fetch_one(&self.pool)
                 .await?;
         let rows: Vec<SummaryRow> = sqlx::query_as(
-            "SELECT id, slug, title, category, summary, published_at, reading_minutes FROM briefs \
+            "SELECT id, slug, title, category, summary, published_at, reading_minutes, \
+             COALESCE((SELECT count FROM comment_counts WHERE brief_id = briefs.id), 0) AS comment_count \
+             FROM briefs \
              WHERE ?1 IS NULL OR category = ?1 \
              ORDER BY published_at DESC, id DESC LIMIT ?2 OFFSET ?3",
         )
@@ -142,6 +158,7 @@ impl Store {
                     published_at: r.published_at,
                     reading_minutes: minutes(r.reading_minutes),
                     reactions: counts.remove(&r.id).unwrap_or_default(),
+                    comment_count: u32::try_from(r.comment_count).unwrap_or(0),
                 })
                 .collect(),
             page,
@@ -197,8 +214,15 @@ impl Store {
             mine: reactions::mine(&mut conn, row.id, reader).await?,
         };
 
+        let comments = comments::thread(&mut conn, row.id).await?;
+        let comment_count = comments::count(&mut conn, row.id).await?;
+
         Ok(Some(Brief {
             reactions,
+            comments,
+            comment_count,
+            my_name: None,
+            comment_key: String::new(),
             category: self.category(&row.category),
             published_label: date_label(&row.published_at),
             slug: row.slug,

@@ -4,9 +4,11 @@
 //! folder under `migrations/`.
 
 mod briefs;
+mod comments;
 mod events;
 mod reactions;
 
+pub use comments::{NewComment, Posted};
 pub use events::StoredEvent;
 
 use std::str::FromStr;
