@@ -70,7 +70,10 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             // Arguments that failed to decode are the caller's mistake.
-            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::MissingArg(msg) => {
+            // A body that cannot be read or decoded is the caller's mistake too.
+            ServerFnErrorErr::Args(msg)
+            | ServerFnErrorErr::MissingArg(msg)
+            | ServerFnErrorErr::Deserialization(msg) => {
                 AppError::BadRequest(format!("Invalid request: {msg}"))
             }
             ServerFnErrorErr::Request(_) => AppError::Unreachable,

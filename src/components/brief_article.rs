@@ -39,7 +39,14 @@ pub fn BriefArticle(brief: Brief) -> impl IntoView {
                 <p class="brief__meta">
                     "Published "
                     <time datetime=brief.published_at>{brief.published_label}</time>
-                    {format!(" · {} min read", brief.reading_minutes)}
+                    {format!(" · {} min read · ", brief.reading_minutes)}
+                    <a href="#comments">
+                        {match brief.comment_count {
+                            0 => "No comments yet".to_string(),
+                            1 => "1 comment".to_string(),
+                            n => format!("{n} comments"),
+                        }}
+                    </a>
                 </p>
                 {(!updates.is_empty()).then(|| view! {
                     <ul class="brief__updates" aria-label="Updates">

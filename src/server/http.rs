@@ -22,6 +22,7 @@ use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use sha2::{Digest as _, Sha256};
 use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -36,6 +37,8 @@ use crate::server::live;
 use crate::server::respond::{self, theme_from_cookies};
 use crate::server::state::AppState;
 
+/// Largest request body accepted: a maximal comment, form-encoded, fits many times over.
+const MAX_REQUEST_BODY: usize = 64 * 1024;
 /// Largest server-function answer that gets an ETag (far above any real one).
 const MAX_CACHED_BODY: usize = 4 * 1024 * 1024;
 /// Largest server-function error body the status middleware will read.
@@ -77,6 +80,8 @@ pub fn router(state: AppState) -> Router {
         .nest_service("/pkg", pkg_service(&state.leptos))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(middleware::from_fn(server_fn_status))
+        // Every request body Pulse accepts is small; larger ones get 413 before being read.
+        .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY))
         .layer(middleware::from_fn(security_headers))
         .layer(CompressionLayer::new())
         .layer(

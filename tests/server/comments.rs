@@ -8,6 +8,9 @@ use crate::support::{Reply, TestApp, app, app_with, attrs, run, texts};
 
 const SLUG: &str = "postmortem-prompt-cache-stampede";
 
+/// Form fields, the status they must get, and words the message must contain.
+type BadCase<'a> = (Vec<(&'a str, &'a str)>, StatusCode, &'a str);
+
 fn form(fields: &[(&str, &str)]) -> String {
     fields
         .iter()
@@ -28,15 +31,17 @@ fn form(fields: &[(&str, &str)]) -> String {
 }
 
 fn post(fields: &[(&str, &str)], cookie: Option<&str>, accept: &str) -> Request<Body> {
+    let body = form(fields);
     let mut request = Request::post("/api/post_comment")
         .header("host", "pulse.test")
         .header("origin", "http://pulse.test")
         .header("accept", accept)
-        .header("content-type", "application/x-www-form-urlencoded");
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("content-length", body.len());
     if let Some(cookie) = cookie {
         request = request.header("cookie", cookie);
     }
-    request.body(Body::from(form(fields))).expect("request")
+    request.body(Body::from(body)).expect("request")
 }
 
 async fn comment(app: &TestApp, body: &str, key: &str, parent: Option<&str>) -> Reply {
@@ -168,7 +173,7 @@ fn bad_submissions_get_clear_4xx_and_change_nothing() {
         let app = app().await;
         let long_body = "x".repeat(app.config.site.comment_max_body_chars as usize + 1);
         let long_name = "n".repeat(app.config.site.comment_max_name_chars as usize + 1);
-        let cases: Vec<(Vec<(&str, &str)>, StatusCode, &str)> = vec![
+        let cases: Vec<BadCase> = vec![
             (
                 vec![
                     ("slug", SLUG),
@@ -373,5 +378,22 @@ fn without_javascript_the_form_posts_and_lands_on_the_new_comment() {
             "names are text, never markup"
         );
         assert!(attrs(&page, ".comment__author b", "class").is_empty());
+    })
+}
+
+#[test]
+fn oversized_requests_are_refused_before_being_read() {
+    run(async {
+        let app = app().await;
+        let huge = "x".repeat(200 * 1024);
+        let fields = [
+            ("slug", SLUG),
+            ("name", "Ada"),
+            ("body", huge.as_str()),
+            ("key", "huge-key-01"),
+        ];
+        let reply = app.send(post(&fields, None, "application/json")).await;
+        assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert!(thread(&app).await.is_empty());
     })
 }
