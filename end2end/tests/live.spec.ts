@@ -62,3 +62,37 @@ test('a page that was offline catches up on what it missed', async ({ browser, p
   await expect(watcher.getByRole('status').filter({ hasText: 'Live again' })).toBeVisible();
   await other.close();
 });
+
+test('a comment posted in one browser waits behind a button in another open page', async ({ browser, page, hydrated, jsEnabled }) => {
+  test.skip(!jsEnabled, 'live updates need JavaScript in the watching page');
+  // A brief no other spec comments on.
+  const brief = '/pulse/eu-incident-reporting-guidance';
+  const other = await browser.newContext();
+  const watcher = await other.newPage();
+  await watcher.goto(brief);
+  await hydrated(watcher);
+  const feedWatcher = await other.newPage();
+  await feedWatcher.goto('/category/policy');
+  await hydrated(feedWatcher);
+
+  await page.goto(brief);
+  await hydrated(page);
+  const token = `Live comment ${Date.now().toString(36)}`;
+  const form = page.locator('#comment-form');
+  await form.getByLabel('Display name').fill('Margaret');
+  await form.getByLabel('Comment', { exact: true }).fill(token);
+  await form.getByRole('button', { name: 'Post comment' }).click();
+  await expect(page.getByRole('article', { name: 'Comment by Margaret' }).filter({ hasText: token })).toBeVisible();
+
+  // The watcher's page does not shift: the comment waits behind a button, then shows.
+  const show = watcher.getByRole('button', { name: /1 new comment — show/ });
+  await expect(show).toBeVisible({ timeout: 1_000 });
+  await expect(watcher.getByText(token)).toHaveCount(0);
+  await show.click();
+  await expect(watcher.getByRole('article', { name: 'Comment by Margaret' }).filter({ hasText: token })).toBeVisible();
+  await expect(show).toHaveCount(0);
+
+  const card = feedWatcher.getByRole('article').filter({ has: feedWatcher.getByRole('link', { name: /EU AI Office/ }) });
+  await expect(card.getByRole('link', { name: '1 comment' })).toBeVisible({ timeout: 1_000 });
+  await other.close();
+});

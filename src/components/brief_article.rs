@@ -8,6 +8,7 @@ use crate::components::builder_brief::BuilderBriefSection;
 use crate::components::cited_by::CitedBy;
 use crate::components::comments_section::CommentsSection;
 use crate::components::reaction_bar::ReactionBar;
+use crate::contexts::live::use_live;
 use crate::contexts::site::use_site;
 use crate::model::Brief;
 
@@ -41,11 +42,16 @@ pub fn BriefArticle(brief: Brief) -> impl IntoView {
                     <time datetime=brief.published_at>{brief.published_label}</time>
                     {format!(" · {} min read · ", brief.reading_minutes)}
                     <a href="#comments">
-                        {match brief.comment_count {
-                            0 => "No comments yet".to_string(),
-                            1 => "1 comment".to_string(),
-                            n => format!("{n} comments"),
-                        }}
+                        {
+                            let live = use_live();
+                            let slug = brief.slug.clone();
+                            let rendered = brief.comment_count;
+                            move || match live.comment_count(&slug, rendered) {
+                                0 => "No comments yet".to_string(),
+                                1 => "1 comment".to_string(),
+                                n => format!("{n} comments"),
+                            }
+                        }
                     </a>
                 </p>
                 {(!updates.is_empty()).then(|| view! {

@@ -22,14 +22,7 @@ pub fn BriefCard(brief: BriefSummary) -> impl IntoView {
             <p class="card__foot">
                 <span>{format!("{} min read", brief.reading_minutes)}</span>
                 <ReactionCounts slug=brief.slug.clone() counts=brief.reactions/>
-                {(brief.comment_count > 0).then(|| {
-                    let n = brief.comment_count;
-                    view! {
-                        <a class="card__comments" href=format!("/pulse/{}#comments", brief.slug)>
-                            {if n == 1 { "1 comment".to_string() } else { format!("{n} comments") }}
-                        </a>
-                    }
-                })}
+                <CommentCount slug=brief.slug.clone() rendered=brief.comment_count/>
             </p>
         </article>
     }
@@ -66,6 +59,24 @@ fn ReactionCounts(slug: String, counts: Counts) -> impl IntoView {
                         .collect_view()}
                 </span>
             }
+        })
+    }
+}
+
+/// "N comments", live, linking to the thread; nothing while there are none.
+#[component]
+fn CommentCount(slug: String, rendered: u32) -> impl IntoView {
+    let live = use_live();
+    let href = format!("/pulse/{slug}#comments");
+    move || {
+        let n = live.comment_count(&slug, rendered);
+        (n > 0).then(|| {
+            let label = if n == 1 {
+                "1 comment".to_string()
+            } else {
+                format!("{n} comments")
+            };
+            view! { <a class="card__comments" href=href.clone()>{label}</a> }
         })
     }
 }

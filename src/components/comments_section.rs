@@ -6,6 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::comments::PostComment;
 use crate::components::comment_item::CommentItem;
+use crate::contexts::live::use_live;
 use crate::contexts::site::use_site;
 use crate::model::Comment;
 
@@ -38,6 +39,41 @@ pub fn CommentsSection(
         }
     });
 
+    // Comments from others, heard live, wait behind a button instead of shifting the page.
+    let live = use_live();
+    let waiting = {
+        let slug = slug.clone();
+        Memo::new(move |_| {
+            let heard = live
+                .comments
+                .with(|all| all.get(&slug).cloned().unwrap_or_default());
+            thread.with(|t| {
+                heard
+                    .into_iter()
+                    .filter(|c| t.iter().all(|seen| seen.id != c.id))
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
+    let show_waiting = move |_| {
+        for comment in waiting.get_untracked() {
+            thread.update(|t| insert_in_thread(t, comment));
+        }
+    };
+    let waiting_label = move || match waiting.with(Vec::len) {
+        1 => "1 new comment — show".to_string(),
+        n => format!("{n} new comments — show"),
+    };
+    let announcement = move || match waiting.with(Vec::len) {
+        0 => String::new(),
+        1 => "1 new comment".to_string(),
+        n => format!("{n} new comments"),
+    };
+    let live_count = {
+        let slug = slug.clone();
+        move || live.comment_count(&slug, 0)
+    };
+
     let query = use_query_map();
     let replying_to = move || {
         let id = query.read().get("reply_to")?.parse::<i64>().ok()?;
@@ -55,7 +91,7 @@ pub fn CommentsSection(
     };
     let max_chars = site.comment_max_body_chars;
     let used = move || body.with(|b| b.chars().count());
-    let heading = move || match count.get() {
+    let heading = move || match count.get().max(live_count()) {
         1 => "1 comment".to_string(),
         n => format!("{n} comments"),
     };
@@ -64,6 +100,12 @@ pub fn CommentsSection(
         <section class="brief__section comments" aria-labelledby="comments">
             <h2 id="comments">"Comments"</h2>
             <p class="comments__count">{heading}</p>
+            <Show when=move || waiting.with(|w| !w.is_empty())>
+                <button type="button" class="comments__waiting" on:click=show_waiting>
+                    {waiting_label}
+                </button>
+            </Show>
+            <p class="visually-hidden" aria-live="polite">{announcement}</p>
             <Show
                 when=move || thread.with(|t| !t.is_empty())
                 fallback=|| view! { <p class="comments__empty">"No comments yet. Start the discussion."</p> }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 
-use crate::model::ReactionCounts;
+use crate::model::{Comment, ReactionCounts};
 
 /// Event id the server-rendered page is current to; the client resumes from there.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -28,6 +28,10 @@ pub struct LiveContext {
     pub status: RwSignal<LiveStatus>,
     /// Latest counts heard per brief slug.
     pub reactions: RwSignal<HashMap<String, ReactionCounts>>,
+    /// Comments heard per brief slug, in arrival order.
+    pub comments: RwSignal<HashMap<String, Vec<Comment>>>,
+    /// Latest comment count heard per brief slug.
+    pub comment_counts: RwSignal<HashMap<String, u32>>,
     /// Moves when the page's data must be refetched.
     pub epoch: RwSignal<u64>,
 }
@@ -37,6 +41,8 @@ impl LiveContext {
         LiveContext {
             status: RwSignal::new(LiveStatus::default()),
             reactions: RwSignal::new(HashMap::new()),
+            comments: RwSignal::new(HashMap::new()),
+            comment_counts: RwSignal::new(HashMap::new()),
             epoch: RwSignal::new(0),
         }
     }
@@ -52,6 +58,15 @@ impl Default for LiveContext {
 pub fn provide_live_context() {
     if use_context::<LiveContext>().is_none() {
         provide_context(LiveContext::new());
+    }
+}
+
+impl LiveContext {
+    /// The comment count of `slug`: the latest heard live, else `rendered`.
+    pub fn comment_count(&self, slug: &str, rendered: u32) -> u32 {
+        self.comment_counts
+            .with(|all| all.get(slug).copied())
+            .unwrap_or(rendered)
     }
 }
 

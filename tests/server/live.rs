@@ -263,3 +263,30 @@ fn a_stream_ends_after_its_lifetime_asking_for_a_quick_reconnect() {
         assert_eq!(app.live.connections(), 0);
     })
 }
+
+#[test]
+fn a_posted_comment_reaches_open_streams_as_a_delta() {
+    run(async {
+        let app = app().await;
+        let start = newest(&app).await.to_string();
+        let mut stream = Stream::open(&app, Some(&start), None).await;
+        let body =
+            "slug=halcyon-atlas-3-release&name=Ada&body=Live%20hello&key=live-comment-1&website=";
+        let request = Request::post("/api/post_comment")
+            .header("origin", "http://pulse.test")
+            .header("host", "pulse.test")
+            .header("accept", "application/json")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .expect("request");
+        assert_eq!(app.send(request).await.status, StatusCode::OK);
+        let event = stream.take(1).await.remove(0);
+        assert_eq!(event.kind.as_deref(), Some("comment"));
+        let added: pulse::model::CommentAdded =
+            serde_json::from_str(&event.data).expect("a CommentAdded");
+        assert_eq!(added.slug, SLUG);
+        assert_eq!(added.count, 1);
+        assert_eq!(added.comment.author_name, "Ada");
+        assert_eq!(added.comment.body_html, "<p>Live hello</p>\n");
+    })
+}
