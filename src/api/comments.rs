@@ -22,7 +22,6 @@ pub async fn post_comment(
     use crate::model::validate_slug;
     use crate::server::content::markdown::render_comment;
     use crate::server::guard::{accepts_html, check_same_origin, request_parts};
-    use crate::server::rate_limit::client_ip;
     use crate::server::repo::{NewComment, Posted};
     use crate::server::{respond, state::app_state};
 
@@ -64,10 +63,7 @@ pub async fn post_comment(
         ));
     }
 
-    let reader = match state.readers.reader(&parts.headers) {
-        Some(reader) => reader,
-        None => state.readers.mint()?,
-    };
+    let reader = state.readers.reader_or_mint(&parts.headers)?;
     if website.is_some_and(|w| !w.trim().is_empty()) {
         // A bot filled the hidden field: pretend it worked, store and send nothing.
         return Ok(Comment {
@@ -82,20 +78,14 @@ pub async fn post_comment(
         });
     }
     let limits = &state.config.comments;
-    let too_many = |retry_after| AppError::TooManyRequests { retry_after };
-    if let Some(ip) = client_ip(&parts, &state.config.limits.trusted_proxies) {
-        state
-            .limiter
-            .check(&format!("comment-ip:{ip}"), limits.per_minute_per_ip)
-            .map_err(too_many)?;
-    }
-    state
-        .limiter
-        .check(
-            &format!("comment-reader:{}", reader.as_str()),
-            limits.per_minute_per_reader,
-        )
-        .map_err(too_many)?;
+    state.limiter.limit_write(
+        "comment",
+        &parts,
+        &state.config.limits.trusted_proxies,
+        &reader,
+        limits.per_minute_per_reader,
+        limits.per_minute_per_ip,
+    )?;
 
     let body_html = render_comment(body);
     let posted = state

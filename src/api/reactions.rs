@@ -13,7 +13,6 @@ use crate::model::ReactionState;
 pub async fn react(slug: String, kind: String, active: bool) -> Result<ReactionState, AppError> {
     use crate::model::validate_slug;
     use crate::server::guard::{check_same_origin, request_parts};
-    use crate::server::rate_limit::client_ip;
     use crate::server::{respond, state::app_state};
 
     let parts = request_parts()?;
@@ -25,26 +24,17 @@ pub async fn react(slug: String, kind: String, active: bool) -> Result<ReactionS
             "“{kind}” is not one of this site's reactions."
         )));
     }
-    let reader = match state.readers.reader(&parts.headers) {
-        Some(reader) => reader,
-        None => state.readers.mint()?,
-    };
+    let reader = state.readers.reader_or_mint(&parts.headers)?;
 
     let limits = &state.config.limits;
-    let too_many = |retry_after| AppError::TooManyRequests { retry_after };
-    if let Some(ip) = client_ip(&parts, &limits.trusted_proxies) {
-        state
-            .limiter
-            .check(&format!("ip:{ip}"), limits.reactions_per_minute_per_ip)
-            .map_err(too_many)?;
-    }
-    state
-        .limiter
-        .check(
-            &format!("reader:{}", reader.as_str()),
-            limits.reactions_per_minute_per_reader,
-        )
-        .map_err(too_many)?;
+    state.limiter.limit_write(
+        "reaction",
+        &parts,
+        &limits.trusted_proxies,
+        &reader,
+        limits.reactions_per_minute_per_reader,
+        limits.reactions_per_minute_per_ip,
+    )?;
 
     let result = state
         .store

@@ -9,6 +9,9 @@ use std::time::{Duration, Instant};
 use axum::extract::ConnectInfo;
 use axum::http::request::Parts;
 
+use crate::error::AppError;
+use crate::server::readers::ReaderId;
+
 const WINDOW: Duration = Duration::from_secs(60);
 /// Above this many tracked keys, idle ones are swept before adding more.
 const SWEEP_AT: usize = 50_000;
@@ -42,6 +45,28 @@ impl RateLimiter {
         }
         times.push(now);
         Ok(())
+    }
+}
+
+impl RateLimiter {
+    /// Counts one `action` (e.g. "comment") by `reader` against both the per-reader and the
+    /// per-address limit; over either one the answer is 429 with when to retry.
+    pub fn limit_write(
+        &self,
+        action: &str,
+        parts: &Parts,
+        trusted_proxies: &[IpAddr],
+        reader: &ReaderId,
+        per_reader: u32,
+        per_ip: u32,
+    ) -> Result<(), AppError> {
+        let too_many = |retry_after| AppError::TooManyRequests { retry_after };
+        if let Some(ip) = client_ip(parts, trusted_proxies) {
+            self.check(&format!("{action}-ip:{ip}"), per_ip)
+                .map_err(too_many)?;
+        }
+        self.check(&format!("{action}-reader:{}", reader.as_str()), per_reader)
+            .map_err(too_many)
     }
 }
 

@@ -89,6 +89,14 @@ impl ReaderKeys {
         (id.len() == 22).then(|| ReaderId(id.to_string()))
     }
 
+    /// The request's reader, or a new one for a first-time writer.
+    pub fn reader_or_mint(&self, headers: &HeaderMap) -> Result<ReaderId, AppError> {
+        match self.reader(headers) {
+            Some(reader) => Ok(reader),
+            None => self.mint(),
+        }
+    }
+
     /// A new random reader id.
     pub fn mint(&self) -> Result<ReaderId, AppError> {
         let mut bytes = [0u8; 16];

@@ -51,6 +51,21 @@ pub fn render_inline(markdown: &str) -> String {
     sanitise(out.trim())
 }
 
+/// The only elements a comment may contain.
+const COMMENT_TAGS: &[&str] = &[
+    "p",
+    "br",
+    "em",
+    "strong",
+    "a",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+];
+
 /// Deepest nesting of Markdown elements kept in a comment; deeper structure is flattened.
 const MAX_COMMENT_NESTING: usize = 8;
 
@@ -77,19 +92,7 @@ pub fn render_comment(markdown: &str) -> String {
         });
     html::push_html(&mut out, events);
     ammonia::Builder::default()
-        .tags(HashSet::from([
-            "p",
-            "br",
-            "em",
-            "strong",
-            "a",
-            "code",
-            "pre",
-            "blockquote",
-            "ul",
-            "ol",
-            "li",
-        ]))
+        .tags(COMMENT_TAGS.iter().copied().collect())
         .clean_content_tags(HashSet::new())
         .generic_attributes(HashSet::new())
         .tag_attributes(std::collections::HashMap::from([(
@@ -243,24 +246,11 @@ mod tests {
 
     #[test]
     fn hostile_comments_render_only_allowed_markup() {
-        const TAGS: &[&str] = &[
-            "p",
-            "br",
-            "em",
-            "strong",
-            "a",
-            "code",
-            "pre",
-            "blockquote",
-            "ul",
-            "ol",
-            "li",
-        ];
         for input in HOSTILE {
             let html = render_comment(input);
             for (tag, attrs) in parsed(&html) {
                 assert!(
-                    TAGS.contains(&tag.as_str()),
+                    COMMENT_TAGS.contains(&tag.as_str()),
                     "{input:?} produced <{tag}>: {html}"
                 );
                 for (name, value) in attrs {
