@@ -199,6 +199,15 @@ pub struct Brief {
     pub comment_key: String,
 }
 
+/// "1 comment", "3 comments".
+pub fn comments_label(count: u32) -> String {
+    if count == 1 {
+        "1 comment".to_string()
+    } else {
+        format!("{count} comments")
+    }
+}
+
 /// Checks a slug: lowercase ASCII letters and digits in hyphen-separated words.
 pub fn validate_slug(slug: &str) -> Result<(), AppError> {
     let well_formed = !slug.is_empty()

@@ -10,7 +10,7 @@ use crate::components::comments_section::CommentsSection;
 use crate::components::reaction_bar::ReactionBar;
 use crate::contexts::live::use_live;
 use crate::contexts::site::use_site;
-use crate::model::Brief;
+use crate::model::{Brief, comments_label};
 
 #[component]
 pub fn BriefArticle(brief: Brief) -> impl IntoView {
@@ -48,8 +48,7 @@ pub fn BriefArticle(brief: Brief) -> impl IntoView {
                             let rendered = brief.comment_count;
                             move || match live.comment_count(&slug, rendered) {
                                 0 => "No comments yet".to_string(),
-                                1 => "1 comment".to_string(),
-                                n => format!("{n} comments"),
+                                n => comments_label(n),
                             }
                         }
                     </a>

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::contexts::live::use_live;
 use crate::contexts::site::use_site;
-use crate::model::{BriefSummary, ReactionCounts as Counts};
+use crate::model::{BriefSummary, ReactionCounts as Counts, comments_label};
 
 #[component]
 pub fn BriefCard(brief: BriefSummary) -> impl IntoView {
@@ -71,11 +71,7 @@ fn CommentCount(slug: String, rendered: u32) -> impl IntoView {
     move || {
         let n = live.comment_count(&slug, rendered);
         (n > 0).then(|| {
-            let label = if n == 1 {
-                "1 comment".to_string()
-            } else {
-                format!("{n} comments")
-            };
+            let label = comments_label(n);
             view! { <a class="card__comments" href=href.clone()>{label}</a> }
         })
     }

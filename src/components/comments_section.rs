@@ -8,7 +8,7 @@ use crate::api::comments::PostComment;
 use crate::components::comment_item::CommentItem;
 use crate::contexts::live::use_live;
 use crate::contexts::site::use_site;
-use crate::model::Comment;
+use crate::model::{Comment, comments_label};
 
 #[component]
 pub fn CommentsSection(
@@ -91,10 +91,7 @@ pub fn CommentsSection(
     };
     let max_chars = site.comment_max_body_chars;
     let used = move || body.with(|b| b.chars().count());
-    let heading = move || match count.get().max(live_count()) {
-        1 => "1 comment".to_string(),
-        n => format!("{n} comments"),
-    };
+    let heading = move || comments_label(count.get().max(live_count()));
 
     view! {
         <section class="brief__section comments" aria-labelledby="comments">
