@@ -10,6 +10,7 @@ use crate::components::feed_page::FeedPage;
 use crate::components::layout::Layout;
 use crate::components::not_found::NotFound;
 use crate::contexts::SITE_INFO_ELEMENT_ID;
+use crate::contexts::clock::{RenderedAt, provide_clock_context};
 use crate::contexts::live::{LiveCursor, provide_live_context};
 use crate::contexts::site::use_site;
 use crate::contexts::theme::{Theme, provide_theme_context};
@@ -19,13 +20,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let theme = use_context::<Theme>().unwrap_or_default();
     let theme_attr = (theme != Theme::System).then_some(theme.as_str());
     let live_cursor = use_context::<LiveCursor>().unwrap_or_default().0;
+    let rendered_at = use_context::<RenderedAt>().unwrap_or_default().0;
     // `<` is escaped so no value can close the script element early.
     let site_json = serde_json::to_string(&use_site())
         .unwrap_or_default()
         .replace('<', "\\u003c");
     view! {
         <!DOCTYPE html>
-        <html lang="en" data-theme=theme_attr data-live-cursor=live_cursor>
+        <html lang="en" data-theme=theme_attr data-live-cursor=live_cursor data-rendered-at=rendered_at>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -51,6 +53,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_theme_context();
     provide_live_context();
+    provide_clock_context();
 
     view! {
         <Router>

@@ -28,13 +28,16 @@ pub fn hydrate() {
     console_error_panic_hook::set_once();
     let bootstrap = contexts::client_bootstrap();
     let live = contexts::live::LiveContext::new();
+    let clock = contexts::clock::Clock::new(bootstrap.rendered_at);
     let cursor = bootstrap.live_cursor;
     leptos::mount::hydrate_body(move || {
         bootstrap.provide();
         leptos::prelude::provide_context(live);
+        leptos::prelude::provide_context(clock);
         leptos::view! { <app::App/> }
     });
     client::live::connect(live, cursor.0);
+    client::clock::run(clock);
     // Marks the page as live (tests wait on it; CSS may key on it).
     if let Some(root) = leptos::prelude::document().document_element() {
         let _ = root.set_attribute("data-hydrated", "true");

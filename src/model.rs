@@ -45,8 +45,24 @@ pub struct ReactionsChanged {
 
 /// SSE event type of a new comment; its data is a [`CommentAdded`].
 pub const COMMENT_EVENT: &str = "comment";
+/// SSE event type of a comment edited, deleted or taken down; its data is a [`CommentChanged`].
+pub const COMMENT_CHANGED_EVENT: &str = "comment_changed";
 
-/// One comment as every reader sees it. `body_html` was sanitised when it was written.
+/// What other readers may see of a comment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommentState {
+    Visible,
+    /// Waiting for review; shown only to its author.
+    Held,
+    /// Deleted by its author; kept as a "[deleted]" placeholder because replies hang on it.
+    Deleted,
+    /// Taken down (by reports or a moderator); a placeholder because replies hang on it.
+    Removed,
+}
+
+/// One comment as a reader sees it. `body_html` was sanitised when it was written; placeholders
+/// (deleted, removed) carry neither name nor body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Comment {
     pub id: i64,
@@ -57,9 +73,20 @@ pub struct Comment {
     pub body_html: String,
     /// RFC 3339, UTC.
     pub created_at: String,
+    /// Seconds since the Unix epoch, for relative times ("5 minutes ago").
+    pub created_unix: i64,
     /// e.g. "27 Nov 2026, 13:05 UTC".
     pub created_label: String,
-    pub edited: bool,
+    /// When the author last edited it (RFC 3339, UTC).
+    pub edited_at: Option<String>,
+    pub state: CommentState,
+}
+
+impl Comment {
+    /// Changes whenever what the comment shows changes (lists key their rows on it).
+    pub fn revision(&self) -> (i64, Option<String>, CommentState) {
+        (self.id, self.edited_at.clone(), self.state)
+    }
 }
 
 /// A live delta: a comment was published on a brief, which now has `count` comments.
@@ -68,6 +95,86 @@ pub struct CommentAdded {
     pub slug: String,
     pub comment: Comment,
     pub count: u32,
+}
+
+/// A live delta: comment `id` changed. `comment` is what to show in its place now (an edit, or
+/// a placeholder); `None` means it leaves the page. The brief now has `count` comments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentChanged {
+    pub slug: String,
+    pub id: i64,
+    pub comment: Option<Comment>,
+    pub count: u32,
+}
+
+/// One of the asking reader's own comments: its Markdown source (to edit) and how many seconds
+/// of its edit window are left (0: closed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnComment {
+    pub id: i64,
+    pub body_md: String,
+    pub editable_seconds: u32,
+}
+
+/// Longest note a comment report may carry, in characters.
+pub const MAX_REPORT_DETAIL_CHARS: u32 = 500;
+
+/// Why a reader reports a comment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReportReason {
+    Spam,
+    Abuse,
+    OffTopic,
+    Other,
+}
+
+impl ReportReason {
+    pub const ALL: [ReportReason; 4] = [
+        ReportReason::Spam,
+        ReportReason::Abuse,
+        ReportReason::OffTopic,
+        ReportReason::Other,
+    ];
+
+    /// The stored and submitted form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportReason::Spam => "spam",
+            ReportReason::Abuse => "abuse",
+            ReportReason::OffTopic => "off-topic",
+            ReportReason::Other => "other",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ReportReason::Spam => "Spam or advertising",
+            ReportReason::Abuse => "Abusive or hateful",
+            ReportReason::OffTopic => "Off topic",
+            ReportReason::Other => "Something else",
+        }
+    }
+}
+
+/// "just now", "5 minutes ago", "3 hours ago", "2 days ago"; older than a week (or in the
+/// future by more than a minute of clock skew) it is `exact`.
+pub fn relative_time(then_unix: i64, now_unix: i64, exact: &str) -> String {
+    let age = now_unix - then_unix;
+    let plural = |n: i64, unit: &str| {
+        if n == 1 {
+            format!("1 {unit} ago")
+        } else {
+            format!("{n} {unit}s ago")
+        }
+    };
+    match age {
+        -60..=44 => "just now".to_string(),
+        45..=3_599 => plural((age / 60).max(1), "minute"),
+        3_600..=86_399 => plural(age / 3_600, "hour"),
+        86_400..=604_799 => plural(age / 86_400, "day"),
+        _ => exact.to_string(),
+    }
 }
 
 /// The reaction bar's state for one reader: everyone's counts, and which ones this reader gave.
@@ -90,6 +197,8 @@ pub struct SiteInfo {
     pub comment_max_body_chars: u32,
     /// Longest display name, in characters.
     pub comment_max_name_chars: u32,
+    /// How long after posting a reader may edit or delete their comment, in seconds.
+    pub comment_edit_seconds: u32,
 }
 
 impl SiteInfo {
@@ -193,6 +302,8 @@ pub struct Brief {
     /// The thread, oldest first, replies directly after what they reply to.
     pub comments: Vec<Comment>,
     pub comment_count: u32,
+    /// This reader's own comments in the thread.
+    pub mine: Vec<OwnComment>,
     /// The display name this reader last used, to prefill the form.
     pub my_name: Option<String>,
     /// A fresh idempotency key for this page's comment form.
@@ -206,6 +317,45 @@ pub fn comments_label(count: u32) -> String {
     } else {
         format!("{count} comments")
     }
+}
+
+/// Checks a display name: trimmed, 1 to the configured number of characters, no control
+/// characters. Returns the trimmed name.
+pub fn check_comment_name<'a>(name: &'a str, site: &SiteInfo) -> Result<&'a str, AppError> {
+    let name = name.trim();
+    let chars = name.chars().count();
+    if chars == 0
+        || chars > site.comment_max_name_chars as usize
+        || name.chars().any(char::is_control)
+    {
+        return Err(AppError::invalid(
+            "name",
+            format!(
+                "Please give a display name of 1 to {} characters.",
+                site.comment_max_name_chars
+            ),
+        ));
+    }
+    Ok(name)
+}
+
+/// Checks a comment body: not empty, not over the configured length. Returns it trimmed.
+pub fn check_comment_body<'a>(body: &'a str, site: &SiteInfo) -> Result<&'a str, AppError> {
+    let body = body.trim();
+    let chars = body.chars().count();
+    if chars == 0 {
+        return Err(AppError::invalid("body", "Write something before posting."));
+    }
+    if chars > site.comment_max_body_chars as usize {
+        return Err(AppError::invalid(
+            "body",
+            format!(
+                "Comments can be at most {} characters; this one has {chars}.",
+                site.comment_max_body_chars
+            ),
+        ));
+    }
+    Ok(body)
 }
 
 /// Checks a slug: lowercase ASCII letters and digits in hyphen-separated words.
@@ -261,6 +411,33 @@ mod tests {
             assert!(validate_slug(bad).is_err(), "{bad:?} should be rejected");
         }
         assert!(validate_slug(&"a".repeat(MAX_SLUG_LEN + 1)).is_err());
+    }
+
+    #[test]
+    fn relative_times() {
+        let exact = "20 Nov 2026, 09:30 UTC";
+        let cases = [
+            (0, "just now"),
+            (-30, "just now"),
+            (44, "just now"),
+            (45, "1 minute ago"),
+            (119, "1 minute ago"),
+            (120, "2 minutes ago"),
+            (3_599, "59 minutes ago"),
+            (3_600, "1 hour ago"),
+            (86_399, "23 hours ago"),
+            (86_400, "1 day ago"),
+            (6 * 86_400, "6 days ago"),
+            (7 * 86_400, exact),
+            (-61, exact),
+        ];
+        for (age, want) in cases {
+            assert_eq!(
+                relative_time(1_000_000 - age, 1_000_000, exact),
+                want,
+                "{age}"
+            );
+        }
     }
 
     #[test]

@@ -3,6 +3,8 @@
 import { test as base, expect, Page } from '@playwright/test';
 
 type Fixtures = {
+  /** Console errors a test provokes on purpose (a refused post, a cut connection). */
+  allowedConsoleErrors: RegExp[];
   consoleErrors: string[];
   hydrated: (page: Page) => Promise<void>;
   jsEnabled: boolean;
@@ -12,8 +14,11 @@ export const test = base.extend<Fixtures>({
   jsEnabled: async ({ javaScriptEnabled }, use) => {
     await use(javaScriptEnabled !== false);
   },
+  allowedConsoleErrors: async ({}, use) => {
+    await use([]);
+  },
   consoleErrors: [
-    async ({ page }, use) => {
+    async ({ page, allowedConsoleErrors }, use) => {
       const errors: string[] = [];
       page.on('console', (msg) => {
         if (msg.type() === 'error') errors.push(msg.text());
@@ -22,7 +27,11 @@ export const test = base.extend<Fixtures>({
       await use(errors);
       // Failed page loads we asked for on purpose (404/400 pages) are logged by the browser as
       // "Failed to load resource"; everything else is a real error.
-      const real = errors.filter((e) => !/Failed to load resource: the server responded with a status of 40[04]/.test(e));
+      const real = errors.filter(
+        (e) =>
+          !/Failed to load resource: the server responded with a status of 40[04]/.test(e) &&
+          !allowedConsoleErrors.some((allowed) => allowed.test(e)),
+      );
       expect(real, 'console errors').toEqual([]);
     },
     { auto: true },

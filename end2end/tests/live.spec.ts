@@ -96,3 +96,36 @@ test('a comment posted in one browser waits behind a button in another open page
   await expect(card.getByRole('link', { name: '1 comment' })).toBeVisible({ timeout: 1_000 });
   await other.close();
 });
+
+test('edits and deletions reach another open page in place', async ({ browser, page, hydrated, jsEnabled }) => {
+  test.skip(!jsEnabled, 'live updates need JavaScript in the watching page');
+  // A brief no other spec comments on.
+  const brief = '/pulse/tallyho-eval-harness-launch';
+  await page.goto(brief);
+  await hydrated(page);
+  const token = `Changing ${Date.now().toString(36)}`;
+  const form = page.locator('#comment-form');
+  await form.getByLabel('Display name').fill('Hedy');
+  await form.getByLabel('Comment', { exact: true }).fill(`${token} first version`);
+  await form.getByRole('button', { name: 'Post comment' }).click();
+  const mine = page.getByRole('article', { name: 'Comment by Hedy' }).filter({ hasText: token });
+  await expect(mine).toBeVisible();
+
+  const other = await browser.newContext();
+  const watcher = await other.newPage();
+  await watcher.goto(brief);
+  await hydrated(watcher);
+  const seen = watcher.getByRole('article', { name: 'Comment by Hedy' }).filter({ hasText: token });
+  await expect(seen).toContainText('first version');
+
+  await mine.getByRole('link', { name: 'Edit' }).click();
+  await mine.getByRole('textbox', { name: 'Edit your comment' }).fill(`${token} second version`);
+  await mine.getByRole('button', { name: 'Save changes' }).click();
+  await expect(seen).toContainText('second version', { timeout: 1_000 });
+  await expect(seen.getByText('edited', { exact: true })).toBeVisible();
+
+  await mine.getByRole('link', { name: 'Delete' }).click();
+  await mine.getByRole('button', { name: 'Delete comment' }).click();
+  await expect(seen).toHaveCount(0, { timeout: 1_000 });
+  await other.close();
+});

@@ -48,7 +48,7 @@ pub async fn get_brief(slug: String) -> Result<Brief, AppError> {
     let reader = state.readers.reader(&headers);
     let mut brief = state
         .store
-        .get_brief(&slug, reader.as_ref())
+        .get_brief(&slug, reader.as_ref(), &state.config.comments)
         .await?
         .ok_or_else(|| AppError::not_found("There is no brief at this address."))?;
     brief.my_name = crate::server::respond::remembered_name(&headers);

@@ -10,7 +10,10 @@ use gloo_net::eventsource::futures::EventSource;
 use leptos::prelude::*;
 
 use crate::contexts::live::{LiveContext, LiveStatus};
-use crate::model::{COMMENT_EVENT, CommentAdded, REACTIONS_EVENT, RESET_EVENT, ReactionsChanged};
+use crate::model::{
+    COMMENT_CHANGED_EVENT, COMMENT_EVENT, CommentAdded, CommentChanged, REACTIONS_EVENT,
+    RESET_EVENT, ReactionsChanged,
+};
 
 const FIRST_BACKOFF: Duration = Duration::from_secs(1);
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
@@ -22,17 +25,24 @@ pub fn connect(live: LiveContext, cursor: i64) {
         let mut backoff = FIRST_BACKOFF;
         loop {
             if let Ok(mut source) = EventSource::new(&format!("/live?after={after}")) {
-                let subscriptions: Vec<_> =
-                    ["open", "error", REACTIONS_EVENT, COMMENT_EVENT, RESET_EVENT]
-                        .into_iter()
-                        .filter_map(|kind| source.subscribe(kind).ok())
-                        .collect();
+                let subscriptions: Vec<_> = [
+                    "open",
+                    "error",
+                    REACTIONS_EVENT,
+                    COMMENT_EVENT,
+                    COMMENT_CHANGED_EVENT,
+                    RESET_EVENT,
+                ]
+                .into_iter()
+                .filter_map(|kind| source.subscribe(kind).ok())
+                .collect();
                 let mut events = select_all(subscriptions);
                 // Ends when the browser closes the source for good (it retries on its own
                 // first, re-sending Last-Event-ID).
                 while let Some(Ok((kind, message))) = events.next().await {
                     // "open" and "error" arrive as plain Events: only messages carry an id and data.
-                    if (kind == REACTIONS_EVENT || kind == COMMENT_EVENT || kind == RESET_EVENT)
+                    if kind != "open"
+                        && kind != "error"
                         && let Ok(id) = message.last_event_id().parse::<i64>()
                     {
                         after = after.max(id);
@@ -61,6 +71,12 @@ pub fn connect(live: LiveContext, cursor: i64) {
                                 live.comments.update(|all| {
                                     all.entry(added.slug).or_default().push(added.comment)
                                 });
+                            }
+                        }
+                        COMMENT_CHANGED_EVENT => {
+                            let data = message.data().as_string().unwrap_or_default();
+                            if let Ok(changed) = serde_json::from_str::<CommentChanged>(&data) {
+                                live.comment_changed(changed);
                             }
                         }
                         _ => {}

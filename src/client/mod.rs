@@ -1,3 +1,4 @@
 //! Code that exists only in the browser build (behind the `hydrate` feature).
 
+pub mod clock;
 pub mod live;

@@ -6,7 +6,7 @@ use leptos_meta::{Link, Meta, Title};
 
 use crate::components::builder_brief::BuilderBriefSection;
 use crate::components::cited_by::CitedBy;
-use crate::components::comments_section::CommentsSection;
+use crate::components::comments::section::CommentsSection;
 use crate::components::reaction_bar::ReactionBar;
 use crate::contexts::live::use_live;
 use crate::contexts::site::use_site;
@@ -99,6 +99,7 @@ pub fn BriefArticle(brief: Brief) -> impl IntoView {
                 slug=brief.slug.clone()
                 comments=brief.comments
                 count=brief.comment_count
+                mine=brief.mine
                 my_name=brief.my_name
                 comment_key=brief.comment_key
             />

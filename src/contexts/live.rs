@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 
-use crate::model::{Comment, ReactionCounts};
+use crate::model::{Comment, CommentChanged, ReactionCounts};
 
 /// Event id the server-rendered page is current to; the client resumes from there.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -28,8 +28,10 @@ pub struct LiveContext {
     pub status: RwSignal<LiveStatus>,
     /// Latest counts heard per brief slug.
     pub reactions: RwSignal<HashMap<String, ReactionCounts>>,
-    /// Comments heard per brief slug, in arrival order.
+    /// Comments added per brief slug, in arrival order (kept current with later changes).
     pub comments: RwSignal<HashMap<String, Vec<Comment>>>,
+    /// Every comment change heard (edits, deletions, take-downs), in arrival order.
+    pub comment_changes: RwSignal<Vec<CommentChanged>>,
     /// Latest comment count heard per brief slug.
     pub comment_counts: RwSignal<HashMap<String, u32>>,
     /// Moves when the page's data must be refetched.
@@ -42,6 +44,7 @@ impl LiveContext {
             status: RwSignal::new(LiveStatus::default()),
             reactions: RwSignal::new(HashMap::new()),
             comments: RwSignal::new(HashMap::new()),
+            comment_changes: RwSignal::new(Vec::new()),
             comment_counts: RwSignal::new(HashMap::new()),
             epoch: RwSignal::new(0),
         }
@@ -62,6 +65,20 @@ pub fn provide_live_context() {
 }
 
 impl LiveContext {
+    /// Records a change heard live: heard comments follow it, and the page's thread applies it
+    /// from [`LiveContext::comment_changes`].
+    pub fn comment_changed(&self, changed: CommentChanged) {
+        self.comment_counts.update(|all| {
+            all.insert(changed.slug.clone(), changed.count);
+        });
+        self.comments.update(|all| {
+            if let Some(heard) = all.get_mut(&changed.slug) {
+                apply_change(heard, &changed);
+            }
+        });
+        self.comment_changes.update(|all| all.push(changed));
+    }
+
     /// The comment count of `slug`: the latest heard live, else `rendered`.
     pub fn comment_count(&self, slug: &str, rendered: u32) -> u32 {
         self.comment_counts
@@ -72,4 +89,16 @@ impl LiveContext {
 
 pub fn use_live() -> LiveContext {
     use_context::<LiveContext>().unwrap_or_default()
+}
+
+/// Applies a change to a list of comments: the comment is replaced in place, or removed.
+pub fn apply_change(comments: &mut Vec<Comment>, changed: &CommentChanged) {
+    match &changed.comment {
+        Some(comment) => {
+            if let Some(slot) = comments.iter_mut().find(|c| c.id == changed.id) {
+                *slot = comment.clone();
+            }
+        }
+        None => comments.retain(|c| c.id != changed.id),
+    }
 }

@@ -4,6 +4,7 @@
 //! the HTTP-status hook); the WASM client reads the same values back out of the rendered page in
 //! [`client_bootstrap`], so both sides render identically.
 
+pub mod clock;
 pub mod live;
 pub mod response;
 pub mod site;
@@ -12,6 +13,7 @@ pub mod theme;
 use leptos::prelude::provide_context;
 
 use crate::model::SiteInfo;
+use clock::RenderedAt;
 use live::LiveCursor;
 use theme::Theme;
 
@@ -19,6 +21,8 @@ use theme::Theme;
 pub const SITE_INFO_ELEMENT_ID: &str = "pulse-site";
 /// Attribute on `<html>` carrying the [`LiveCursor`] the page was rendered at.
 pub const LIVE_CURSOR_ATTRIBUTE: &str = "data-live-cursor";
+/// Attribute on `<html>` carrying the [`RenderedAt`] time of the page.
+pub const RENDERED_AT_ATTRIBUTE: &str = "data-rendered-at";
 
 /// Everything the root of the app needs before it renders.
 #[derive(Debug, Clone, Default)]
@@ -26,6 +30,7 @@ pub struct Bootstrap {
     pub site: SiteInfo,
     pub theme: Theme,
     pub live_cursor: LiveCursor,
+    pub rendered_at: RenderedAt,
 }
 
 impl Bootstrap {
@@ -33,6 +38,7 @@ impl Bootstrap {
         provide_context(self.site);
         provide_context(self.theme);
         provide_context(self.live_cursor);
+        provide_context(self.rendered_at);
     }
 }
 
@@ -50,15 +56,21 @@ pub fn client_bootstrap() -> Bootstrap {
         .and_then(|el| el.get_attribute(theme::THEME_ATTRIBUTE))
         .and_then(|value| Theme::parse(&value))
         .unwrap_or_default();
-    let live_cursor = document
-        .document_element()
-        .and_then(|el| el.get_attribute(LIVE_CURSOR_ATTRIBUTE))
-        .and_then(|value| value.parse().ok())
-        .map(LiveCursor)
-        .unwrap_or_default();
+    let root_number = |attribute: &str| -> Option<i64> {
+        document
+            .document_element()?
+            .get_attribute(attribute)?
+            .parse()
+            .ok()
+    };
     Bootstrap {
         site,
         theme,
-        live_cursor,
+        live_cursor: root_number(LIVE_CURSOR_ATTRIBUTE)
+            .map(LiveCursor)
+            .unwrap_or_default(),
+        rendered_at: root_number(RENDERED_AT_ATTRIBUTE)
+            .map(RenderedAt)
+            .unwrap_or_default(),
     }
 }

@@ -43,6 +43,20 @@ pub const KEYS: &[(&str, &str)] = &[
         "comments.per_minute_per_ip",
         "PULSE_COMMENTS_PER_MINUTE_PER_IP",
     ),
+    ("comments.first_day_limit", "PULSE_COMMENTS_FIRST_DAY_LIMIT"),
+    ("comments.edit_minutes", "PULSE_COMMENT_EDIT_MINUTES"),
+    (
+        "comments.duplicate_minutes",
+        "PULSE_COMMENT_DUPLICATE_MINUTES",
+    ),
+    (
+        "comments.new_reader_max_links",
+        "PULSE_COMMENT_NEW_READER_MAX_LINKS",
+    ),
+    (
+        "comments.report_threshold",
+        "PULSE_COMMENT_REPORT_THRESHOLD",
+    ),
     ("categories", "PULSE_CATEGORIES"),
     ("reactions", "PULSE_REACTIONS"),
 ];
@@ -67,6 +81,16 @@ pub struct CommentSettings {
     pub max_depth: u32,
     pub per_minute_per_reader: u32,
     pub per_minute_per_ip: u32,
+    /// Most comments a reader may post in the 24 hours after their first one.
+    pub first_day_limit: u32,
+    /// How long a reader may edit or delete their comment.
+    pub edit_minutes: u32,
+    /// The same reader posting the same text again within this many minutes is refused.
+    pub duplicate_minutes: u32,
+    /// A comment from a reader in their first day with more links than this is held.
+    pub new_reader_max_links: u32,
+    /// Reports from this many readers hide a comment until a moderator reviews it.
+    pub report_threshold: u32,
 }
 
 /// Abuse limits for anonymous writes.
@@ -167,6 +191,11 @@ impl Config {
             max_depth: source.number("comments.max_depth", 0, 8)?,
             per_minute_per_reader: source.number("comments.per_minute_per_reader", 1, 1_000)?,
             per_minute_per_ip: source.number("comments.per_minute_per_ip", 1, 10_000)?,
+            first_day_limit: source.number("comments.first_day_limit", 1, 10_000)?,
+            edit_minutes: source.number("comments.edit_minutes", 0, 24 * 60)?,
+            duplicate_minutes: source.number("comments.duplicate_minutes", 0, 24 * 60)?,
+            new_reader_max_links: source.number("comments.new_reader_max_links", 0, 1_000)?,
+            report_threshold: source.number("comments.report_threshold", 1, 1_000)?,
         };
         let comment_max_body_chars = source.number("comments.max_body_chars", 1, 20_000)?;
         let comment_max_name_chars = source.number("comments.max_name_chars", 1, 200)?;
@@ -181,6 +210,7 @@ impl Config {
                 reactions,
                 comment_max_body_chars,
                 comment_max_name_chars,
+                comment_edit_seconds: comments.edit_minutes * 60,
             },
             comments,
             page_size,
@@ -472,6 +502,11 @@ max_name_chars = 60
 max_depth = 3
 per_minute_per_reader = 2
 per_minute_per_ip = 10
+first_day_limit = 10
+edit_minutes = 15
+duplicate_minutes = 10
+new_reader_max_links = 2
+report_threshold = 3
 
 [[categories]]
 slug = "ai-news"

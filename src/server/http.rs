@@ -29,6 +29,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::app::{App, shell};
+use crate::contexts::clock::RenderedAt;
 use crate::contexts::live::LiveCursor;
 use crate::contexts::response::ResponseHooks;
 use crate::error::AppError;
@@ -61,6 +62,7 @@ fn request_context(state: AppState) -> impl Fn() + Clone + Send + 'static {
         provide_context(theme_from_cookies(&headers.unwrap_or_default()));
         provide_context(state.config.site.clone());
         provide_context(LiveCursor(state.live.head()));
+        provide_context(RenderedAt(time::OffsetDateTime::now_utc().unix_timestamp()));
         provide_context(ResponseHooks::new(respond::set_status));
         provide_context(state.clone());
     }

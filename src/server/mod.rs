@@ -2,6 +2,7 @@
 //! HTTP wiring and the command line. This module is the crate's one `ssr` fence.
 
 pub mod cli;
+pub mod comments;
 pub mod config;
 pub mod content;
 pub mod guard;

@@ -2,6 +2,7 @@
 //! the demo content from `content/`.
 
 mod api;
+mod comment_changes;
 mod comments;
 mod import;
 mod live;

@@ -138,7 +138,10 @@ impl TestApp {
 
     /// The stored brief, if any.
     pub async fn brief(&self, slug: &str) -> Option<Brief> {
-        self.store.get_brief(slug, None).await.expect("brief query")
+        self.store
+            .get_brief(slug, None, &self.config.comments)
+            .await
+            .expect("brief query")
     }
 
     /// The response itself, body unread (for streams).
@@ -173,6 +176,40 @@ impl TestApp {
         .await
     }
 
+    /// A page as the reader with `cookie` sees it.
+    pub async fn get_as(&self, uri: &str, cookie: &str) -> Reply {
+        self.send(
+            Request::get(uri)
+                .header("accept", "text/html")
+                .header("cookie", cookie)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+    }
+
+    /// A same-site form post to server function `endpoint`, as a script sends it (answered with
+    /// JSON), from the reader with `cookie` if given.
+    pub async fn post_form(
+        &self,
+        endpoint: &str,
+        fields: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> Reply {
+        let body = form(fields);
+        let mut request = Request::post(format!("/api/{endpoint}"))
+            .header("host", "pulse.test")
+            .header("origin", "http://pulse.test")
+            .header("accept", "application/json")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("content-length", body.len());
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        self.send(request.body(Body::from(body)).expect("request"))
+            .await
+    }
+
     pub async fn get_json(&self, uri: &str) -> Reply {
         self.send(
             Request::get(uri)
@@ -203,4 +240,37 @@ pub fn attrs(html: &scraper::Html, selector: &str, attr: &str) -> Vec<String> {
 /// Writes a file into a test content directory.
 pub fn write(dir: &Path, name: &str, text: &str) {
     std::fs::write(dir.join(name), text).expect("write content file");
+}
+
+/// Form-encodes `fields` (everything but unreserved characters percent-encoded).
+pub fn form(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| {
+            let v: String = v
+                .bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                        (b as char).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect();
+            format!("{k}={v}")
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The `pulse_reader=…` pair a reply set, ready for a `cookie` header.
+pub fn reader_cookie(reply: &Reply) -> String {
+    reply
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("pulse_reader="))
+        .and_then(|v| v.split(';').next())
+        .unwrap_or_else(|| panic!("no reader cookie in {:?}", reply.headers))
+        .to_string()
 }

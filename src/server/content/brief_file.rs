@@ -410,6 +410,7 @@ mod tests {
             reactions: Vec::new(),
             comment_max_body_chars: 5000,
             comment_max_name_chars: 60,
+            comment_edit_seconds: 900,
             categories: vec![Category {
                 slug: "tools".into(),
                 name: "Tools".into(),

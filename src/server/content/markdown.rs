@@ -106,6 +106,19 @@ pub fn render_comment(markdown: &str) -> String {
         .to_string()
 }
 
+/// How many links a comment carries, for the new-reader link rule: every address with a scheme
+/// (`://`) or a `mailto:`, whether Markdown makes it a link or it sits in the text for a reader
+/// to copy, plus `www.` addresses written without a scheme.
+pub fn count_links(markdown: &str) -> u32 {
+    let lower = markdown.to_lowercase();
+    let schemes = lower.matches("://").count() + lower.matches("mailto:").count();
+    let bare_www = lower
+        .match_indices("www.")
+        .filter(|(at, _)| !lower[..*at].ends_with("//"))
+        .count();
+    u32::try_from(schemes + bare_www).unwrap_or(u32::MAX)
+}
+
 /// Number of words a reader reads in `markdown` (link targets and markup don't count).
 pub fn word_count(markdown: &str) -> usize {
     parser(markdown)
@@ -143,6 +156,21 @@ fn brief_slug_from_href(href: &str, base_url: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn links_are_counted_in_every_spelling() {
+        use super::count_links;
+        assert_eq!(count_links("no links here, just text: a.b"), 0);
+        assert_eq!(
+            count_links("[one](https://a.example) and <HTTP://b.example>"),
+            2
+        );
+        assert_eq!(
+            count_links("bare https://a.example www.b.example https://www.c.example"),
+            3
+        );
+        assert_eq!(count_links("[mail](MAILTO:x@y.example)"), 1);
+    }
+
     use super::*;
 
     #[test]

@@ -13,6 +13,7 @@ use crate::model::{
     Brief, BriefLink, BriefSummary, BriefUpdate, BuilderBrief, Category, FeedPage, ReactionCounts,
     ReactionState,
 };
+use crate::server::config::CommentSettings;
 use crate::server::content::{ImportReport, ParsedBrief};
 use crate::server::readers::ReaderId;
 use crate::server::repo::{Store, comments, reactions};
@@ -173,6 +174,7 @@ impl Store {
         &self,
         slug: &str,
         reader: Option<&ReaderId>,
+        rules: &CommentSettings,
     ) -> Result<Option<Brief>, AppError> {
         let Some(row) = sqlx::query_as::<_, BriefRow>(
             "SELECT id, slug, title, category, summary, source_name, source_url, published_at, reading_minutes, \
@@ -214,13 +216,14 @@ impl Store {
             mine: reactions::mine(&mut conn, row.id, reader).await?,
         };
 
-        let comments = comments::thread(&mut conn, row.id).await?;
+        let (comments, mine) = comments::thread(&mut conn, row.id, reader, rules).await?;
         let comment_count = comments::count(&mut conn, row.id).await?;
 
         Ok(Some(Brief {
             reactions,
             comments,
             comment_count,
+            mine,
             my_name: None,
             comment_key: String::new(),
             category: self.category(&row.category),

@@ -1,12 +1,25 @@
 //! Comments: threaded, written once as sanitised HTML, counted by triggers, published to the
-//! live log in the same transaction (see migrations/sqlite/0004_comments.sql).
+//! live log in the same transaction (see migrations/sqlite/0004_comments.sql and 0005). The
+//! abuse rules that need a reader's history (first-day limit, duplicate text, links from new
+//! readers, reports) live here too, inside the same transactions as the writes they guard.
+
+use std::collections::HashSet;
 
 use sqlx::{FromRow, SqliteConnection};
+use time::format_description::well_known::Rfc3339;
+use time::{Duration, OffsetDateTime};
 
 use crate::error::AppError;
-use crate::model::{COMMENT_EVENT, Comment, CommentAdded};
+use crate::model::{
+    COMMENT_CHANGED_EVENT, COMMENT_EVENT, Comment, CommentAdded, CommentChanged, CommentState,
+    OwnComment, ReportReason,
+};
+use crate::server::config::CommentSettings;
 use crate::server::readers::ReaderId;
 use crate::server::repo::{Store, events};
+
+/// How long a reader counts as new: the first-day limit and the link rule apply until then.
+const FIRST_DAY: Duration = Duration::days(1);
 
 /// A comment to store; the body is already rendered.
 pub struct NewComment<'a> {
@@ -17,62 +30,243 @@ pub struct NewComment<'a> {
     pub author_name: &'a str,
     pub body_md: &'a str,
     pub body_html: &'a str,
-    /// Replies deeper than this attach at this depth.
-    pub max_depth: u32,
+    /// Links in the body (see `markdown::count_links`).
+    pub links: u32,
+    pub rules: &'a CommentSettings,
 }
 
 /// What storing a comment did.
 #[derive(Debug)]
 pub enum Posted {
+    /// Published: everyone sees it.
     Added(CommentAdded),
-    /// The same submission arrived before; this is the comment it created.
+    /// Stored but held for review (a new reader with many links): only its author sees it.
+    Held(Comment),
+    /// The same submission arrived before; this is the comment it created, as its author sees it.
     AlreadyPosted(Comment),
     NoSuchBrief,
     /// The comment being replied to does not exist on this brief, or was removed.
     ParentGone,
+    /// This reader posted the same text moments ago.
+    Duplicate,
+    /// This reader has posted as much as a new reader may in their first day.
+    FirstDayLimit {
+        retry_after: u64,
+    },
+}
+
+/// A change to one's own comment (edit or delete).
+pub struct Amendment<'a> {
+    pub slug: &'a str,
+    pub id: i64,
+    pub reader: &'a ReaderId,
+    pub rules: &'a CommentSettings,
+}
+
+/// A new body for an edit; already rendered.
+pub struct NewBody<'a> {
+    pub body_md: &'a str,
+    pub body_html: &'a str,
+    pub links: u32,
+}
+
+/// What an edit or a delete did.
+#[derive(Debug)]
+pub enum Amended {
+    /// `mine` is the comment as its author now sees it; `published` says whether other readers
+    /// were told (the live log got an event).
+    Done {
+        mine: Box<CommentChanged>,
+        published: bool,
+    },
+    /// No such comment on this brief (or it is already deleted or taken down).
+    NotFound,
+    NotYours,
+    /// The edit window has closed.
+    TooLate,
+}
+
+/// What a report did.
+#[derive(Debug)]
+pub enum Reported {
+    /// Recorded (or this reader had already reported it). `published`: the reports reached the
+    /// threshold and the comment left everyone's pages.
+    Recorded {
+        published: bool,
+    },
+    NotFound,
+    /// Readers cannot report their own comments.
+    OwnComment,
 }
 
 #[derive(FromRow)]
 struct CommentRow {
     id: i64,
+    brief_id: i64,
     parent_id: Option<i64>,
     depth: i64,
+    reader_id: String,
     author_name: String,
+    body_md: String,
     body_html: String,
     created_at: String,
     edited_at: Option<String>,
+    status: String,
+    deleted_at: Option<String>,
 }
 
+const COLUMNS: &str = "id, brief_id, parent_id, depth, reader_id, author_name, body_md, body_html, \
+                       created_at, edited_at, status, deleted_at";
+
 impl CommentRow {
-    fn into_comment(self) -> Comment {
+    fn deleted(&self) -> bool {
+        self.deleted_at.is_some()
+    }
+
+    /// Everyone sees it in full.
+    fn public(&self) -> bool {
+        self.status == "visible" && !self.deleted()
+    }
+
+    fn by(&self, reader: Option<&ReaderId>) -> bool {
+        reader.is_some_and(|r| r.as_str() == self.reader_id)
+    }
+
+    /// How `reader` sees this comment on its own merits (ignoring replies): `None` if not at all.
+    fn state_for(&self, reader: Option<&ReaderId>) -> Option<CommentState> {
+        if self.public() {
+            Some(CommentState::Visible)
+        } else if self.status == "held" && !self.deleted() && self.by(reader) {
+            Some(CommentState::Held)
+        } else {
+            None
+        }
+    }
+
+    /// The placeholder left where replies hang on a comment nobody may read any more.
+    fn placeholder_state(&self) -> CommentState {
+        if self.deleted() {
+            CommentState::Deleted
+        } else {
+            CommentState::Removed
+        }
+    }
+
+    /// The comment as shown in `state`; placeholders carry neither name nor body.
+    fn to_comment(&self, state: CommentState) -> Comment {
+        let shown = matches!(state, CommentState::Visible | CommentState::Held);
+        let created = OffsetDateTime::parse(&self.created_at, &Rfc3339).ok();
         Comment {
-            created_label: super::briefs::time_label(&self.created_at),
             id: self.id,
             parent_id: self.parent_id,
             depth: u32::try_from(self.depth).unwrap_or(0),
-            author_name: self.author_name,
-            body_html: self.body_html,
-            created_at: self.created_at,
-            edited: self.edited_at.is_some(),
+            author_name: if shown {
+                self.author_name.clone()
+            } else {
+                String::new()
+            },
+            body_html: if shown {
+                self.body_html.clone()
+            } else {
+                String::new()
+            },
+            created_at: self.created_at.clone(),
+            created_unix: created.map_or(0, OffsetDateTime::unix_timestamp),
+            created_label: super::briefs::time_label(&self.created_at),
+            edited_at: self.edited_at.clone().filter(|_| shown),
+            state,
         }
+    }
+
+    /// How the author sees it (a retry of their post gets this).
+    fn for_author(&self) -> Comment {
+        let state = if self.deleted() {
+            CommentState::Deleted
+        } else {
+            match self.status.as_str() {
+                "visible" => CommentState::Visible,
+                "held" => CommentState::Held,
+                _ => CommentState::Removed,
+            }
+        };
+        self.to_comment(state)
+    }
+
+    /// Seconds left of the edit window at `now`.
+    fn editable_seconds(&self, now: OffsetDateTime, rules: &CommentSettings) -> u32 {
+        let Ok(created) = OffsetDateTime::parse(&self.created_at, &Rfc3339) else {
+            return 0;
+        };
+        let closes = created + Duration::minutes(i64::from(rules.edit_minutes));
+        u32::try_from((closes - now).whole_seconds().max(0)).unwrap_or(0)
     }
 }
 
-const COLUMNS: &str = "id, parent_id, depth, author_name, body_html, created_at, edited_at";
+/// The timestamp format the schema stores (`strftime('%Y-%m-%dT%H:%M:%SZ')`), so that text
+/// comparisons order like times.
+fn stamp(at: OffsetDateTime) -> String {
+    let at = at.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second()
+    )
+}
 
-/// A brief's visible thread: oldest first, each reply right after the comment it answers.
+/// A brief's thread as `reader` sees it, oldest first, each reply right after the comment it
+/// answers, plus the reader's own comments among them. A deleted or taken-down comment stays
+/// as a placeholder only while replies hang on it.
 pub(super) async fn thread(
     conn: &mut SqliteConnection,
     brief_id: i64,
-) -> Result<Vec<Comment>, sqlx::Error> {
+    reader: Option<&ReaderId>,
+    rules: &CommentSettings,
+) -> Result<(Vec<Comment>, Vec<OwnComment>), sqlx::Error> {
     let rows: Vec<CommentRow> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM comments WHERE brief_id = ?1 AND status = 'visible' AND deleted_at IS NULL ORDER BY id"
+        "SELECT {COLUMNS} FROM comments WHERE brief_id = ?1 ORDER BY id"
     ))
     .bind(brief_id)
     .fetch_all(conn)
     .await?;
-    let comments: Vec<Comment> = rows.into_iter().map(CommentRow::into_comment).collect();
-    // Depth-first from the roots; ids grow with time, so siblings stay oldest first.
+
+    // Replies always come after what they answer (ids grow with time), so one backwards pass
+    // knows, for every comment, whether anything shown hangs on it.
+    let mut shown = Vec::new();
+    let mut has_shown_reply = HashSet::new();
+    for row in rows.iter().rev() {
+        let state = row.state_for(reader).or_else(|| {
+            has_shown_reply
+                .contains(&row.id)
+                .then(|| row.placeholder_state())
+        });
+        if let Some(state) = state {
+            if let Some(parent) = row.parent_id {
+                has_shown_reply.insert(parent);
+            }
+            shown.push(row.to_comment(state));
+        }
+    }
+    shown.reverse();
+
+    let now = OffsetDateTime::now_utc();
+    let mine = rows
+        .iter()
+        .filter(|row| row.by(reader) && row.state_for(reader).is_some())
+        .map(|row| OwnComment {
+            id: row.id,
+            body_md: row.body_md.clone(),
+            editable_seconds: row.editable_seconds(now, rules),
+        })
+        .collect();
+    Ok((depth_first(shown), mine))
+}
+
+/// Orders comments depth-first from the roots; siblings stay oldest first.
+fn depth_first(comments: Vec<Comment>) -> Vec<Comment> {
     let mut ordered = Vec::with_capacity(comments.len());
     let mut stack: Vec<&Comment> = comments
         .iter()
@@ -88,7 +282,7 @@ pub(super) async fn thread(
                 .rev(),
         );
     }
-    Ok(ordered)
+    ordered
 }
 
 pub(super) async fn count(conn: &mut SqliteConnection, brief_id: i64) -> Result<u32, sqlx::Error> {
@@ -98,6 +292,101 @@ pub(super) async fn count(conn: &mut SqliteConnection, brief_id: i64) -> Result<
             .fetch_optional(conn)
             .await?;
     Ok(count.and_then(|c| u32::try_from(c).ok()).unwrap_or(0))
+}
+
+/// Whether any reply below comment `id`, at any depth, is shown to everyone.
+async fn has_public_replies(conn: &mut SqliteConnection, id: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "WITH RECURSIVE below (id) AS ( \
+             SELECT id FROM comments WHERE parent_id = ?1 \
+             UNION ALL SELECT c.id FROM comments c JOIN below ON c.parent_id = below.id) \
+         SELECT EXISTS (SELECT 1 FROM comments WHERE id IN (SELECT id FROM below) \
+                        AND status = 'visible' AND deleted_at IS NULL)",
+    )
+    .bind(id)
+    .fetch_one(conn)
+    .await
+}
+
+/// What everyone else now sees of `row`: itself, a placeholder, or nothing.
+async fn public_view(
+    conn: &mut SqliteConnection,
+    row: &CommentRow,
+) -> Result<Option<Comment>, sqlx::Error> {
+    if row.public() {
+        return Ok(Some(row.to_comment(CommentState::Visible)));
+    }
+    Ok(has_public_replies(conn, row.id)
+        .await?
+        .then(|| row.to_comment(row.placeholder_state())))
+}
+
+fn encode<T: serde::Serialize>(value: &T) -> Result<String, AppError> {
+    serde_json::to_string(value).map_err(|error| {
+        tracing::error!(%error, "cannot encode a comment event");
+        AppError::Internal
+    })
+}
+
+/// Appends the change of a comment everyone could see to the live log.
+async fn publish_change(
+    conn: &mut SqliteConnection,
+    slug: &str,
+    row: &CommentRow,
+) -> Result<CommentChanged, AppError> {
+    let changed = CommentChanged {
+        slug: slug.to_string(),
+        id: row.id,
+        comment: public_view(conn, row).await?,
+        count: count(conn, row.brief_id).await?,
+    };
+    events::append(conn, COMMENT_CHANGED_EVENT, &encode(&changed)?).await?;
+    Ok(changed)
+}
+
+/// A reader's first comment and how many they have posted.
+async fn history(
+    conn: &mut SqliteConnection,
+    reader: &ReaderId,
+) -> Result<(Option<OffsetDateTime>, i64), sqlx::Error> {
+    let (first, total): (Option<String>, i64) =
+        sqlx::query_as("SELECT MIN(created_at), COUNT(*) FROM comments WHERE reader_id = ?1")
+            .bind(reader.as_str())
+            .fetch_one(conn)
+            .await?;
+    Ok((
+        first.and_then(|f| OffsetDateTime::parse(&f, &Rfc3339).ok()),
+        total,
+    ))
+}
+
+fn is_new(first: Option<OffsetDateTime>, now: OffsetDateTime) -> bool {
+    first.is_none_or(|first| now - first < FIRST_DAY)
+}
+
+/// Loads comment `id` of brief `slug` for a change by its author; `None` if it is gone.
+async fn own_row(
+    conn: &mut SqliteConnection,
+    amendment: &Amendment<'_>,
+) -> Result<Result<CommentRow, Amended>, sqlx::Error> {
+    let row: Option<CommentRow> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM comments WHERE id = ?1 \
+         AND brief_id = (SELECT id FROM briefs WHERE slug = ?2)"
+    ))
+    .bind(amendment.id)
+    .bind(amendment.slug)
+    .fetch_optional(conn)
+    .await?;
+    let Some(row) = row.filter(|r| !r.deleted() && r.status != "hidden") else {
+        return Ok(Err(Amended::NotFound));
+    };
+    if !row.by(Some(amendment.reader)) {
+        return Ok(Err(Amended::NotYours));
+    }
+    if row.editable_seconds(OffsetDateTime::now_utc(), amendment.rules) == 0 {
+        return Ok(Err(Amended::TooLate));
+    }
+    Ok(Ok(row))
 }
 
 impl Store {
@@ -113,7 +402,7 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         if let Some(row) = existing {
-            return Ok(Posted::AlreadyPosted(row.into_comment()));
+            return Ok(Posted::AlreadyPosted(row.for_author()));
         }
         let Some(brief_id) = sqlx::query_scalar::<_, i64>("SELECT id FROM briefs WHERE slug = ?1")
             .bind(new.slug)
@@ -136,16 +425,47 @@ impl Store {
                 match found {
                     None => return Ok(Posted::ParentGone),
                     // Past the deepest level, a reply becomes a sibling of what it answers.
-                    Some((grandparent, depth)) if depth >= i64::from(new.max_depth) => {
+                    Some((grandparent, depth)) if depth >= i64::from(new.rules.max_depth) => {
                         (grandparent, depth)
                     }
                     Some((_, depth)) => (Some(parent), depth + 1),
                 }
             }
         };
+
+        let now = OffsetDateTime::now_utc();
+        let (first, total) = history(&mut tx, new.reader).await?;
+        let new_reader = is_new(first, now);
+        if new_reader
+            && total >= i64::from(new.rules.first_day_limit)
+            && let Some(first) = first
+        {
+            let wait = (first + FIRST_DAY - now).whole_seconds().max(1);
+            return Ok(Posted::FirstDayLimit {
+                retry_after: u64::try_from(wait).unwrap_or(1),
+            });
+        }
+        if new.rules.duplicate_minutes > 0 {
+            let since = now - Duration::minutes(i64::from(new.rules.duplicate_minutes));
+            let duplicate: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM comments WHERE reader_id = ?1 AND body_md = ?2 \
+                 AND created_at > ?3 AND deleted_at IS NULL)",
+            )
+            .bind(new.reader.as_str())
+            .bind(new.body_md)
+            .bind(stamp(since))
+            .fetch_one(&mut *tx)
+            .await?;
+            if duplicate {
+                return Ok(Posted::Duplicate);
+            }
+        }
+        let held = new_reader && new.links > new.rules.new_reader_max_links;
+
         let row: CommentRow = sqlx::query_as(&format!(
-            "INSERT INTO comments (brief_id, parent_id, depth, reader_id, idempotency_key, author_name, body_md, body_html) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING {COLUMNS}"
+            "INSERT INTO comments (brief_id, parent_id, depth, reader_id, idempotency_key, \
+             author_name, body_md, body_html, status, held_reason, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING {COLUMNS}"
         ))
         .bind(brief_id)
         .bind(parent_id)
@@ -155,19 +475,185 @@ impl Store {
         .bind(new.author_name)
         .bind(new.body_md)
         .bind(new.body_html)
+        .bind(if held { "held" } else { "visible" })
+        .bind(held.then_some("links"))
+        .bind(stamp(now))
         .fetch_one(&mut *tx)
         .await?;
+        if held {
+            tx.commit().await?;
+            return Ok(Posted::Held(row.for_author()));
+        }
         let added = CommentAdded {
             slug: new.slug.to_string(),
-            comment: row.into_comment(),
+            comment: row.to_comment(CommentState::Visible),
             count: count(&mut tx, brief_id).await?,
         };
-        let payload = serde_json::to_string(&added).map_err(|error| {
-            tracing::error!(%error, "cannot encode a comment event");
-            AppError::Internal
-        })?;
-        events::append(&mut tx, COMMENT_EVENT, &payload).await?;
+        events::append(&mut tx, COMMENT_EVENT, &encode(&added)?).await?;
         tx.commit().await?;
         Ok(Posted::Added(added))
+    }
+
+    /// Replaces the body of one's own comment while its edit window is open. A new reader who
+    /// edits links in past the limit sends the comment back for review, like a new post would.
+    pub async fn edit_comment(
+        &self,
+        amendment: Amendment<'_>,
+        body: NewBody<'_>,
+    ) -> Result<Amended, AppError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let row = match own_row(&mut tx, &amendment).await? {
+            Ok(row) => row,
+            Err(refused) => return Ok(refused),
+        };
+        let was_public = row.public();
+        if row.body_md == body.body_md {
+            // Nothing changed: no "edited" marker, nothing to tell anyone.
+            return Ok(Amended::Done {
+                mine: Box::new(CommentChanged {
+                    slug: amendment.slug.to_string(),
+                    id: row.id,
+                    comment: Some(row.for_author()),
+                    count: count(&mut tx, row.brief_id).await?,
+                }),
+                published: false,
+            });
+        }
+        let now = OffsetDateTime::now_utc();
+        let (first, _) = history(&mut tx, amendment.reader).await?;
+        let hold =
+            was_public && is_new(first, now) && body.links > amendment.rules.new_reader_max_links;
+        let row: CommentRow = sqlx::query_as(&format!(
+            "UPDATE comments SET body_md = ?2, body_html = ?3, edited_at = ?4, \
+             status = CASE WHEN ?5 THEN 'held' ELSE status END, \
+             held_reason = CASE WHEN ?5 THEN 'links' ELSE held_reason END \
+             WHERE id = ?1 RETURNING {COLUMNS}"
+        ))
+        .bind(row.id)
+        .bind(body.body_md)
+        .bind(body.body_html)
+        .bind(stamp(now))
+        .bind(hold)
+        .fetch_one(&mut *tx)
+        .await?;
+        let count = if was_public {
+            publish_change(&mut tx, amendment.slug, &row).await?.count
+        } else {
+            count(&mut tx, row.brief_id).await?
+        };
+        tx.commit().await?;
+        Ok(Amended::Done {
+            mine: Box::new(CommentChanged {
+                slug: amendment.slug.to_string(),
+                id: row.id,
+                comment: Some(row.for_author()),
+                count,
+            }),
+            published: was_public,
+        })
+    }
+
+    /// Deletes one's own comment while its edit window is open. The text is erased, not just
+    /// hidden; the row stays so that replies keep their place under a "[deleted]" placeholder.
+    pub async fn delete_comment(&self, amendment: Amendment<'_>) -> Result<Amended, AppError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let row = match own_row(&mut tx, &amendment).await? {
+            Ok(row) => row,
+            Err(refused) => return Ok(refused),
+        };
+        let was_public = row.public();
+        let row: CommentRow = sqlx::query_as(&format!(
+            "UPDATE comments SET deleted_at = ?2, author_name = '', body_md = '', body_html = '' \
+             WHERE id = ?1 RETURNING {COLUMNS}"
+        ))
+        .bind(row.id)
+        .bind(stamp(OffsetDateTime::now_utc()))
+        .fetch_one(&mut *tx)
+        .await?;
+        let mine = if was_public {
+            publish_change(&mut tx, amendment.slug, &row).await?
+        } else {
+            CommentChanged {
+                slug: amendment.slug.to_string(),
+                id: row.id,
+                comment: public_view(&mut tx, &row).await?,
+                count: count(&mut tx, row.brief_id).await?,
+            }
+        };
+        tx.commit().await?;
+        Ok(Amended::Done {
+            mine: Box::new(mine),
+            published: was_public,
+        })
+    }
+
+    /// Records a reader's report of a comment. Once `threshold` different readers have reported
+    /// it, the comment is held for review and leaves every page.
+    pub async fn report_comment(
+        &self,
+        slug: &str,
+        id: i64,
+        reader: &ReaderId,
+        reason: ReportReason,
+        detail: &str,
+        threshold: u32,
+    ) -> Result<Reported, AppError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let row: Option<CommentRow> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM comments WHERE id = ?1 \
+             AND brief_id = (SELECT id FROM briefs WHERE slug = ?2)"
+        ))
+        .bind(id)
+        .bind(slug)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row.filter(CommentRow::public) else {
+            return Ok(Reported::NotFound);
+        };
+        if row.by(Some(reader)) {
+            return Ok(Reported::OwnComment);
+        }
+        sqlx::query(
+            "INSERT INTO comment_reports (comment_id, reader_id, reason, detail) \
+             VALUES (?1, ?2, ?3, ?4) ON CONFLICT (comment_id, reader_id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(reader.as_str())
+        .bind(reason.as_str())
+        .bind(detail)
+        .execute(&mut *tx)
+        .await?;
+        let reports: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM comment_reports WHERE comment_id = ?1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+        let published = reports >= i64::from(threshold);
+        if published {
+            let row: CommentRow = sqlx::query_as(&format!(
+                "UPDATE comments SET status = 'held', held_reason = 'reports' \
+                 WHERE id = ?1 RETURNING {COLUMNS}"
+            ))
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+            publish_change(&mut tx, slug, &row).await?;
+            tracing::info!(comment = id, reports, "comment held after reports");
+        }
+        tx.commit().await?;
+        Ok(Reported::Recorded { published })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stamps_sort_like_the_schema_default() {
+        let at = OffsetDateTime::from_unix_timestamp(1_795_000_000).expect("time");
+        assert_eq!(stamp(at), "2026-11-18T11:06:40Z");
+        let later = stamp(at + Duration::seconds(1));
+        assert!(later > stamp(at));
     }
 }

@@ -8,7 +8,7 @@ mod comments;
 mod events;
 mod reactions;
 
-pub use comments::{NewComment, Posted};
+pub use comments::{Amended, Amendment, NewBody, NewComment, Posted, Reported};
 pub use events::StoredEvent;
 
 use std::str::FromStr;
