@@ -47,16 +47,29 @@ test('a reader comments and replies, and both survive a reload', async ({ page, 
   await expect(page.locator('#comment-form').getByLabel('Display name')).toHaveValue('Linus');
 });
 
-test('hostile comments display as text and never run script', async ({ page, hydrated, jsEnabled }, info) => {
+/** Replaces alert, confirm and prompt with recorders, so a test can see whether script ran. */
+function hookDialogs() {
+  const calls: string[] = [];
+  (window as unknown as { __calls: string[] }).__calls = calls;
+  for (const name of ['alert', 'confirm', 'prompt'] as const) {
+    (window as unknown as Record<string, (m?: string) => void>)[name] = (m?: string) => void calls.push(String(m));
+  }
+}
+
+async function dialogCalls(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { __calls: string[] }).__calls);
+}
+
+test('hostile comments display as text and never run script', async ({ browser, page, hydrated, jsEnabled }, info) => {
   const brief = BRIEF[info.project.name];
-  if (jsEnabled) {
-    await page.addInitScript(() => {
-      const calls: string[] = [];
-      (window as unknown as { __calls: string[] }).__calls = calls;
-      for (const name of ['alert', 'confirm', 'prompt'] as const) {
-        (window as unknown as Record<string, (m?: string) => void>)[name] = (m?: string) => void calls.push(String(m));
-      }
-    });
+  // Another reader has the brief open, to receive the comment live.
+  const other = jsEnabled ? await browser.newContext() : undefined;
+  const watcher = other ? await other.newPage() : undefined;
+  if (watcher) {
+    await page.addInitScript(hookDialogs);
+    await watcher.addInitScript(hookDialogs);
+    await watcher.goto(brief);
+    await hydrated(watcher);
   }
   await page.goto(brief);
   await hydrated(page);
@@ -71,16 +84,22 @@ test('hostile comments display as text and never run script', async ({ page, hyd
   await expect(comment.getByRole('link', { name: 'click' })).toHaveCount(0);
   await expect(comment).toContainText('<img src=x onerror=alert(5)>');
 
-  if (jsEnabled) {
+  if (watcher && other) {
+    // Pushed live into another open page: shown as text, nothing ran.
+    await watcher.getByRole('button', { name: /new comments? — show/ }).click();
+    const pushed = watcher.getByRole('article', { name: /^Comment by/ }).filter({ hasText: token });
+    await expect(pushed).toContainText('<script>alert(1)</script>');
+    await expect(pushed.locator('img, svg, script')).toHaveCount(0);
+    expect(await dialogCalls(watcher)).toEqual([]);
     // Live in this page after posting, then server-rendered after a reload: nothing ran.
     await page.reload();
     await hydrated(page);
     await expect(page.getByRole('article', { name: /^Comment by/ }).filter({ hasText: token })).toBeVisible();
-    const calls = await page.evaluate(() => (window as unknown as { __calls: string[] }).__calls);
-    expect(calls).toEqual([]);
-    // Positive control: the hook does see a real call, so the check above can fail.
+    expect(await dialogCalls(page)).toEqual([]);
+    // Positive control: the hook does see a real call, so the checks above can fail.
     await page.evaluate(() => window.alert('control'));
-    expect(await page.evaluate(() => (window as unknown as { __calls: string[] }).__calls)).toEqual(['control']);
+    expect(await dialogCalls(page)).toEqual(['control']);
+    await other.close();
   }
 });
 
