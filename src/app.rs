@@ -6,9 +6,12 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::components::brief_page::BriefPage;
+use crate::components::confirm_page::ConfirmPage;
 use crate::components::feed_page::FeedPage;
 use crate::components::layout::Layout;
+use crate::components::newsletter_page::NewsletterPage;
 use crate::components::not_found::NotFound;
+use crate::components::unsubscribe_page::UnsubscribePage;
 use crate::contexts::SITE_INFO_ELEMENT_ID;
 use crate::contexts::clock::{RenderedAt, provide_clock_context};
 use crate::contexts::live::{LiveCursor, provide_live_context};
@@ -62,6 +65,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=FeedPage ssr=SsrMode::Async/>
                     <Route path=path!("/category/:category") view=FeedPage ssr=SsrMode::Async/>
                     <Route path=path!("/pulse/:slug") view=BriefPage ssr=SsrMode::Async/>
+                    <Route path=path!("/newsletter") view=NewsletterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/newsletter/confirm") view=ConfirmPage ssr=SsrMode::Async/>
+                    <Route path=path!("/newsletter/unsubscribe") view=UnsubscribePage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -170,7 +170,7 @@ test('a filled honeypot gets a pretend success and stores nothing', async ({ pag
   await page.goto(BRIEF[info.project.name]);
   await hydrated(page);
   const token = unique('Bot text');
-  await page.locator('input[name="website"]').fill('http://spam.example', { force: true });
+  await page.locator('#comment-form input[name="website"]').fill('http://spam.example', { force: true });
   await postComment(page, 'Bot', token);
   // No error is shown, and the form is ready for the next comment.
   await expect(page.locator('#comment-form').getByRole('alert')).toHaveText('');

@@ -3,5 +3,6 @@
 
 pub mod briefs;
 pub mod comments;
+pub mod newsletter;
 pub mod preferences;
 pub mod reactions;

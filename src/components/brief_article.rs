@@ -7,6 +7,7 @@ use leptos_meta::{Link, Meta, Title};
 use crate::components::builder_brief::BuilderBriefSection;
 use crate::components::cited_by::CitedBy;
 use crate::components::comments::section::CommentsSection;
+use crate::components::newsletter_box::NewsletterBox;
 use crate::components::reaction_bar::ReactionBar;
 use crate::contexts::live::use_live;
 use crate::contexts::site::use_site;
@@ -94,7 +95,7 @@ pub fn BriefArticle(brief: Brief) -> impl IntoView {
             </section>
             <CitedBy links=brief.cited_by/>
             <ReactionBar slug=brief.slug.clone() state=brief.reactions/>
-            // The newsletter box goes here (later work).
+            <NewsletterBox/>
             <CommentsSection
                 slug=brief.slug.clone()
                 comments=brief.comments

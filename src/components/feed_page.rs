@@ -8,6 +8,7 @@ use crate::api::briefs::list_briefs;
 use crate::components::brief_card::BriefCard;
 use crate::components::category_nav::CategoryNav;
 use crate::components::error_page::ErrorPage;
+use crate::components::newsletter_box::NewsletterBox;
 use crate::components::pagination::Pagination;
 use crate::contexts::live::use_live;
 use crate::contexts::site::use_site;
@@ -94,6 +95,7 @@ fn FeedView(feed: Feed) -> impl IntoView {
                     .collect_view()}
             </ol>
             <Pagination base_path page=feed.page total_pages=feed.total_pages/>
+            <NewsletterBox/>
         </div>
     }
 }

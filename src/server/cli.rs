@@ -12,6 +12,8 @@ use crate::server::config::{Config, KEYS};
 use crate::server::content::import_dir;
 use crate::server::http;
 use crate::server::live::LiveHub;
+use crate::server::mail::{MailQueue, Mailer};
+use crate::server::newsletter::start_purge;
 use crate::server::rate_limit::RateLimiter;
 use crate::server::readers::ReaderKeys;
 use crate::server::repo::Store;
@@ -172,7 +174,15 @@ async fn serve(config: Config) -> Result<(), String> {
             config.secret_file.display()
         )
     })?;
+    let mailer = Mailer::new(&config.mail, &config.data_dir)?;
+    if config.mail.smtp.is_none() {
+        tracing::info!(dir = %config.data_dir.join("mail").display(),
+            "no SMTP server configured: outgoing mail is written to files");
+    }
+    let mail = MailQueue::start(store.clone(), mailer);
+    start_purge(store.clone(), config.newsletter.unconfirmed_purge_hours);
     let state = AppState {
+        mail,
         store,
         config: Arc::new(config),
         leptos,

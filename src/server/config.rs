@@ -57,6 +57,29 @@ pub const KEYS: &[(&str, &str)] = &[
         "comments.report_threshold",
         "PULSE_COMMENT_REPORT_THRESHOLD",
     ),
+    ("mail.smtp_host", "PULSE_SMTP_HOST"),
+    ("mail.smtp_port", "PULSE_SMTP_PORT"),
+    ("mail.smtp_tls", "PULSE_SMTP_TLS"),
+    ("mail.smtp_username", "PULSE_SMTP_USERNAME"),
+    ("mail.smtp_password", "PULSE_SMTP_PASSWORD"),
+    ("mail.from", "PULSE_MAIL_FROM"),
+    ("mail.unsubscribe_mailto", "PULSE_MAIL_UNSUBSCRIBE_TO"),
+    (
+        "newsletter.confirmations_per_day",
+        "PULSE_NEWSLETTER_CONFIRMATIONS_PER_DAY",
+    ),
+    (
+        "newsletter.unconfirmed_purge_hours",
+        "PULSE_NEWSLETTER_PURGE_HOURS",
+    ),
+    (
+        "newsletter.subscribes_per_minute_per_ip",
+        "PULSE_NEWSLETTER_SUBSCRIBES_PER_MINUTE_PER_IP",
+    ),
+    (
+        "newsletter.consent_version",
+        "PULSE_NEWSLETTER_CONSENT_VERSION",
+    ),
     ("categories", "PULSE_CATEGORIES"),
     ("reactions", "PULSE_REACTIONS"),
 ];
@@ -72,6 +95,61 @@ pub struct Config {
     pub secret_file: PathBuf,
     pub limits: Limits,
     pub comments: CommentSettings,
+    pub mail: MailSettings,
+    pub newsletter: NewsletterSettings,
+}
+
+/// How mail leaves the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailSettings {
+    /// `None`: no SMTP server; every message is written as an `.eml` file under
+    /// `<data_dir>/mail` instead (and logged), so the whole flow works with no mail server.
+    pub smtp: Option<SmtpSettings>,
+    /// The `From` of every message, e.g. `Pulse <digest@pulse.example>`.
+    pub from: String,
+    /// Where `List-Unsubscribe`'s mailto points.
+    pub unsubscribe_mailto: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+    pub username: Option<String>,
+    pub password: Option<Secret>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpTls {
+    /// Plain SMTP: only for a relay on the same machine or network.
+    None,
+    /// Plain connection upgraded with STARTTLS (port 587); refused if the server cannot.
+    StartTls,
+    /// TLS from the first byte (port 465).
+    Tls,
+}
+
+/// A value that must never reach a log: its `Debug` shows nothing.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+/// Newsletter sign-up rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewsletterSettings {
+    /// Confirmation emails one address may be sent per day.
+    pub confirmations_per_day: u32,
+    /// Addresses never confirmed are deleted after this many hours.
+    pub unconfirmed_purge_hours: u32,
+    pub subscribes_per_minute_per_ip: u32,
+    /// Names the sign-up wording the reader agreed to; stored with their consent.
+    pub consent_version: String,
 }
 
 /// Comment rules; the length limits are also in [`SiteInfo`] for the form.
@@ -197,6 +275,21 @@ impl Config {
             new_reader_max_links: source.number("comments.new_reader_max_links", 0, 1_000)?,
             report_threshold: source.number("comments.report_threshold", 1, 1_000)?,
         };
+        let mail = source.mail()?;
+        let newsletter = NewsletterSettings {
+            confirmations_per_day: source.number("newsletter.confirmations_per_day", 1, 100)?,
+            unconfirmed_purge_hours: source.number(
+                "newsletter.unconfirmed_purge_hours",
+                1,
+                24 * 365,
+            )?,
+            subscribes_per_minute_per_ip: source.number(
+                "newsletter.subscribes_per_minute_per_ip",
+                1,
+                10_000,
+            )?,
+            consent_version: source.text("newsletter.consent_version", 64)?,
+        };
         let comment_max_body_chars = source.number("comments.max_body_chars", 1, 20_000)?;
         let comment_max_name_chars = source.number("comments.max_name_chars", 1, 200)?;
 
@@ -213,6 +306,8 @@ impl Config {
                 comment_edit_seconds: comments.edit_minutes * 60,
             },
             comments,
+            mail,
+            newsletter,
             page_size,
             data_dir,
             database_url,
@@ -240,11 +335,27 @@ fn check_database_url(url: &str) -> Result<(), ConfigError> {
     }
 }
 
+/// A mail address setting must parse as one (`Name <a@b.example>` or `a@b.example`).
+fn check_mailbox(key: &str, value: &str) -> Result<(), ConfigError> {
+    value
+        .parse::<lettre::message::Mailbox>()
+        .map(|_| ())
+        .map_err(|_| {
+            config_error(
+                key,
+                "must be a mail address, e.g. Pulse <digest@pulse.example>",
+            )
+        })
+}
+
 fn reject_unknown_keys(table: &Table) -> Result<(), ConfigError> {
     for (section, value) in table {
         match (section.as_str(), value) {
             ("categories" | "reactions", _) => {}
-            (section @ ("site" | "storage" | "limits" | "comments"), Value::Table(inner)) => {
+            (
+                section @ ("site" | "storage" | "limits" | "comments" | "mail" | "newsletter"),
+                Value::Table(inner),
+            ) => {
                 for key in inner.keys() {
                     let full = format!("{section}.{key}");
                     if !KEYS.iter().any(|(k, _)| *k == full) {
@@ -305,6 +416,50 @@ impl<E: Fn(&str) -> Option<String>> Source<E> {
             ));
         }
         Ok(value)
+    }
+
+    /// The mail settings; SMTP only when a host is set.
+    fn mail(&self) -> Result<MailSettings, ConfigError> {
+        let from = self.text("mail.from", 320)?;
+        check_mailbox("mail.from", &from)?;
+        let unsubscribe_mailto = self.text("mail.unsubscribe_mailto", 254)?;
+        check_mailbox("mail.unsubscribe_mailto", &unsubscribe_mailto)?;
+        let present = |key: &str| -> Result<Option<String>, ConfigError> {
+            Ok(self
+                .optional(key)?
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty()))
+        };
+        let Some(host) = present("mail.smtp_host")? else {
+            return Ok(MailSettings {
+                smtp: None,
+                from,
+                unsubscribe_mailto,
+            });
+        };
+        let port = u16::try_from(self.number("mail.smtp_port", 1, 65_535)?).unwrap_or(587);
+        let tls = match self.text("mail.smtp_tls", 16)?.as_str() {
+            "none" => SmtpTls::None,
+            "starttls" => SmtpTls::StartTls,
+            "tls" => SmtpTls::Tls,
+            _ => {
+                return Err(config_error(
+                    "mail.smtp_tls",
+                    "must be none, starttls or tls",
+                ));
+            }
+        };
+        Ok(MailSettings {
+            smtp: Some(SmtpSettings {
+                host,
+                port,
+                tls,
+                username: present("mail.smtp_username")?,
+                password: present("mail.smtp_password")?.map(Secret),
+            }),
+            from,
+            unsubscribe_mailto,
+        })
     }
 
     fn number(&self, key: &str, min: u32, max: u32) -> Result<u32, ConfigError> {
@@ -507,6 +662,19 @@ edit_minutes = 15
 duplicate_minutes = 10
 new_reader_max_links = 2
 report_threshold = 3
+
+[mail]
+smtp_host = ""
+smtp_port = 587
+smtp_tls = "starttls"
+from = "Pulse <digest@pulse.test>"
+unsubscribe_mailto = "unsubscribe@pulse.test"
+
+[newsletter]
+confirmations_per_day = 3
+unconfirmed_purge_hours = 168
+subscribes_per_minute_per_ip = 5
+consent_version = "2026-11"
 
 [[categories]]
 slug = "ai-news"

@@ -12,7 +12,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::serve::ListenerExt;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -34,9 +34,9 @@ use crate::contexts::live::LiveCursor;
 use crate::contexts::response::ResponseHooks;
 use crate::error::AppError;
 use crate::server::guard::accepts_html;
-use crate::server::live;
 use crate::server::respond::{self, theme_from_cookies};
 use crate::server::state::AppState;
+use crate::server::{live, newsletter};
 
 /// Largest request body accepted: a maximal comment, form-encoded, fits many times over.
 const MAX_REQUEST_BODY: usize = 64 * 1024;
@@ -77,6 +77,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/live", get(live::stream))
+        // Mail clients post here directly (RFC 8058); the page at the same address is Leptos's.
+        .route("/newsletter/unsubscribe", post(newsletter::one_click_unsubscribe))
         // Also mounts every server function under /api, with the same context.
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(options.clone()))
         .nest_service("/pkg", pkg_service(&state.leptos))
@@ -268,6 +270,11 @@ async fn error_response(res: Response, wants_html: bool) -> Response {
 
 /// A minimal page for a failed form post without JavaScript.
 fn plain_error_page(error: &AppError) -> String {
+    plain_page(error.title(), &error.to_string())
+}
+
+/// A minimal page: a heading, one message and the way home (text is escaped here).
+pub fn plain_page(title: &str, message: &str) -> String {
     let escape = |s: &str| {
         s.replace('&', "&amp;")
             .replace('<', "&lt;")
@@ -278,8 +285,8 @@ fn plain_error_page(error: &AppError) -> String {
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
          content=\"width=device-width, initial-scale=1\"><title>{title}</title></head><body><main>\
          <h1>{title}</h1><p>{message}</p><p><a href=\"/\">Back to Pulse</a></p></main></body></html>",
-        title = escape(error.title()),
-        message = escape(&error.to_string()),
+        title = escape(title),
+        message = escape(message),
     )
 }
 

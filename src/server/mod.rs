@@ -8,6 +8,8 @@ pub mod content;
 pub mod guard;
 pub mod http;
 pub mod live;
+pub mod mail;
+pub mod newsletter;
 pub mod rate_limit;
 pub mod readers;
 pub mod repo;

@@ -8,6 +8,7 @@ use leptos::prelude::{LeptosOptions, use_context};
 use crate::error::AppError;
 use crate::server::config::Config;
 use crate::server::live::LiveHub;
+use crate::server::mail::MailQueue;
 use crate::server::rate_limit::RateLimiter;
 use crate::server::readers::ReaderKeys;
 use crate::server::repo::Store;
@@ -20,6 +21,8 @@ pub struct AppState {
     pub readers: ReaderKeys,
     pub limiter: RateLimiter,
     pub live: LiveHub,
+    /// Wakes the mail worker after something was queued.
+    pub mail: MailQueue,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -6,6 +6,7 @@ mod comment_changes;
 mod comments;
 mod import;
 mod live;
+mod newsletter;
 mod pages;
 mod reactions;
 mod support;

@@ -13,6 +13,7 @@ use pulse::server::config::Config;
 use pulse::server::content::{ImportError, ImportReport, import_dir};
 use pulse::server::http::router;
 use pulse::server::live::LiveHub;
+use pulse::server::mail::{MailQueue, Mailer};
 use pulse::server::rate_limit::RateLimiter;
 use pulse::server::readers::ReaderKeys;
 use pulse::server::repo::Store;
@@ -39,6 +40,8 @@ pub struct TestApp {
     pub live: LiveHub,
     pub store: Store,
     pub config: Arc<Config>,
+    /// Signs reader cookies and unsubscribe links.
+    pub readers: ReaderKeys,
     // Held so the database outlives the test.
     _dir: TempDir,
 }
@@ -109,11 +112,14 @@ async fn empty_app_with(overrides: &[(&str, &str)]) -> TestApp {
         .await
         .expect("store opens");
     let leptos = LeptosOptions::builder().output_name("pulse").build();
+    let readers = ReaderKeys::ephemeral();
+    let mailer = Mailer::new(&config.mail, &config.data_dir).expect("mail settings");
     let state = AppState {
+        mail: MailQueue::start(store.clone(), mailer),
         store: store.clone(),
         config: config.clone(),
         leptos,
-        readers: ReaderKeys::ephemeral(),
+        readers: readers.clone(),
         limiter: RateLimiter::default(),
         live: LiveHub::start(
             store.clone(),
@@ -126,6 +132,7 @@ async fn empty_app_with(overrides: &[(&str, &str)]) -> TestApp {
         router: router(state),
         store,
         config,
+        readers,
         _dir: dir,
     }
 }

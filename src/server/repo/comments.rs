@@ -16,7 +16,7 @@ use crate::model::{
 };
 use crate::server::config::CommentSettings;
 use crate::server::readers::ReaderId;
-use crate::server::repo::{Store, events};
+use crate::server::repo::{Store, events, stamp};
 
 /// How long a reader counts as new: the first-day limit and the link rule apply until then.
 const FIRST_DAY: Duration = Duration::days(1);
@@ -200,21 +200,6 @@ impl CommentRow {
         let closes = created + Duration::minutes(i64::from(rules.edit_minutes));
         u32::try_from((closes - now).whole_seconds().max(0)).unwrap_or(0)
     }
-}
-
-/// The timestamp format the schema stores (`strftime('%Y-%m-%dT%H:%M:%SZ')`), so that text
-/// comparisons order like times.
-fn stamp(at: OffsetDateTime) -> String {
-    let at = at.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        at.year(),
-        u8::from(at.month()),
-        at.day(),
-        at.hour(),
-        at.minute(),
-        at.second()
-    )
 }
 
 /// A brief's thread as `reader` sees it, oldest first, each reply right after the comment it
@@ -642,18 +627,5 @@ impl Store {
         }
         tx.commit().await?;
         Ok(Reported::Recorded { published })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn stamps_sort_like_the_schema_default() {
-        let at = OffsetDateTime::from_unix_timestamp(1_795_000_000).expect("time");
-        assert_eq!(stamp(at), "2026-11-18T11:06:40Z");
-        let later = stamp(at + Duration::seconds(1));
-        assert!(later > stamp(at));
     }
 }

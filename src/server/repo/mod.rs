@@ -6,10 +6,12 @@
 mod briefs;
 mod comments;
 mod events;
+mod newsletter;
 mod reactions;
 
 pub use comments::{Amended, Amendment, NewBody, NewComment, Posted, Reported};
 pub use events::StoredEvent;
+pub use newsletter::{Confirmed, OutboxMail, Outgoing, Subscribed, TokenState};
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -17,6 +19,8 @@ use std::time::Duration;
 
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+use time::OffsetDateTime;
 
 use crate::error::AppError;
 use crate::model::Category;
@@ -69,10 +73,39 @@ impl Store {
     }
 }
 
+/// The timestamp format the schema stores (`strftime('%Y-%m-%dT%H:%M:%SZ')`), so that text
+/// comparisons order like times.
+pub(crate) fn stamp(at: OffsetDateTime) -> String {
+    let at = at.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second()
+    )
+}
+
 /// Database errors are logged here, once, and reach the reader only as `Internal`.
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
         tracing::error!(%error, "database error");
         AppError::Internal
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::Duration;
+
+    #[test]
+    fn stamps_sort_like_the_schema_default() {
+        let at = OffsetDateTime::from_unix_timestamp(1_795_000_000).expect("time");
+        assert_eq!(stamp(at), "2026-11-18T11:06:40Z");
+        let later = stamp(at + Duration::seconds(1));
+        assert!(later > stamp(at));
     }
 }

@@ -1,0 +1,85 @@
+import { test, expect } from './fixtures';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+// With no SMTP server configured (as in .ci/test) the server writes each message as an .eml
+// file under $PULSE_DATA_DIR/mail: the test reads the confirmation email from there.
+const MAIL_DIR = join(process.env.PULSE_DATA_DIR ?? 'data', 'mail');
+
+/** Undoes quoted-printable and base64 transfer encodings well enough to find a link. */
+function decoded(raw: string): string {
+  const qp = raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+  const base64 = [...raw.matchAll(/Content-Transfer-Encoding: base64\r?\n(?:[^\r\n]+\r?\n)*?\r?\n([A-Za-z0-9+/=\r\n]+)/g)]
+    .map((m) => Buffer.from(m[1].replace(/\s/g, ''), 'base64').toString('utf8'))
+    .join('\n');
+  return `${qp}\n${base64}`;
+}
+
+async function confirmationLink(address: string): Promise<string> {
+  let link: string | undefined;
+  await expect
+    .poll(() => {
+      for (const name of readdirSync(MAIL_DIR)) {
+        const raw = readFileSync(join(MAIL_DIR, name), 'utf8');
+        if (!raw.includes(`To: ${address}`)) continue;
+        const found = decoded(raw).match(/https?:\/\/[^\s"<>]+\/newsletter\/confirm\?token=[A-Za-z0-9_-]+/);
+        if (found) link = found[0];
+      }
+      return link;
+    }, { timeout: 10_000 })
+    .toBeTruthy();
+  return new URL(link!).pathname + new URL(link!).search;
+}
+
+test('a reader subscribes from a brief and confirms from the email', async ({ page, hydrated, jsEnabled }, info) => {
+  const address = `reader-${info.project.name}-${Date.now().toString(36)}@example.com`;
+  await page.goto('/pulse/kestrel-7b-open-weights');
+  await hydrated(page);
+  const box = page.getByRole('region', { name: 'Get the weekly AI digest — every Thursday' });
+  await box.getByLabel('Email address').fill(address);
+  await box.getByRole('button', { name: 'Subscribe' }).click();
+  const answer = /If this address isn't subscribed yet, we've sent it a link to confirm/;
+  if (jsEnabled) {
+    await expect(box.getByRole('status')).toHaveText(answer);
+    await expect(page).toHaveURL(/\/pulse\/kestrel-7b-open-weights$/);
+  } else {
+    await expect(page).toHaveURL(/\/newsletter\?sent=1$/);
+    await expect(page.getByRole('status').filter({ hasText: answer })).toBeVisible();
+  }
+
+  const link = await confirmationLink(address);
+  await page.goto(link);
+  await hydrated(page);
+  await expect(page.getByRole('heading', { name: 'Confirm your subscription' })).toBeVisible();
+  await page.getByRole('button', { name: 'Confirm my subscription' }).click();
+  await expect(page.getByRole('heading', { name: "You're subscribed" })).toBeVisible();
+
+  // The link is spent: it now offers a new one.
+  await page.goto(link);
+  await hydrated(page);
+  await expect(page.getByRole('heading', { name: 'This link no longer works' })).toBeVisible();
+  await expect(page.getByText('This confirmation link was already used.')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Subscribe' })).toBeVisible();
+});
+
+test('the box is on the feed, and a bad address gets a message beside the field', async ({ page, hydrated, jsEnabled }) => {
+  test.skip(!jsEnabled, "without JavaScript the browser's own email check runs first");
+  await page.goto('/');
+  await hydrated(page);
+  const box = page.getByRole('region', { name: 'Get the weekly AI digest — every Thursday' });
+  const field = box.getByLabel('Email address');
+  // The browser accepts "a@b"; the server wants a real domain.
+  await field.fill('a@b');
+  await box.getByRole('button', { name: 'Subscribe' }).click();
+  await expect(field).toHaveAttribute('aria-invalid', 'true');
+  await expect(field).toHaveAccessibleDescription(/Please enter an email address like name@example.com/);
+});
+
+test('an unsubscribe link only shows a button', async ({ page, hydrated }) => {
+  await page.goto('/newsletter/unsubscribe?token=1.forged');
+  await hydrated(page);
+  await expect(page.getByRole('heading', { name: 'Unsubscribe from the weekly digest?' })).toBeVisible();
+  await page.getByRole('button', { name: 'Unsubscribe' }).click();
+  // A tampered token is refused, with a page that says so.
+  await expect(page.getByRole('heading', { name: 'This link is not valid' })).toBeVisible();
+});

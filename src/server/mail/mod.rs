@@ -1,0 +1,174 @@
+//! Outgoing mail: composing messages (`compose`), and the one worker per server that sends what
+//! the `mail_outbox` table holds. Requests only ever queue; this worker delivers, through SMTP
+//! when one is configured, otherwise by writing each message as an `.eml` file under
+//! `<data_dir>/mail`. Logs name the message id and kind, never an address.
+
+pub mod compose;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use lettre::address::Envelope;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use time::OffsetDateTime;
+use tokio::sync::Notify;
+
+use crate::server::config::{MailSettings, SmtpTls};
+use crate::server::repo::{OutboxMail, Store};
+
+/// Messages sent per pass before looking at the queue again.
+const BATCH: u32 = 50;
+/// How often the queue is looked at even without a wake-up (retries come due on their own).
+const POLL: Duration = Duration::from_secs(15);
+/// Failed attempts before a message is left for an operator (about two days of retries).
+const MAX_ATTEMPTS: i64 = 40;
+
+enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Files(PathBuf),
+}
+
+/// Where mail goes.
+pub struct Mailer {
+    transport: Transport,
+}
+
+impl Mailer {
+    pub fn new(settings: &MailSettings, data_dir: &std::path::Path) -> Result<Mailer, String> {
+        let Some(smtp) = &settings.smtp else {
+            let dir = data_dir.join("mail");
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            return Ok(Mailer {
+                transport: Transport::Files(dir),
+            });
+        };
+        let builder = match smtp.tls {
+            SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host),
+            SmtpTls::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host)
+                .map_err(|e| format!("SMTP settings: {e}"))?,
+            SmtpTls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host)
+                .map_err(|e| format!("SMTP settings: {e}"))?,
+        };
+        let mut builder = builder
+            .port(smtp.port)
+            .timeout(Some(Duration::from_secs(30)));
+        if let (Some(user), Some(password)) = (&smtp.username, &smtp.password) {
+            builder = builder.credentials(Credentials::new(user.clone(), password.0.clone()));
+        }
+        Ok(Mailer {
+            transport: Transport::Smtp(builder.build()),
+        })
+    }
+
+    async fn deliver(&self, mail: &OutboxMail) -> Result<(), String> {
+        match &self.transport {
+            Transport::Smtp(smtp) => {
+                let from: Address = mail.sender.parse().map_err(|e| format!("sender: {e}"))?;
+                let to: Address = mail
+                    .recipient
+                    .parse()
+                    .map_err(|e| format!("recipient: {e}"))?;
+                let envelope =
+                    Envelope::new(Some(from), vec![to]).map_err(|e| format!("envelope: {e}"))?;
+                smtp.send_raw(&envelope, &mail.message)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            }
+            Transport::Files(dir) => {
+                let path = dir.join(format!("{:08}-{}.eml", mail.id, mail.kind));
+                tokio::fs::write(&path, &mail.message)
+                    .await
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                tracing::info!(id = mail.id, kind = %mail.kind, path = %path.display(),
+                    "no SMTP server configured: message written to a file");
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Wakes the outbox worker when mail was queued.
+#[derive(Clone, Default)]
+pub struct MailQueue {
+    wake: Arc<Notify>,
+}
+
+impl MailQueue {
+    /// Starts the worker that sends queued mail for as long as the process runs.
+    pub fn start(store: Store, mailer: Mailer) -> MailQueue {
+        let queue = MailQueue::default();
+        let wake = queue.wake.clone();
+        tokio::spawn(async move {
+            loop {
+                send_due(&store, &mailer).await;
+                // Either new mail was queued, or it is time to look for due retries.
+                let _ = tokio::time::timeout(POLL, wake.notified()).await;
+            }
+        });
+        queue
+    }
+
+    /// Tells the worker that mail is waiting.
+    pub fn queued(&self) {
+        self.wake.notify_one();
+    }
+}
+
+/// Sends everything due, batch by batch, until nothing due is left.
+async fn send_due(store: &Store, mailer: &Mailer) {
+    loop {
+        let due = match store.due_mail(BATCH).await {
+            Ok(due) => due,
+            Err(_) => return, // logged by the store; the next pass retries
+        };
+        if due.is_empty() {
+            return;
+        }
+        for mail in due {
+            match mailer.deliver(&mail).await {
+                Ok(()) => {
+                    if store.mail_sent(mail.id).await.is_ok() {
+                        tracing::info!(id = mail.id, kind = %mail.kind, "mail sent");
+                    }
+                }
+                Err(error) => {
+                    let attempts = mail.attempts + 1;
+                    let retry_at = if attempts >= MAX_ATTEMPTS {
+                        tracing::error!(id = mail.id, kind = %mail.kind, %error, attempts,
+                            "mail failed for good; left in the outbox");
+                        OffsetDateTime::now_utc() + time::Duration::days(365 * 100)
+                    } else {
+                        tracing::warn!(id = mail.id, kind = %mail.kind, %error, attempts,
+                            "mail failed; will retry");
+                        OffsetDateTime::now_utc() + backoff(attempts)
+                    };
+                    let _ = store.mail_failed(mail.id, &error, retry_at).await;
+                }
+            }
+        }
+    }
+}
+
+/// 30 s, 1 min, 2 min, … doubling up to an hour.
+fn backoff(attempts: i64) -> time::Duration {
+    let exponent = u32::try_from(attempts.clamp(1, 8) - 1).unwrap_or(0);
+    time::Duration::seconds((30_i64 << exponent).min(3_600))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff;
+
+    #[test]
+    fn retries_back_off_to_an_hour() {
+        assert_eq!(backoff(1).whole_seconds(), 30);
+        assert_eq!(backoff(2).whole_seconds(), 60);
+        assert_eq!(backoff(7).whole_seconds(), 1_920);
+        assert_eq!(backoff(8).whole_seconds(), 3_600);
+        assert_eq!(backoff(40).whole_seconds(), 3_600);
+    }
+}

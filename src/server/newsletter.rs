@@ -1,0 +1,218 @@
+//! The newsletter's server side: signing up (double opt-in with hashed, single-use tokens),
+//! the confirmation email, one-click unsubscribing (RFC 8058) and the purge of addresses never
+//! confirmed. The endpoints readers call are in `api::newsletter`; the tables in
+//! `repo::newsletter`.
+
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+
+use crate::error::AppError;
+use crate::server::http::plain_page;
+use crate::server::mail::compose::{Letter, compose, html_document, html_escape};
+use crate::server::repo::{Store, Subscribed};
+use crate::server::state::AppState;
+
+/// Purpose string of unsubscribe tokens (see `ReaderKeys::sign`).
+const UNSUBSCRIBE: &str = "unsubscribe";
+
+/// A fresh confirmation token (256 random bits) and the hash that is all the database keeps.
+pub fn new_token() -> Result<(String, String), AppError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|error| {
+        tracing::error!(%error, "no randomness for a confirmation token");
+        AppError::Internal
+    })?;
+    let token = URL_SAFE_NO_PAD.encode(bytes);
+    let hash = token_hash(&token);
+    Ok((token, hash))
+}
+
+/// The stored form of a token.
+pub fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The site's address without a trailing slash, for links in mail.
+fn base_url(state: &AppState) -> &str {
+    state.config.site.base_url.trim_end_matches('/')
+}
+
+/// The one-click unsubscribe link of subscriber `id`. It never expires and cannot be forged.
+pub fn unsubscribe_url(state: &AppState, id: i64) -> String {
+    format!(
+        "{}/newsletter/unsubscribe?token={}",
+        base_url(state),
+        state.readers.sign(UNSUBSCRIBE, &id.to_string())
+    )
+}
+
+/// The subscriber an unsubscribe token names, if it is genuine.
+pub fn unsubscribe_subject(state: &AppState, token: &str) -> Option<i64> {
+    state.readers.verify(UNSUBSCRIBE, token)?.parse().ok()
+}
+
+/// Signs `email` up and queues its confirmation email (if one is due). The same work is done
+/// whatever the address's state, so the answer's timing tells nothing either.
+pub async fn subscribe(state: &AppState, email: &str) -> Result<Subscribed, AppError> {
+    let (token, hash) = new_token()?;
+    let site = &state.config.site;
+    let link = format!("{}/newsletter/confirm?token={token}", base_url(state));
+    let subject = format!("Confirm your {} weekly digest", site.name);
+    let text = format!(
+        "Hello,\n\n\
+         Someone, hopefully you, asked for the {name} weekly AI digest at this address.\n\
+         To start getting it every Thursday, confirm here (the link works for 48 hours):\n\n\
+         {link}\n\n\
+         If that wasn't you, ignore this message: without a confirmation we will not write again.\n\n\
+         — {name}\n",
+        name = site.name
+    );
+    let html = html_document(
+        &subject,
+        &format!(
+            "<h1 style=\"font-size:20px;margin:0 0 16px\">Confirm your subscription</h1>\
+             <p>Someone, hopefully you, asked for the {name} weekly AI digest at this address.</p>\
+             <p><a href=\"{link}\" style=\"display:inline-block;background:#3554d1;color:#ffffff;\
+             padding:10px 18px;border-radius:999px;text-decoration:none;font-weight:600\">\
+             Confirm my subscription</a></p>\
+             <p style=\"color:#5b6475;font-size:14px\">The link works for 48 hours. If that wasn't \
+             you, ignore this message: without a confirmation we will not write again.</p>",
+            name = html_escape(&site.name),
+            link = html_escape(&link),
+        ),
+    );
+    let mail = compose(
+        &state.config.mail,
+        Letter {
+            to: email,
+            subject: &subject,
+            text,
+            html,
+            unsubscribe_url: None,
+        },
+        "confirm",
+        format!("confirm:{hash}"),
+    )?;
+    let newsletter = &state.config.newsletter;
+    let outcome = state
+        .store
+        .subscribe(
+            email,
+            &newsletter.consent_version,
+            &hash,
+            newsletter.confirmations_per_day,
+            &mail,
+        )
+        .await?;
+    if outcome == Subscribed::ConfirmationQueued {
+        state.mail.queued();
+    }
+    tracing::info!(outcome = ?outcome, "newsletter sign-up");
+    Ok(outcome)
+}
+
+#[derive(serde::Deserialize)]
+pub struct TokenQuery {
+    token: Option<String>,
+}
+
+/// `POST /newsletter/unsubscribe?token=…` with `List-Unsubscribe=One-Click`: what mail clients
+/// send for RFC 8058 one-click unsubscribe, and what the confirm button on the page at the same
+/// address sends. No cookie, no origin check (the mail provider's servers post it), no further
+/// click; the signed token is the authority.
+pub async fn one_click_unsubscribe(
+    State(state): State<AppState>,
+    Query(query): Query<TokenQuery>,
+    body: Bytes,
+) -> Response {
+    let page = |status: StatusCode, title: &str, message: &str| {
+        (
+            status,
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            plain_page(title, message),
+        )
+            .into_response()
+    };
+    let body = String::from_utf8_lossy(&body);
+    // Form-encoded (`List-Unsubscribe=One-Click`) or multipart (a part named
+    // List-Unsubscribe whose value is One-Click): both are allowed by RFC 8058.
+    let one_click = body.contains("List-Unsubscribe=One-Click")
+        || (body.contains("name=\"List-Unsubscribe\"") && body.contains("One-Click"));
+    if !one_click {
+        return page(
+            StatusCode::BAD_REQUEST,
+            "That request didn't look right",
+            "An unsubscribe request must say List-Unsubscribe=One-Click.",
+        );
+    }
+    let Some(id) = query
+        .token
+        .as_deref()
+        .and_then(|token| unsubscribe_subject(&state, token))
+    else {
+        return page(
+            StatusCode::BAD_REQUEST,
+            "This link is not valid",
+            "This unsubscribe link is damaged. Use the link from your latest digest.",
+        );
+    };
+    match state.store.unsubscribe(id).await {
+        Ok(_) => {
+            tracing::info!(subscriber = id, "unsubscribed");
+            page(
+                StatusCode::OK,
+                "You're unsubscribed",
+                "You will get no more digests from us. Changed your mind? Sign up again any time.",
+            )
+        }
+        Err(_) => page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Something went wrong",
+            "We could not unsubscribe you just now. Please try again in a moment.",
+        ),
+    }
+}
+
+/// Deletes never-confirmed addresses once an hour, for as long as the process runs.
+pub fn start_purge(store: Store, after_hours: u32) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3_600));
+        loop {
+            every.tick().await;
+            let before = OffsetDateTime::now_utc() - time::Duration::hours(i64::from(after_hours));
+            if let Ok(purged) = store.purge_unconfirmed(before).await
+                && purged > 0
+            {
+                tracing::info!(purged, "deleted never-confirmed newsletter addresses");
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_long_random_and_stored_only_hashed() {
+        let (a, hash_a) = new_token().expect("token");
+        let (b, _) = new_token().expect("token");
+        assert_ne!(a, b);
+        assert!(a.len() >= 43, "at least 256 bits: {a}");
+        assert_eq!(hash_a, token_hash(&a));
+        assert_eq!(hash_a.len(), 64);
+        assert!(!hash_a.contains(&a));
+    }
+}

@@ -1,0 +1,314 @@
+//! Newsletter subscribers, confirmation tokens and the outgoing mail queue (see
+//! migrations/sqlite/0006_newsletter.sql). Every change that sends mail queues it in the same
+//! transaction, so a change is never acknowledged without its mail, and mail never leaves for a
+//! change that was rolled back.
+
+use sqlx::{FromRow, SqliteConnection};
+use time::{Duration, OffsetDateTime};
+
+use crate::error::AppError;
+use crate::server::repo::{Store, stamp};
+
+/// A composed message, ready to queue.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    /// Queueing the same key twice is a no-op.
+    pub dedupe_key: String,
+    /// What it is ("confirm", "digest"), for logs.
+    pub kind: &'static str,
+    pub sender: String,
+    pub recipient: String,
+    /// The whole RFC 5322 message.
+    pub message: Vec<u8>,
+}
+
+/// A queued message due to be sent.
+#[derive(Debug, Clone, FromRow)]
+pub struct OutboxMail {
+    pub id: i64,
+    pub kind: String,
+    pub sender: String,
+    pub recipient: String,
+    pub message: Vec<u8>,
+    pub attempts: i64,
+}
+
+/// What a sign-up did. Only logs and tests see this: the reader gets the same answer always.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subscribed {
+    /// A confirmation email was queued.
+    ConfirmationQueued,
+    /// Already confirmed: nothing to do.
+    AlreadyConfirmed,
+    /// This address has had its share of confirmation emails today.
+    DailyCapReached,
+}
+
+/// What following a confirmation link did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirmed {
+    Confirmed,
+    Expired,
+    Used,
+    Unknown,
+}
+
+/// What a confirmation token is worth right now (for the page that shows the button).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenState {
+    Valid,
+    Expired,
+    Used,
+    Unknown,
+}
+
+/// How long a confirmation link works.
+pub const CONFIRMATION_VALID: Duration = Duration::hours(48);
+
+async fn enqueue(conn: &mut SqliteConnection, mail: &Outgoing) -> Result<(), sqlx::Error> {
+    let now = stamp(OffsetDateTime::now_utc());
+    sqlx::query(
+        "INSERT INTO mail_outbox (dedupe_key, kind, sender, recipient, message, created_at, next_attempt_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) ON CONFLICT (dedupe_key) DO NOTHING",
+    )
+    .bind(&mail.dedupe_key)
+    .bind(mail.kind)
+    .bind(&mail.sender)
+    .bind(&mail.recipient)
+    .bind(&mail.message)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    /// Signs `email` up (or again, after unsubscribing) and queues `confirmation` — which
+    /// carries the token whose hash is `token_hash` — unless the address is already confirmed
+    /// or has had `per_day` confirmation emails in the last 24 hours.
+    pub async fn subscribe(
+        &self,
+        email: &str,
+        consent_version: &str,
+        token_hash: &str,
+        per_day: u32,
+        confirmation: &Outgoing,
+    ) -> Result<Subscribed, AppError> {
+        let now = OffsetDateTime::now_utc();
+        let key = email.to_lowercase();
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let existing: Option<(i64, String)> =
+            sqlx::query_as("SELECT id, status FROM subscribers WHERE email_key = ?1")
+                .bind(&key)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let id = match existing {
+            Some((_, status)) if status == "confirmed" => {
+                return Ok(Subscribed::AlreadyConfirmed);
+            }
+            Some((id, status)) => {
+                if status == "unsubscribed" {
+                    // Coming back: a fresh consent, confirmed again before any mail.
+                    sqlx::query(
+                        "UPDATE subscribers SET status = 'pending', email = ?2, consent_at = ?3, \
+                         consent_version = ?4, confirmed_at = NULL, unsubscribed_at = NULL WHERE id = ?1",
+                    )
+                    .bind(id)
+                    .bind(email)
+                    .bind(stamp(now))
+                    .bind(consent_version)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                let sent_today: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM subscription_tokens WHERE subscriber_id = ?1 AND created_at > ?2",
+                )
+                .bind(id)
+                .bind(stamp(now - Duration::days(1)))
+                .fetch_one(&mut *tx)
+                .await?;
+                if sent_today >= i64::from(per_day) {
+                    tx.commit().await?;
+                    return Ok(Subscribed::DailyCapReached);
+                }
+                id
+            }
+            None => sqlx::query_scalar(
+                "INSERT INTO subscribers (email, email_key, status, consent_at, consent_version) \
+                     VALUES (?1, ?2, 'pending', ?3, ?4) RETURNING id",
+            )
+            .bind(email)
+            .bind(&key)
+            .bind(stamp(now))
+            .bind(consent_version)
+            .fetch_one(&mut *tx)
+            .await?,
+        };
+        sqlx::query(
+            "INSERT INTO subscription_tokens (token_hash, subscriber_id, created_at, expires_at) \
+             VALUES (?1, ?2, ?3, ?4)",
+        )
+        .bind(token_hash)
+        .bind(id)
+        .bind(stamp(now))
+        .bind(stamp(now + CONFIRMATION_VALID))
+        .execute(&mut *tx)
+        .await?;
+        enqueue(&mut tx, confirmation).await?;
+        tx.commit().await?;
+        Ok(Subscribed::ConfirmationQueued)
+    }
+
+    /// What the confirmation token with this hash is worth now.
+    pub async fn token_state(&self, token_hash: &str) -> Result<TokenState, AppError> {
+        let row: Option<(String, Option<String>)> = sqlx::query_as(
+            "SELECT expires_at, used_at FROM subscription_tokens WHERE token_hash = ?1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match row {
+            None => TokenState::Unknown,
+            Some((_, Some(_))) => TokenState::Used,
+            Some((expires, None)) if expires <= stamp(OffsetDateTime::now_utc()) => {
+                TokenState::Expired
+            }
+            Some(_) => TokenState::Valid,
+        })
+    }
+
+    /// Uses a confirmation token: the subscriber is confirmed, the token spent.
+    pub async fn confirm_subscription(&self, token_hash: &str) -> Result<Confirmed, AppError> {
+        let now = stamp(OffsetDateTime::now_utc());
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let row: Option<(i64, String, Option<String>)> = sqlx::query_as(
+            "SELECT subscriber_id, expires_at, used_at FROM subscription_tokens WHERE token_hash = ?1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let outcome = match row {
+            None => Confirmed::Unknown,
+            Some((_, _, Some(_))) => Confirmed::Used,
+            Some((_, expires, None)) if expires <= now => Confirmed::Expired,
+            Some((subscriber, _, None)) => {
+                sqlx::query("UPDATE subscription_tokens SET used_at = ?2 WHERE token_hash = ?1")
+                    .bind(token_hash)
+                    .bind(&now)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(
+                    "UPDATE subscribers SET status = 'confirmed', confirmed_at = ?2 \
+                     WHERE id = ?1 AND status = 'pending'",
+                )
+                .bind(subscriber)
+                .bind(&now)
+                .execute(&mut *tx)
+                .await?;
+                Confirmed::Confirmed
+            }
+        };
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    /// Unsubscribes subscriber `id`; `false` if there is no such subscriber.
+    pub async fn unsubscribe(&self, id: i64) -> Result<bool, AppError> {
+        let now = stamp(OffsetDateTime::now_utc());
+        let done = sqlx::query(
+            "UPDATE subscribers SET status = 'unsubscribed', \
+             unsubscribed_at = COALESCE(unsubscribed_at, ?2) WHERE id = ?1",
+        )
+        .bind(id)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Whether subscriber `id` exists and is subscribed (pending or confirmed).
+    pub async fn is_subscribed(&self, id: i64) -> Result<bool, AppError> {
+        Ok(sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM subscribers WHERE id = ?1 AND status != 'unsubscribed')",
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// A subscriber's id and status by address (tests and the command line).
+    pub async fn subscriber(&self, email: &str) -> Result<Option<(i64, String)>, AppError> {
+        Ok(
+            sqlx::query_as("SELECT id, status FROM subscribers WHERE email_key = ?1")
+                .bind(email.to_lowercase())
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Deletes addresses signed up before `before` and never confirmed; returns how many.
+    pub async fn purge_unconfirmed(&self, before: OffsetDateTime) -> Result<u64, AppError> {
+        let done = sqlx::query(
+            "DELETE FROM subscribers WHERE status = 'pending' AND confirmed_at IS NULL AND consent_at < ?1",
+        )
+        .bind(stamp(before))
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Queues a message on its own (outside any other change).
+    pub async fn enqueue_mail(&self, mail: &Outgoing) -> Result<(), AppError> {
+        let mut conn = self.pool.acquire().await?;
+        enqueue(&mut conn, mail).await?;
+        Ok(())
+    }
+
+    /// Queued messages whose time has come, oldest first.
+    pub async fn due_mail(&self, limit: u32) -> Result<Vec<OutboxMail>, AppError> {
+        Ok(sqlx::query_as(
+            "SELECT id, kind, sender, recipient, message, attempts FROM mail_outbox \
+             WHERE sent_at IS NULL AND next_attempt_at <= ?1 ORDER BY id LIMIT ?2",
+        )
+        .bind(stamp(OffsetDateTime::now_utc()))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    pub async fn mail_sent(&self, id: i64) -> Result<(), AppError> {
+        sqlx::query("UPDATE mail_outbox SET sent_at = ?2, attempts = attempts + 1 WHERE id = ?1")
+            .bind(id)
+            .bind(stamp(OffsetDateTime::now_utc()))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Records a failed attempt; the message is tried again at `retry_at`.
+    pub async fn mail_failed(
+        &self,
+        id: i64,
+        error: &str,
+        retry_at: OffsetDateTime,
+    ) -> Result<(), AppError> {
+        sqlx::query(
+            "UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?2, next_attempt_at = ?3 \
+             WHERE id = ?1",
+        )
+        .bind(id)
+        .bind(error)
+        .bind(stamp(retry_at))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Messages still waiting to go out (for health and tests).
+    pub async fn mail_queue_depth(&self) -> Result<u64, AppError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+}

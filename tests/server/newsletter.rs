@@ -1,0 +1,495 @@
+//! The newsletter sign-up through a real SMTP server process (Python's aiosmtpd, installed by
+//! `.ci/setup`): subscribe, read the confirmation email as received, confirm, unsubscribe with
+//! one click — plus the answers that must not tell who is subscribed, the daily cap, header
+//! injection, the honeypot, and the `.eml` files written when no SMTP server is configured.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use pulse::model::SUBSCRIBE_ANSWER;
+
+use crate::support::{Reply, TestApp, app, app_with, run, texts};
+
+/// An aiosmtpd process storing what it receives in a Maildir; killed when dropped.
+struct SmtpServer {
+    child: Child,
+    port: u16,
+    maildir: tempfile::TempDir,
+}
+
+impl SmtpServer {
+    fn start() -> SmtpServer {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let maildir = tempfile::tempdir().expect("maildir");
+        let child = Command::new("python3")
+            .args(["-m", "aiosmtpd", "-n", "-l"])
+            .arg(format!("127.0.0.1:{port}"))
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            // A path that does not exist yet: the handler creates the Maildir inside it.
+            .arg(maildir.path().join("box"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("aiosmtpd runs (python3 -m pip install aiosmtpd)");
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "aiosmtpd did not start"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        SmtpServer {
+            child,
+            port,
+            maildir,
+        }
+    }
+
+    fn settings(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("PULSE_SMTP_HOST", "127.0.0.1".to_string()),
+            ("PULSE_SMTP_PORT", self.port.to_string()),
+            ("PULSE_SMTP_TLS", "none".to_string()),
+        ]
+    }
+
+    /// Every message received so far, raw.
+    fn received(&self) -> Vec<Vec<u8>> {
+        messages_in(&self.maildir.path().join("box").join("new"))
+    }
+
+    /// Waits until `count` messages have arrived, and returns them all.
+    async fn wait_for(&self, count: usize) -> Vec<Vec<u8>> {
+        wait_for_files(|| self.received(), count).await
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn messages_in(dir: &Path) -> Vec<Vec<u8>> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    paths.sort();
+    paths.iter().filter_map(|p| std::fs::read(p).ok()).collect()
+}
+
+async fn wait_for_files(read: impl Fn() -> Vec<Vec<u8>>, count: usize) -> Vec<Vec<u8>> {
+    let started = Instant::now();
+    loop {
+        let found = read();
+        if found.len() >= count {
+            return found;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "expected {count} messages, got {}",
+            found.len()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn subscribe(app: &TestApp, email: &str) -> Reply {
+    app.post_form("subscribe", &[("email", email)], None).await
+}
+
+/// The settings as `app_with` takes them.
+fn pairs<'a>(settings: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    settings.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+/// The text and HTML parts of a received message.
+fn parts(raw: &[u8]) -> (String, String) {
+    let mail = mailparse::parse_mail(raw).expect("a parsable message");
+    assert_eq!(mail.ctype.mimetype, "multipart/alternative");
+    let body = |mime: &str| {
+        mail.subparts
+            .iter()
+            .find(|p| p.ctype.mimetype == mime)
+            .unwrap_or_else(|| panic!("no {mime} part"))
+            .get_body()
+            .expect("decodable part")
+    };
+    (body("text/plain"), body("text/html"))
+}
+
+fn header(raw: &[u8], name: &str) -> Option<String> {
+    use mailparse::MailHeaderMap;
+    mailparse::parse_mail(raw)
+        .expect("a parsable message")
+        .headers
+        .get_first_value(name)
+}
+
+/// The confirmation token in a confirmation email's text part.
+fn token_in(raw: &[u8]) -> String {
+    let (text, html) = parts(raw);
+    let link = text
+        .split_whitespace()
+        .find(|w| w.contains("/newsletter/confirm?token="))
+        .expect("a confirmation link");
+    assert!(html.contains(link), "the HTML part has the same link");
+    link.rsplit_once("token=").expect("token").1.to_string()
+}
+
+async fn confirm(app: &TestApp, token: &str) -> Reply {
+    app.post_form("confirm_subscription", &[("token", token)], None)
+        .await
+}
+
+async fn status(app: &TestApp, email: &str) -> Option<String> {
+    app.store
+        .subscriber(email)
+        .await
+        .expect("subscriber query")
+        .map(|(_, status)| status)
+}
+
+async fn one_click(app: &TestApp, token: &str) -> Reply {
+    app.send(
+        Request::post(format!("/newsletter/unsubscribe?token={token}"))
+            // Mail providers post from their own servers: no cookie, no Origin of ours.
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from("List-Unsubscribe=One-Click"))
+            .expect("request"),
+    )
+    .await
+}
+
+#[test]
+fn a_reader_subscribes_confirms_by_email_and_leaves_with_one_click() {
+    run(async {
+        let smtp = SmtpServer::start();
+        let app = app_with(&pairs(&smtp.settings())).await;
+
+        let reply = subscribe(&app, "Reader@Example.com").await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        assert_eq!(reply.json(), SUBSCRIBE_ANSWER);
+        assert_eq!(
+            status(&app, "reader@example.com").await.as_deref(),
+            Some("pending")
+        );
+
+        let received = smtp.wait_for(1).await;
+        let raw = &received[0];
+        assert_eq!(header(raw, "To").as_deref(), Some("Reader@Example.com"));
+        assert!(header(raw, "From").is_some_and(|f| f.contains('@')));
+        assert!(header(raw, "Subject").is_some_and(|s| s.starts_with("Confirm your")));
+        assert!(header(raw, "Date").is_some_and(|d| mailparse::dateparse(&d).is_ok()));
+        assert!(header(raw, "Message-ID").is_some_and(|m| m.starts_with('<') && m.contains('@')));
+        assert!(
+            header(raw, "List-Unsubscribe").is_none(),
+            "not a newsletter"
+        );
+        let token = token_in(raw);
+        assert!(token.len() >= 43, "at least 256 bits");
+
+        // The link shows a button; it does not confirm by itself.
+        let page = app.get(&format!("/newsletter/confirm?token={token}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let buttons = texts(&page.html(), "main button, .page button");
+        assert!(
+            buttons.contains(&"Confirm my subscription".to_string()),
+            "{buttons:?}"
+        );
+        assert_eq!(
+            status(&app, "reader@example.com").await.as_deref(),
+            Some("pending")
+        );
+
+        let confirmed = confirm(&app, &token).await;
+        assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+        assert_eq!(confirmed.json(), "Confirmed");
+        assert_eq!(
+            status(&app, "reader@example.com").await.as_deref(),
+            Some("confirmed")
+        );
+        // Single use: the link now offers a new one.
+        assert_eq!(confirm(&app, &token).await.json(), "Used");
+        let spent = app.get(&format!("/newsletter/confirm?token={token}")).await;
+        assert!(spent.body.contains("already used"), "{}", spent.body);
+
+        // One click, from a mail provider: no cookie, no origin, no further step.
+        let (id, _) = app
+            .store
+            .subscriber("reader@example.com")
+            .await
+            .expect("query")
+            .expect("subscriber");
+        let unsubscribe = app.readers.sign("unsubscribe", &id.to_string());
+        // Opening the link only shows the button.
+        let page = app
+            .get(&format!("/newsletter/unsubscribe?token={unsubscribe}"))
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.body.contains("List-Unsubscribe"),
+            "the button posts one-click"
+        );
+        assert_eq!(
+            status(&app, "reader@example.com").await.as_deref(),
+            Some("confirmed")
+        );
+        // A tampered token changes nothing.
+        let forged = unsubscribe.replacen(&id.to_string(), &(id + 1).to_string(), 1);
+        assert_eq!(
+            one_click(&app, &forged).await.status,
+            StatusCode::BAD_REQUEST
+        );
+        assert_eq!(
+            status(&app, "reader@example.com").await.as_deref(),
+            Some("confirmed")
+        );
+        let left = one_click(&app, &unsubscribe).await;
+        assert_eq!(left.status, StatusCode::OK, "{}", left.body);
+        assert!(left.body.contains("unsubscribed"));
+        assert_eq!(
+            status(&app, "reader@example.com").await.as_deref(),
+            Some("unsubscribed")
+        );
+        // Without the one-click body it is refused.
+        let bare = app
+            .send(
+                Request::post(format!("/newsletter/unsubscribe?token={unsubscribe}"))
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(bare.status, StatusCode::BAD_REQUEST);
+    })
+}
+
+#[test]
+fn the_answer_is_the_same_whoever_is_asking_about() {
+    run(async {
+        let smtp = SmtpServer::start();
+        let mut settings = smtp.settings();
+        settings.push((
+            "PULSE_NEWSLETTER_SUBSCRIBES_PER_MINUTE_PER_IP",
+            "100".into(),
+        ));
+        let app = app_with(&pairs(&settings)).await;
+
+        // pending
+        subscribe(&app, "pending@example.com").await;
+        // confirmed
+        subscribe(&app, "confirmed@example.com").await;
+        // unsubscribed
+        subscribe(&app, "gone@example.com").await;
+        let received = smtp.wait_for(3).await;
+        for raw in &received {
+            let to = header(raw, "To").unwrap_or_default();
+            if to != "pending@example.com" {
+                assert_eq!(confirm(&app, &token_in(raw)).await.json(), "Confirmed");
+            }
+        }
+        let (gone, _) = app
+            .store
+            .subscriber("gone@example.com")
+            .await
+            .expect("query")
+            .expect("subscriber");
+        app.store.unsubscribe(gone).await.expect("unsubscribe");
+
+        let mut answers = Vec::new();
+        for email in [
+            "new@example.com",
+            "pending@example.com",
+            "confirmed@example.com",
+            "gone@example.com",
+        ] {
+            let reply = subscribe(&app, email).await;
+            answers.push((reply.status, reply.body.clone()));
+        }
+        assert!(answers.windows(2).all(|w| w[0] == w[1]), "{answers:?}");
+        // Behind the identical answers: new, pending and returning get a confirmation; the
+        // confirmed address gets nothing.
+        let received = smtp.wait_for(6).await;
+        let to = |address: &str| {
+            received
+                .iter()
+                .filter(|raw| header(raw, "To").as_deref() == Some(address))
+                .count()
+        };
+        assert_eq!(
+            [
+                to("new@example.com"),
+                to("pending@example.com"),
+                to("confirmed@example.com"),
+                to("gone@example.com")
+            ],
+            [1, 2, 1, 2]
+        );
+        assert_eq!(
+            status(&app, "gone@example.com").await.as_deref(),
+            Some("pending")
+        );
+    })
+}
+
+#[test]
+fn confirmation_emails_are_capped_per_address_per_day() {
+    run(async {
+        let app = app_with(&[("PULSE_NEWSLETTER_SUBSCRIBES_PER_MINUTE_PER_IP", "100")]).await;
+        let cap = app.config.newsletter.confirmations_per_day as usize;
+        for _ in 0..cap + 2 {
+            assert_eq!(
+                subscribe(&app, "again@example.com").await.status,
+                StatusCode::OK
+            );
+        }
+        let files = wait_for_files(|| messages_in(&app.config.data_dir.join("mail")), cap).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(messages_in(&app.config.data_dir.join("mail")).len(), cap);
+        assert_eq!(files.len(), cap);
+        assert_eq!(app.store.mail_queue_depth().await.expect("depth"), 0);
+    })
+}
+
+#[test]
+fn without_an_smtp_server_mail_is_written_to_files() {
+    run(async {
+        let app = app().await;
+        assert!(app.config.mail.smtp.is_none());
+        subscribe(&app, "files@example.com").await;
+        let files = wait_for_files(|| messages_in(&app.config.data_dir.join("mail")), 1).await;
+        assert_eq!(
+            header(&files[0], "To").as_deref(),
+            Some("files@example.com")
+        );
+        let token = token_in(&files[0]);
+        assert_eq!(confirm(&app, &token).await.json(), "Confirmed");
+    })
+}
+
+#[test]
+fn bad_addresses_bots_and_cross_site_posts_change_nothing() {
+    run(async {
+        let app = app_with(&[("PULSE_NEWSLETTER_SUBSCRIBES_PER_MINUTE_PER_IP", "100")]).await;
+        for bad in [
+            "",
+            "not an address",
+            "a@example.com\r\nBcc: victim@example.com",
+            "a@example.com\nSubject: hi",
+            "Ada <a@example.com>",
+            "a@example.com, b@example.com",
+        ] {
+            let reply = subscribe(&app, bad).await;
+            assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{bad:?}");
+            assert_eq!(reply.json()["Invalid"]["field"], "email", "{bad:?}");
+        }
+        let long = format!("{}@example.com", "a".repeat(250));
+        assert_eq!(subscribe(&app, &long).await.status, StatusCode::BAD_REQUEST);
+
+        let bot = app
+            .post_form(
+                "subscribe",
+                &[
+                    ("email", "bot@example.com"),
+                    ("website", "http://spam.example"),
+                ],
+                None,
+            )
+            .await;
+        assert_eq!(bot.status, StatusCode::OK);
+        assert_eq!(bot.json(), SUBSCRIBE_ANSWER);
+
+        let cross = app
+            .send(
+                Request::post("/api/subscribe")
+                    .header("host", "pulse.test")
+                    .header("origin", "https://evil.example")
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(Body::from("email=cross%40example.com"))
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(cross.status, StatusCode::FORBIDDEN);
+
+        for email in ["bot@example.com", "cross@example.com", "a@example.com"] {
+            assert_eq!(status(&app, email).await, None, "{email}");
+        }
+        assert_eq!(app.store.mail_queue_depth().await.expect("depth"), 0);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!(messages_in(&app.config.data_dir.join("mail")).is_empty());
+    })
+}
+
+#[test]
+fn sign_ups_are_rate_limited_per_address() {
+    run(async {
+        let app = app().await;
+        let limit = app.config.newsletter.subscribes_per_minute_per_ip as usize;
+        let mut statuses = Vec::new();
+        for i in 0..=limit {
+            statuses.push(subscribe(&app, &format!("r{i}@example.com")).await.status);
+        }
+        assert!(
+            statuses[..limit].iter().all(|s| *s == StatusCode::OK),
+            "{statuses:?}"
+        );
+        assert_eq!(statuses[limit], StatusCode::TOO_MANY_REQUESTS);
+    })
+}
+
+#[test]
+fn without_javascript_the_forms_post_and_land_on_pages() {
+    run(async {
+        let app = app().await;
+        let form = |endpoint: &str, body: &str| {
+            Request::post(format!("/api/{endpoint}"))
+                .header("host", "pulse.test")
+                .header("origin", "http://pulse.test")
+                .header("accept", "text/html")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from(body.to_string()))
+                .expect("request")
+        };
+        let sent = app
+            .send(form("subscribe", "email=form%40example.com"))
+            .await;
+        assert_eq!(sent.status, StatusCode::FOUND);
+        assert_eq!(sent.header("location"), "/newsletter?sent=1");
+        let landing = app.get("/newsletter?sent=1").await.html();
+        assert_eq!(texts(&landing, "p.notice"), [SUBSCRIBE_ANSWER]);
+
+        let files = wait_for_files(|| messages_in(&app.config.data_dir.join("mail")), 1).await;
+        let token = token_in(&files[0]);
+        let done = app
+            .send(form("confirm_subscription", &format!("token={token}")))
+            .await;
+        assert_eq!(done.status, StatusCode::FOUND);
+        assert_eq!(done.header("location"), "/newsletter/confirm?confirmed=1");
+        let page = app.get("/newsletter/confirm?confirmed=1").await.html();
+        assert_eq!(texts(&page, "h1"), ["You're subscribed"]);
+    })
+}
+
+#[test]
+fn the_box_is_on_the_feed_and_on_every_brief() {
+    run(async {
+        let app = app().await;
+        for path in ["/", "/pulse/postmortem-prompt-cache-stampede"] {
+            let page = app.get(path).await.html();
+            assert_eq!(
+                texts(&page, "section.newsletter h2"),
+                ["Get the weekly AI digest — every Thursday"],
+                "{path}"
+            );
+        }
+    })
+}
