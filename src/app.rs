@@ -7,6 +7,8 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::brief_page::BriefPage;
 use crate::components::confirm_page::ConfirmPage;
+use crate::components::digest_archive_page::DigestArchivePage;
+use crate::components::digest_issue_page::DigestIssuePage;
 use crate::components::feed_page::FeedPage;
 use crate::components::layout::Layout;
 use crate::components::newsletter_page::NewsletterPage;
@@ -66,6 +68,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/category/:category") view=FeedPage ssr=SsrMode::Async/>
                     <Route path=path!("/pulse/:slug") view=BriefPage ssr=SsrMode::Async/>
                     <Route path=path!("/newsletter") view=NewsletterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/digest") view=DigestArchivePage ssr=SsrMode::Async/>
+                    <Route path=path!("/digest/:issue") view=DigestIssuePage ssr=SsrMode::Async/>
                     <Route path=path!("/newsletter/confirm") view=ConfirmPage ssr=SsrMode::Async/>
                     <Route path=path!("/newsletter/unsubscribe") view=UnsubscribePage ssr=SsrMode::Async/>
                 </Routes>

@@ -1,4 +1,5 @@
 import { test, expect } from './fixtures';
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -82,4 +83,29 @@ test('an unsubscribe link only shows a button', async ({ page, hydrated }) => {
   await page.getByRole('button', { name: 'Unsubscribe' }).click();
   // A tampered token is refused, with a page that says so.
   await expect(page.getByRole('heading', { name: 'This link is not valid' })).toBeVisible();
+});
+
+test('the digest archive lists each issue and shows it whole', async ({ page, hydrated }) => {
+  // Send the week-48 issue of the demo content, as the schedule would have on Thursday
+  // 26 Nov 2026 at 09:00 (sending it again, from the other project, adds nothing).
+  const root = join(__dirname, '..', '..');
+  const target = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
+  const out = execFileSync(join(target, 'release', 'pulse'), ['digest', 'send', '--at', '2026-11-26T09:00:00Z'], {
+    cwd: root,
+    env: process.env,
+    encoding: 'utf8',
+  });
+  expect(out).toContain('2026-w48');
+
+  await page.goto('/digest');
+  await hydrated(page);
+  await expect(page.getByRole('heading', { name: 'The weekly AI digest', level: 1 })).toBeVisible();
+  const issues = page.getByRole('list', { name: 'Digest issues' });
+  await issues.getByRole('link', { name: /week 48, 2026/ }).click();
+  await expect(page).toHaveURL(/\/digest\/2026-w48$/);
+  await expect(page.getByRole('heading', { name: /week 48, 2026/, level: 1 })).toBeVisible();
+  const item = page.getByRole('region', { name: /Kestrel-7B ships open weights/ });
+  await expect(item.getByRole('heading', { name: "Pulse's Take" })).toBeVisible();
+  await item.getByRole('link', { name: 'Read the brief' }).click();
+  await expect(page).toHaveURL(/\/pulse\/kestrel-7b-open-weights$/);
 });

@@ -3,6 +3,7 @@
 
 pub mod briefs;
 pub mod comments;
+pub mod digests;
 pub mod newsletter;
 pub mod preferences;
 pub mod reactions;

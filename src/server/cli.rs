@@ -1,4 +1,5 @@
-//! The command line: `pulse` serves the site, `pulse import <dir>` loads content.
+//! The command line: `pulse` serves the site, `pulse import <dir>` loads content, `pulse digest
+//! preview|send` shows or sends the weekly digest now.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -7,12 +8,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use leptos::prelude::get_configuration;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 use crate::server::config::{Config, KEYS};
 use crate::server::content::import_dir;
+use crate::server::digest;
 use crate::server::http;
 use crate::server::live::LiveHub;
-use crate::server::mail::{MailQueue, Mailer};
+use crate::server::mail::{MailQueue, Mailer, send_due};
 use crate::server::newsletter::start_purge;
 use crate::server::rate_limit::RateLimiter;
 use crate::server::readers::ReaderKeys;
@@ -25,6 +29,13 @@ Pulse — a self-hostable AI-news briefing site
 Usage:
   pulse                 start the web server (address from LEPTOS_SITE_ADDR)
   pulse import <dir>    import or update every brief (*.md) under <dir>, all or nothing
+  pulse digest preview [--at <time>]
+                        print the next weekly digest (text part) without sending anything
+  pulse digest send [--at <time>]
+                        compose this week's digest now and send it to every confirmed
+                        subscriber (once: subscribers who have it already are skipped);
+                        --at (RFC 3339, e.g. 2026-11-26T09:00:00Z) composes the issue of
+                        that moment's week instead, from the briefs published until then
   pulse --help          show this help
   pulse --version       show the version
 
@@ -34,6 +45,8 @@ overridden by an environment variable:";
 enum Command {
     Serve,
     Import(PathBuf),
+    DigestPreview(Option<OffsetDateTime>),
+    DigestSend(Option<OffsetDateTime>),
     Help,
     Version,
 }
@@ -44,6 +57,23 @@ fn parse(args: &[String]) -> Result<Command, String> {
         [flag] if flag == "--help" || flag == "-h" || flag == "help" => Ok(Command::Help),
         [flag] if flag == "--version" || flag == "-V" => Ok(Command::Version),
         [cmd, dir] if cmd == "import" => Ok(Command::Import(PathBuf::from(dir))),
+        [cmd, sub, rest @ ..] if cmd == "digest" && (sub == "preview" || sub == "send") => {
+            let at = match rest {
+                [] => None,
+                [flag, at] if flag == "--at" => {
+                    Some(OffsetDateTime::parse(at, &Rfc3339).map_err(|_| {
+                        format!("--at wants an RFC 3339 time, e.g. 2026-11-26T09:00:00Z, not {at}")
+                    })?)
+                }
+                other => return Err(format!("unknown arguments: {}", other.join(" "))),
+            };
+            Ok(if sub == "send" {
+                Command::DigestSend(at)
+            } else {
+                Command::DigestPreview(at)
+            })
+        }
+        [cmd, ..] if cmd == "digest" => Err("`pulse digest` needs `preview` or `send`".into()),
         [cmd] if cmd == "import" => {
             Err("`pulse import` needs the directory to import, e.g. `pulse import content`".into())
         }
@@ -76,7 +106,10 @@ pub fn main(args: Vec<String>) -> ExitCode {
             println!("pulse {}", env!("CARGO_PKG_VERSION"));
             return ExitCode::SUCCESS;
         }
-        Command::Serve | Command::Import(_) => {}
+        Command::Serve
+        | Command::Import(_)
+        | Command::DigestPreview(_)
+        | Command::DigestSend(_) => {}
     }
     init_logging();
     let config = match Config::load() {
@@ -99,6 +132,8 @@ pub fn main(args: Vec<String>) -> ExitCode {
     let result = runtime.block_on(async move {
         match command {
             Command::Import(dir) => import(config, dir).await,
+            Command::DigestPreview(at) => digest_preview(config, at).await,
+            Command::DigestSend(at) => digest_send(config, at).await,
             _ => serve(config).await,
         }
     });
@@ -148,6 +183,78 @@ async fn import(config: Config, dir: PathBuf) -> Result<(), String> {
     Ok(())
 }
 
+/// The application's state for the command line: no web server, no mail worker.
+async fn cli_state(config: Config) -> Result<(AppState, Mailer), String> {
+    let store = open_store(&config).await?;
+    let mailer = Mailer::new(&config.mail, &config.data_dir)?;
+    let secure = config.site.base_url.starts_with("https://");
+    let readers = ReaderKeys::load_or_create(&config.secret_file, secure).map_err(|e| {
+        format!(
+            "cannot use the secret file {}: {e}",
+            config.secret_file.display()
+        )
+    })?;
+    // Nothing is rendered from the command line; the settings only fill the state.
+    let leptos = get_configuration(None)
+        .map(|c| c.leptos_options)
+        .unwrap_or_else(|_| {
+            leptos::prelude::LeptosOptions::builder()
+                .output_name("pulse")
+                .build()
+        });
+    let state = AppState {
+        live: LiveHub::start(store.clone(), 1, Duration::from_secs(1)),
+        mail: MailQueue::default(),
+        store,
+        config: Arc::new(config),
+        leptos,
+        readers,
+        limiter: RateLimiter::default(),
+    };
+    Ok((state, mailer))
+}
+
+async fn digest_preview(config: Config, at: Option<OffsetDateTime>) -> Result<(), String> {
+    let (state, _) = cli_state(config).await?;
+    let now = at.unwrap_or_else(OffsetDateTime::now_utc);
+    match digest::preview(&state, now)
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        None => println!("No briefs since the last digest: the next one would be empty."),
+        Some(issue) => {
+            let (text, _) = digest::render(&state, &issue, "(each subscriber's unsubscribe link)");
+            print!("{text}");
+        }
+    }
+    Ok(())
+}
+
+async fn digest_send(config: Config, at: Option<OffsetDateTime>) -> Result<(), String> {
+    let (state, mailer) = cli_state(config).await?;
+    let now = at.unwrap_or_else(OffsetDateTime::now_utc);
+    let issue = digest::send_digest(&state, now)
+        .await
+        .map_err(|e| e.to_string())?;
+    let Some(issue) = issue else {
+        println!("No briefs since the last digest: nothing sent.");
+        return Ok(());
+    };
+    // Deliver here and now; a running server would pick the queue up too, and claims keep the
+    // two from sending the same message.
+    send_due(&state.store, &mailer).await;
+    let waiting = state
+        .store
+        .mail_queue_depth()
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "Digest {} sent; {waiting} message(s) still queued for retry.",
+        issue.slug
+    );
+    Ok(())
+}
+
 async fn serve(config: Config) -> Result<(), String> {
     let leptos = get_configuration(None)
         .map_err(|e| format!("Leptos settings: {e}"))?
@@ -190,6 +297,7 @@ async fn serve(config: Config) -> Result<(), String> {
         limiter: RateLimiter::default(),
         live: LiveHub::start(store_for_live, max_live, stream_lifetime),
     };
+    digest::start_schedule(state.clone());
     http::serve(state)
         .await
         .map_err(|e| format!("server error: {e}"))

@@ -80,6 +80,8 @@ pub const KEYS: &[(&str, &str)] = &[
         "newsletter.consent_version",
         "PULSE_NEWSLETTER_CONSENT_VERSION",
     ),
+    ("digest.weekday", "PULSE_DIGEST_WEEKDAY"),
+    ("digest.time", "PULSE_DIGEST_TIME"),
     ("categories", "PULSE_CATEGORIES"),
     ("reactions", "PULSE_REACTIONS"),
 ];
@@ -97,6 +99,15 @@ pub struct Config {
     pub comments: CommentSettings,
     pub mail: MailSettings,
     pub newsletter: NewsletterSettings,
+    pub digest: DigestSchedule,
+}
+
+/// When the weekly digest goes out: a weekday and a time of day, in UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DigestSchedule {
+    pub weekday: time::Weekday,
+    pub hour: u8,
+    pub minute: u8,
 }
 
 /// How mail leaves the server.
@@ -290,6 +301,7 @@ impl Config {
             )?,
             consent_version: source.text("newsletter.consent_version", 64)?,
         };
+        let digest = source.digest_schedule()?;
         let comment_max_body_chars = source.number("comments.max_body_chars", 1, 20_000)?;
         let comment_max_name_chars = source.number("comments.max_name_chars", 1, 200)?;
 
@@ -308,6 +320,7 @@ impl Config {
             comments,
             mail,
             newsletter,
+            digest,
             page_size,
             data_dir,
             database_url,
@@ -353,7 +366,8 @@ fn reject_unknown_keys(table: &Table) -> Result<(), ConfigError> {
         match (section.as_str(), value) {
             ("categories" | "reactions", _) => {}
             (
-                section @ ("site" | "storage" | "limits" | "comments" | "mail" | "newsletter"),
+                section @ ("site" | "storage" | "limits" | "comments" | "mail" | "newsletter"
+                | "digest"),
                 Value::Table(inner),
             ) => {
                 for key in inner.keys() {
@@ -416,6 +430,42 @@ impl<E: Fn(&str) -> Option<String>> Source<E> {
             ));
         }
         Ok(value)
+    }
+
+    /// The digest schedule: `digest.weekday` (e.g. thursday) and `digest.time` (HH:MM, UTC).
+    fn digest_schedule(&self) -> Result<DigestSchedule, ConfigError> {
+        use time::Weekday;
+        let weekday = match self.text("digest.weekday", 16)?.to_lowercase().as_str() {
+            "monday" => Weekday::Monday,
+            "tuesday" => Weekday::Tuesday,
+            "wednesday" => Weekday::Wednesday,
+            "thursday" => Weekday::Thursday,
+            "friday" => Weekday::Friday,
+            "saturday" => Weekday::Saturday,
+            "sunday" => Weekday::Sunday,
+            _ => {
+                return Err(config_error(
+                    "digest.weekday",
+                    "must be a day of the week, e.g. thursday",
+                ));
+            }
+        };
+        let time = self.text("digest.time", 5)?;
+        let parsed = time
+            .split_once(':')
+            .and_then(|(h, m)| Some((h.parse::<u8>().ok()?, m.parse::<u8>().ok()?)))
+            .filter(|(h, m)| *h < 24 && *m < 60 && time.len() == 5);
+        let Some((hour, minute)) = parsed else {
+            return Err(config_error(
+                "digest.time",
+                "must be a time of day in UTC, e.g. 09:00",
+            ));
+        };
+        Ok(DigestSchedule {
+            weekday,
+            hour,
+            minute,
+        })
     }
 
     /// The mail settings; SMTP only when a host is set.
@@ -675,6 +725,10 @@ confirmations_per_day = 3
 unconfirmed_purge_hours = 168
 subscribes_per_minute_per_ip = 5
 consent_version = "2026-11"
+
+[digest]
+weekday = "thursday"
+time = "09:00"
 
 [[categories]]
 slug = "ai-news"

@@ -5,6 +5,7 @@ pub mod cli;
 pub mod comments;
 pub mod config;
 pub mod content;
+pub mod digest;
 pub mod guard;
 pub mod http;
 pub mod live;

@@ -493,3 +493,238 @@ fn the_box_is_on_the_feed_and_on_every_brief() {
         }
     })
 }
+
+/// Signs up and confirms `email` through the real flow; the confirmation is message `nth`.
+async fn confirmed_subscriber(app: &TestApp, smtp: &SmtpServer, email: &str) {
+    let before = smtp.received().len();
+    assert_eq!(subscribe(app, email).await.status, StatusCode::OK);
+    let received = smtp.wait_for(before + 1).await;
+    let raw = received
+        .iter()
+        .find(|raw| header(raw, "To").as_deref() == Some(email))
+        .expect("the confirmation email");
+    assert_eq!(confirm(app, &token_in(raw)).await.json(), "Confirmed");
+}
+
+/// A brief published at `at`, with a title that tries to smuggle a header line.
+fn late_brief(dir: &Path, at: &str) {
+    crate::support::write(
+        dir,
+        "late.md",
+        &format!(
+            "+++\nslug = \"late-breaking-eval-note\"\ntitle = \"Late note\\r\\nBcc: victim@example.com\"\n\
+             category = \"ai-news\"\ntags = []\npublished_at = {at}\nsummary = \"A brief for the next digest.\"\n\n\
+             [source]\nname = \"Pulse\"\nurl = \"https://pulse.example/late\"\n+++\n\n\
+             ## What Happened\n\nSomething happened.\n\n## Take\n\nIt matters *a little*.\n\n\
+             ## What To Do\n\nNothing yet.\n\n## Builder's Brief\n\n- **Who:** Builders\n\
+             - **What changes:** Little\n- **When:** Now\n- **Watch for:** More\n\n\
+             ## What Skeptics Say\n\nIt may not matter.\n"
+        ),
+    );
+}
+
+fn digests(received: &[Vec<u8>]) -> Vec<&Vec<u8>> {
+    received
+        .iter()
+        .filter(|raw| header(raw, "List-Unsubscribe").is_some())
+        .collect()
+}
+
+#[test]
+fn the_digest_reaches_each_confirmed_subscriber_once_and_one_click_ends_it() {
+    use pulse::server::digest::send_digest;
+    use time::macros::datetime;
+
+    run(async {
+        let smtp = SmtpServer::start();
+        let mut settings = smtp.settings();
+        settings.push((
+            "PULSE_NEWSLETTER_SUBSCRIBES_PER_MINUTE_PER_IP",
+            "100".into(),
+        ));
+        let app = app_with(&pairs(&settings)).await;
+        confirmed_subscriber(&app, &smtp, "first@example.com").await;
+        confirmed_subscriber(&app, &smtp, "second@example.com").await;
+        subscribe(&app, "unconfirmed@example.com").await;
+        smtp.wait_for(3).await;
+
+        // Thursday 26 Nov 2026, 09:00: the three demo briefs of that week.
+        let slot = datetime!(2026-11-26 9:00 UTC);
+        let issue = send_digest(&app.state, slot)
+            .await
+            .expect("digest")
+            .expect("a non-empty week");
+        assert_eq!(issue.slug, "2026-w48");
+        // The schedule firing again sends nothing twice.
+        send_digest(&app.state, slot).await.expect("digest again");
+        let received = smtp.wait_for(5).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let received = smtp.received().len().max(received.len());
+        assert_eq!(received, 5, "3 confirmations + 2 digests, nothing more");
+        let all = smtp.received();
+        let sent = digests(&all);
+        let mut to: Vec<String> = sent
+            .iter()
+            .map(|raw| header(raw, "To").unwrap_or_default())
+            .collect();
+        to.sort();
+        assert_eq!(to, ["first@example.com", "second@example.com"]);
+
+        // The message itself: headers, both parts, links.
+        let raw = sent
+            .iter()
+            .find(|raw| header(raw, "To").as_deref() == Some("first@example.com"))
+            .expect("first's digest");
+        assert!(header(raw, "Subject").is_some_and(|s| s.contains("week 48, 2026")));
+        assert!(header(raw, "Date").is_some_and(|d| mailparse::dateparse(&d).is_ok()));
+        assert!(header(raw, "Message-ID").is_some());
+        assert_eq!(
+            header(raw, "List-Unsubscribe-Post").as_deref(),
+            Some("List-Unsubscribe=One-Click")
+        );
+        let list_unsubscribe = header(raw, "List-Unsubscribe").expect("List-Unsubscribe");
+        let https = list_unsubscribe
+            .split(',')
+            .map(|p| p.trim().trim_start_matches('<').trim_end_matches('>'))
+            .collect::<Vec<_>>();
+        assert!(
+            https[0].contains("/newsletter/unsubscribe?token="),
+            "{list_unsubscribe}"
+        );
+        assert!(https[1].starts_with("mailto:"), "{list_unsubscribe}");
+        let (text, html) = parts(raw);
+        for slug in [
+            "kestrel-7b-open-weights",
+            "us-states-ai-disclosure-template",
+            "tallyho-eval-harness-launch",
+        ]
+        .iter()
+        .filter(|s| html.contains(**s))
+        {
+            assert!(
+                text.contains(&format!("/pulse/{slug}")),
+                "{slug} in both parts"
+            );
+        }
+        assert!(text.contains("/pulse/kestrel-7b-open-weights"), "{text}");
+        assert!(text.contains("Pulse's Take:"), "{text}");
+        assert!(
+            text.contains(https[0]),
+            "the text part has the unsubscribe link"
+        );
+        let doc = scraper::Html::parse_document(&html);
+        let links = crate::support::attrs(&doc, "a", "href");
+        assert!(
+            links.iter().any(|l| l.ends_with("/digest/2026-w48")),
+            "{links:?}"
+        );
+        assert!(links.iter().any(|l| l == https[0]), "{links:?}");
+        // The issue is on the site.
+        let page = app.get("/digest/2026-w48").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            texts(&page.html(), "h2")
+                .iter()
+                .any(|t| t.contains("Kestrel-7B"))
+        );
+        let archive = app.get("/digest").await.html();
+        assert!(texts(&archive, ".digest-list a")[0].contains("week 48, 2026"));
+        assert_eq!(
+            app.get("/digest/2026-w47").await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            app.get("/digest/nonsense").await.status,
+            StatusCode::NOT_FOUND
+        );
+
+        // One click from the mail client, then the next week's digest skips that address.
+        let token = https[0].rsplit_once("token=").expect("token").1;
+        assert_eq!(one_click(&app, token).await.status, StatusCode::OK);
+        let dir = tempfile::tempdir().expect("dir");
+        late_brief(dir.path(), "2026-12-01T10:00:00Z");
+        app.import(dir.path()).await.expect("late brief imports");
+        let next = send_digest(&app.state, datetime!(2026-12-03 9:00 UTC))
+            .await
+            .expect("digest")
+            .expect("a non-empty week");
+        assert_eq!(next.slug, "2026-w49");
+        let all = smtp.wait_for(6).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let all = if smtp.received().len() > all.len() {
+            smtp.received()
+        } else {
+            all
+        };
+        let week49: Vec<String> = digests(&all)
+            .iter()
+            .filter(|raw| header(raw, "Subject").is_some_and(|s| s.contains("week 49")))
+            .map(|raw| header(raw, "To").unwrap_or_default())
+            .collect();
+        assert_eq!(week49, ["second@example.com"]);
+        // The hostile title stayed inside the Subject-free body: no extra recipient header.
+        let late = digests(&all)
+            .into_iter()
+            .find(|raw| header(raw, "Subject").is_some_and(|s| s.contains("week 49")))
+            .expect("week 49");
+        assert_eq!(header(late, "Bcc"), None);
+        let (text, _) = parts(late);
+        assert!(text.contains("Late note"), "{text}");
+        // An empty week sends nothing and stores no issue.
+        assert!(
+            send_digest(&app.state, datetime!(2026-12-10 9:00 UTC))
+                .await
+                .expect("digest")
+                .is_none()
+        );
+    })
+}
+
+#[test]
+fn a_digest_cut_short_resumes_without_sending_anyone_twice() {
+    use pulse::server::digest::{compose_issue, queue_issue, send_digest};
+    use time::macros::datetime;
+
+    run(async {
+        let smtp = SmtpServer::start();
+        let mut settings = smtp.settings();
+        settings.push((
+            "PULSE_NEWSLETTER_SUBSCRIBES_PER_MINUTE_PER_IP",
+            "100".into(),
+        ));
+        let app = app_with(&pairs(&settings)).await;
+        for n in 0..3 {
+            confirmed_subscriber(&app, &smtp, &format!("reader{n}@example.com")).await;
+        }
+        let confirmations = smtp.wait_for(3).await.len();
+        let slot = datetime!(2026-11-26 9:00 UTC);
+        let issue = compose_issue(&app.state, slot)
+            .await
+            .expect("compose")
+            .expect("issue");
+        // The sender stops after its first batch, as a crash would leave it …
+        queue_issue(&app.state, &issue, Some(1))
+            .await
+            .expect("first message");
+        // … and the schedule, firing again after a restart, finishes the job.
+        send_digest(&app.state, slot).await.expect("resume");
+        send_digest(&app.state, slot).await.expect("and again");
+        smtp.wait_for(confirmations + 3).await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let all = smtp.received();
+        let mut to: Vec<String> = digests(&all)
+            .iter()
+            .map(|raw| header(raw, "To").unwrap_or_default())
+            .collect();
+        to.sort();
+        assert_eq!(
+            to,
+            [
+                "reader0@example.com",
+                "reader1@example.com",
+                "reader2@example.com"
+            ]
+        );
+        assert_eq!(app.store.mail_queue_depth().await.expect("depth"), 0);
+    })
+}

@@ -42,6 +42,8 @@ pub struct TestApp {
     pub config: Arc<Config>,
     /// Signs reader cookies and unsubscribe links.
     pub readers: ReaderKeys,
+    /// The state the router serves with (for calling server-side steps directly).
+    pub state: AppState,
     // Held so the database outlives the test.
     _dir: TempDir,
 }
@@ -129,10 +131,11 @@ async fn empty_app_with(overrides: &[(&str, &str)]) -> TestApp {
     };
     TestApp {
         live: state.live.clone(),
-        router: router(state),
+        router: router(state.clone()),
         store,
         config,
         readers,
+        state,
         _dir: dir,
     }
 }

@@ -119,9 +119,9 @@ impl MailQueue {
 }
 
 /// Sends everything due, batch by batch, until nothing due is left.
-async fn send_due(store: &Store, mailer: &Mailer) {
+pub async fn send_due(store: &Store, mailer: &Mailer) {
     loop {
-        let due = match store.due_mail(BATCH).await {
+        let due = match store.claim_due_mail(BATCH).await {
             Ok(due) => due,
             Err(_) => return, // logged by the store; the next pass retries
         };

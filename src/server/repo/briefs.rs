@@ -60,7 +60,7 @@ struct LinkRow {
 }
 
 /// "20 Nov 2026" from a stored RFC 3339 timestamp (or the raw text if it somehow isn't one).
-fn date_label(rfc3339: &str) -> String {
+pub(crate) fn date_label(rfc3339: &str) -> String {
     OffsetDateTime::parse(rfc3339, &Rfc3339)
         .ok()
         .and_then(|t| {

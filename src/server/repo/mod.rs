@@ -5,11 +5,14 @@
 
 mod briefs;
 mod comments;
+mod digests;
 mod events;
 mod newsletter;
 mod reactions;
 
+pub(crate) use briefs::date_label;
 pub use comments::{Amended, Amendment, NewBody, NewComment, Posted, Reported};
+pub use digests::{DigestBrief, StoredIssue};
 pub use events::StoredEvent;
 pub use newsletter::{Confirmed, OutboxMail, Outgoing, Subscribed, TokenState};
 

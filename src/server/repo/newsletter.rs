@@ -62,10 +62,16 @@ pub enum TokenState {
     Unknown,
 }
 
+/// How long a sender holds the messages it claimed before others may take them.
+const CLAIM: Duration = Duration::minutes(10);
+
 /// How long a confirmation link works.
 pub const CONFIRMATION_VALID: Duration = Duration::hours(48);
 
-async fn enqueue(conn: &mut SqliteConnection, mail: &Outgoing) -> Result<(), sqlx::Error> {
+pub(super) async fn enqueue(
+    conn: &mut SqliteConnection,
+    mail: &Outgoing,
+) -> Result<(), sqlx::Error> {
     let now = stamp(OffsetDateTime::now_utc());
     sqlx::query(
         "INSERT INTO mail_outbox (dedupe_key, kind, sender, recipient, message, created_at, next_attempt_at) \
@@ -264,16 +270,25 @@ impl Store {
         Ok(())
     }
 
-    /// Queued messages whose time has come, oldest first.
-    pub async fn due_mail(&self, limit: u32) -> Result<Vec<OutboxMail>, AppError> {
-        Ok(sqlx::query_as(
-            "SELECT id, kind, sender, recipient, message, attempts FROM mail_outbox \
-             WHERE sent_at IS NULL AND next_attempt_at <= ?1 ORDER BY id LIMIT ?2",
+    /// Claims queued messages whose time has come, oldest first: each is pushed
+    /// `CLAIM` into the future in the same statement, so two senders (two instances, or the
+    /// command line beside a server) never take the same message. A sender that dies holding
+    /// a claim only delays those messages by `CLAIM`.
+    pub async fn claim_due_mail(&self, limit: u32) -> Result<Vec<OutboxMail>, AppError> {
+        let now = OffsetDateTime::now_utc();
+        let mut claimed: Vec<OutboxMail> = sqlx::query_as(
+            "UPDATE mail_outbox SET next_attempt_at = ?2 WHERE id IN ( \
+                 SELECT id FROM mail_outbox WHERE sent_at IS NULL AND next_attempt_at <= ?1 \
+                 ORDER BY id LIMIT ?3) \
+             RETURNING id, kind, sender, recipient, message, attempts",
         )
-        .bind(stamp(OffsetDateTime::now_utc()))
+        .bind(stamp(now))
+        .bind(stamp(now + CLAIM))
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
-        .await?)
+        .await?;
+        claimed.sort_by_key(|m| m.id);
+        Ok(claimed)
     }
 
     pub async fn mail_sent(&self, id: i64) -> Result<(), AppError> {
