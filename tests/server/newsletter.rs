@@ -377,6 +377,49 @@ fn without_an_smtp_server_mail_is_written_to_files() {
 }
 
 #[test]
+fn addresses_never_confirmed_are_purged_and_consent_is_recorded() {
+    run(async {
+        let app = app().await;
+        subscribe(&app, "waiting@example.com").await;
+        subscribe(&app, "sure@example.com").await;
+        let files = wait_for_files(|| messages_in(&app.config.data_dir.join("mail")), 2).await;
+        let sure = files
+            .iter()
+            .find(|raw| header(raw, "To").as_deref() == Some("sure@example.com"))
+            .expect("confirmation");
+        assert_eq!(confirm(&app, &token_in(sure)).await.json(), "Confirmed");
+
+        let consent = app
+            .store
+            .consent("sure@example.com")
+            .await
+            .expect("query")
+            .expect("a consent record");
+        assert_eq!(consent.1, app.config.newsletter.consent_version);
+        assert!(
+            consent.2.is_some(),
+            "confirmation time recorded: {consent:?}"
+        );
+
+        // Nothing is old enough yet; an hour from now both sign-ups are past a 0-hour limit.
+        assert_eq!(
+            app.store
+                .purge_unconfirmed(time::OffsetDateTime::now_utc() - time::Duration::hours(1))
+                .await
+                .expect("purge"),
+            0
+        );
+        let later = time::OffsetDateTime::now_utc() + time::Duration::hours(1);
+        assert_eq!(app.store.purge_unconfirmed(later).await.expect("purge"), 1);
+        assert_eq!(status(&app, "waiting@example.com").await, None);
+        assert_eq!(
+            status(&app, "sure@example.com").await.as_deref(),
+            Some("confirmed")
+        );
+    })
+}
+
+#[test]
 fn bad_addresses_bots_and_cross_site_posts_change_nothing() {
     run(async {
         let app = app_with(&[("PULSE_NEWSLETTER_SUBSCRIBES_PER_MINUTE_PER_IP", "100")]).await;

@@ -18,8 +18,10 @@ use tokio::sync::Notify;
 use crate::server::config::{MailSettings, SmtpTls};
 use crate::server::repo::{OutboxMail, Store};
 
-/// Messages sent per pass before looking at the queue again.
-const BATCH: u32 = 50;
+/// Messages claimed at a time. With the 30 s SMTP timeout a batch takes at most five minutes,
+/// well inside the ten-minute claim (`repo::newsletter::CLAIM`), so no claim runs out while
+/// its sender is still working through it.
+const BATCH: u32 = 10;
 /// How often the queue is looked at even without a wake-up (retries come due on their own).
 const POLL: Duration = Duration::from_secs(15);
 /// Failed attempts before a message is left for an operator (about two days of retries).

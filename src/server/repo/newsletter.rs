@@ -252,6 +252,19 @@ impl Store {
         )
     }
 
+    /// An address's consent record: when it was given, for which wording, when confirmed.
+    pub async fn consent(
+        &self,
+        email: &str,
+    ) -> Result<Option<(String, String, Option<String>)>, AppError> {
+        Ok(sqlx::query_as(
+            "SELECT consent_at, consent_version, confirmed_at FROM subscribers WHERE email_key = ?1",
+        )
+        .bind(email.to_lowercase())
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
     /// Deletes addresses signed up before `before` and never confirmed; returns how many.
     pub async fn purge_unconfirmed(&self, before: OffsetDateTime) -> Result<u64, AppError> {
         let done = sqlx::query(
