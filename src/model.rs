@@ -392,6 +392,7 @@ pub struct DigestIssue {
 /// Checks a digest issue's address: `2026-w48` (an ISO year and week).
 pub fn validate_digest_slug(slug: &str) -> Result<(), AppError> {
     let ok = slug.len() == 8
+        && slug.is_ascii()
         && slug.as_bytes()[..4].iter().all(u8::is_ascii_digit)
         && &slug[4..6] == "-w"
         && slug.as_bytes()[6..].iter().all(u8::is_ascii_digit)
@@ -578,6 +579,16 @@ mod tests {
                 want,
                 "{age}"
             );
+        }
+    }
+
+    #[test]
+    fn digest_slugs() {
+        assert!(validate_digest_slug("2026-w48").is_ok());
+        for bad in [
+            "2026-w00", "2026-w54", "2026-w+8", "2026w048", "2026€x", "26-w48", "",
+        ] {
+            assert!(validate_digest_slug(bad).is_err(), "{bad:?}");
         }
     }
 

@@ -193,7 +193,8 @@ pub async fn report_comment(
 ) -> Result<(), AppError> {
     use crate::model::{MAX_REPORT_DETAIL_CHARS, ReportReason, validate_slug};
     use crate::server::guard::{accepts_html, check_same_origin, request_parts};
-    use crate::server::repo::Reported;
+    use crate::server::rate_limit::client_ip;
+    use crate::server::repo::{Report, Reported};
     use crate::server::{respond, state::app_state};
 
     let parts = request_parts()?;
@@ -224,14 +225,20 @@ pub async fn report_comment(
         limits.reactions_per_minute_per_reader,
         limits.reactions_per_minute_per_ip,
     )?;
+    // Everyone behind one address counts as one source, however many cookies they clear.
+    let source_tag = client_ip(&parts, &limits.trusted_proxies)
+        .map(|ip| state.readers.tag("report-source", &ip.to_string()));
     let reported = state
         .store
         .report_comment(
-            &slug,
-            id,
-            &reader,
-            reason,
-            detail,
+            Report {
+                slug: &slug,
+                id,
+                reader: &reader,
+                source_tag,
+                reason,
+                detail,
+            },
             state.config.comments.report_threshold,
         )
         .await?;

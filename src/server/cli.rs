@@ -231,8 +231,13 @@ async fn digest_preview(config: Config, at: Option<OffsetDateTime>) -> Result<()
 }
 
 async fn digest_send(config: Config, at: Option<OffsetDateTime>) -> Result<(), String> {
+    let real_now = OffsetDateTime::now_utc();
+    if at.is_some_and(|at| at > real_now + time::Duration::minutes(1)) {
+        // An issue ending in the future would swallow every brief published until then.
+        return Err("--at must not be in the future".to_string());
+    }
     let (state, mailer) = cli_state(config).await?;
-    let now = at.unwrap_or_else(OffsetDateTime::now_utc);
+    let now = at.unwrap_or(real_now);
     let issue = digest::send_digest(&state, now)
         .await
         .map_err(|e| e.to_string())?;

@@ -39,6 +39,15 @@ pub fn issue_slug(at: OffsetDateTime) -> String {
     format!("{year:04}-w{week:02}")
 }
 
+/// How far back a digest looks: to the start of the first issue (so a brief that missed its
+/// week's issue joins the next), or a week back for the very first one.
+async fn digest_floor(state: &AppState, at: OffsetDateTime) -> Result<String, AppError> {
+    Ok(match state.store.first_digest_start().await? {
+        Some(first) => first,
+        None => stamp(at - Duration::days(7)),
+    })
+}
+
 /// "Pulse weekly AI digest — week 48, 2026".
 fn issue_title(state: &AppState, at: OffsetDateTime) -> String {
     let (year, week, _) = at.to_iso_week_date();
@@ -64,7 +73,10 @@ pub async fn compose_issue(
         Some(previous) => previous,
         None => stamp(at - Duration::days(7)),
     };
-    let briefs = state.store.briefs_published_between(&start, &end).await?;
+    let briefs = state
+        .store
+        .briefs_for_digest(&digest_floor(state, at).await?, &end)
+        .await?;
     if briefs.is_empty() {
         return Ok(None);
     }
@@ -137,13 +149,9 @@ pub async fn preview(
     state: &AppState,
     now: OffsetDateTime,
 ) -> Result<Option<DigestIssue>, AppError> {
-    let start = match state.store.last_digest_end().await? {
-        Some(previous) => previous,
-        None => stamp(now - Duration::days(7)),
-    };
     let briefs = state
         .store
-        .briefs_published_between(&start, &stamp(now))
+        .briefs_for_digest(&digest_floor(state, now).await?, &stamp(now))
         .await?;
     if briefs.is_empty() {
         return Ok(None);
@@ -199,7 +207,7 @@ fn letter(
     subscriber: i64,
     email: &str,
 ) -> Result<Outgoing, AppError> {
-    let unsubscribe = unsubscribe_url(state, subscriber);
+    let unsubscribe = unsubscribe_url(state, subscriber, email);
     let (text, html) = render(state, content, &unsubscribe);
     compose(
         &state.config.mail,

@@ -15,6 +15,7 @@ use time::OffsetDateTime;
 use crate::error::AppError;
 use crate::server::http::plain_page;
 use crate::server::mail::compose::{Letter, compose, html_document, html_escape};
+use crate::server::readers::ReaderKeys;
 use crate::server::repo::{Store, Subscribed};
 use crate::server::state::AppState;
 
@@ -46,18 +47,39 @@ fn base_url(state: &AppState) -> &str {
     state.config.site.base_url.trim_end_matches('/')
 }
 
-/// The one-click unsubscribe link of subscriber `id`. It never expires and cannot be forged.
-pub fn unsubscribe_url(state: &AppState, id: i64) -> String {
+/// A short fingerprint of an address: ties an unsubscribe token to the address as well as to
+/// the id, so a token can never act on someone who later got the same id.
+fn address_tag(email: &str) -> String {
+    token_hash(&email.to_lowercase())[..16].to_string()
+}
+
+/// The unsubscribe token of subscriber `id` at `email`. It never expires and cannot be forged.
+pub fn unsubscribe_token(readers: &ReaderKeys, id: i64, email: &str) -> String {
+    readers.sign(UNSUBSCRIBE, &format!("{id}-{}", address_tag(email)))
+}
+
+/// The one-click unsubscribe link of subscriber `id` at `email`.
+pub fn unsubscribe_url(state: &AppState, id: i64, email: &str) -> String {
     format!(
         "{}/newsletter/unsubscribe?token={}",
         base_url(state),
-        state.readers.sign(UNSUBSCRIBE, &id.to_string())
+        unsubscribe_token(&state.readers, id, email)
     )
 }
 
-/// The subscriber an unsubscribe token names, if it is genuine.
-pub fn unsubscribe_subject(state: &AppState, token: &str) -> Option<i64> {
-    state.readers.verify(UNSUBSCRIBE, token)?.parse().ok()
+/// The subscriber an unsubscribe token names, if it is genuine and still names them.
+pub async fn unsubscribe_subject(state: &AppState, token: &str) -> Result<Option<i64>, AppError> {
+    let Some(value) = state.readers.verify(UNSUBSCRIBE, token) else {
+        return Ok(None);
+    };
+    let Some((id, tag)) = value.split_once('-') else {
+        return Ok(None);
+    };
+    let Ok(id) = id.parse::<i64>() else {
+        return Ok(None);
+    };
+    let current = state.store.subscriber_key(id).await?;
+    Ok(current.filter(|key| address_tag(key) == tag).map(|_| id))
 }
 
 /// Signs `email` up and queues its confirmation email (if one is due). The same work is done
@@ -157,11 +179,18 @@ pub async fn one_click_unsubscribe(
             "An unsubscribe request must say List-Unsubscribe=One-Click.",
         );
     }
-    let Some(id) = query
-        .token
-        .as_deref()
-        .and_then(|token| unsubscribe_subject(&state, token))
-    else {
+    let subject = match query.token.as_deref() {
+        Some(token) => unsubscribe_subject(&state, token).await,
+        None => Ok(None),
+    };
+    let Ok(subject) = subject else {
+        return page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Something went wrong",
+            "We could not unsubscribe you just now. Please try again in a moment.",
+        );
+    };
+    let Some(id) = subject else {
         return page(
             StatusCode::BAD_REQUEST,
             "This link is not valid",

@@ -86,6 +86,12 @@ impl ReaderKeys {
         format!("{value}.{}", self.signature(&format!("{purpose}:{value}")))
     }
 
+    /// A keyed fingerprint of `value` for `purpose`: the same value gives the same tag, and the
+    /// tag reveals nothing of the value (e.g. a client address stored with a report).
+    pub fn tag(&self, purpose: &str, value: &str) -> String {
+        self.signature(&format!("{purpose}:{value}"))
+    }
+
     /// The value of a token made by [`ReaderKeys::sign`] for `purpose`; `None` if tampered.
     pub fn verify(&self, purpose: &str, token: &str) -> Option<String> {
         let (value, signature) = token.rsplit_once('.')?;

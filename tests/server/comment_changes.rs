@@ -516,3 +516,51 @@ fn without_javascript_changes_post_as_forms_and_land_back_on_the_brief() {
         assert!(public_thread(&app).await.iter().all(|c| c.id != id));
     })
 }
+
+#[test]
+fn reports_from_one_address_count_once_however_many_cookies() {
+    use std::net::SocketAddr;
+
+    use axum::extract::ConnectInfo;
+
+    run(async {
+        let app = app_with(&[("PULSE_REACTIONS_PER_MINUTE_PER_IP", "1000")]).await;
+        let (id, _) = first_post(&app, "Reported from one place").await;
+        let report_from = |ip: &str| {
+            let body = crate::support::form(&[
+                ("slug", SLUG),
+                ("id", &id.to_string()),
+                ("reason", "spam"),
+            ]);
+            let mut request = axum::http::Request::post("/api/report_comment")
+                .header("host", "pulse.test")
+                .header("origin", "http://pulse.test")
+                .header("accept", "application/json")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(axum::body::Body::from(body))
+                .expect("request");
+            let peer: SocketAddr = format!("{ip}:40000").parse().expect("address");
+            request.extensions_mut().insert(ConnectInfo(peer));
+            request
+        };
+        // No cookie each time: a new reader every time, all from one address.
+        for _ in 0..5 {
+            assert_eq!(
+                app.send(report_from("203.0.113.7")).await.status,
+                StatusCode::OK
+            );
+        }
+        assert_eq!(
+            public_thread(&app).await.len(),
+            1,
+            "one address is one source"
+        );
+        for ip in ["198.51.100.1", "198.51.100.2"] {
+            assert_eq!(app.send(report_from(ip)).await.status, StatusCode::OK);
+        }
+        assert!(
+            public_thread(&app).await.is_empty(),
+            "three sources hold it"
+        );
+    })
+}

@@ -230,7 +230,8 @@ fn a_reader_subscribes_confirms_by_email_and_leaves_with_one_click() {
             .await
             .expect("query")
             .expect("subscriber");
-        let unsubscribe = app.readers.sign("unsubscribe", &id.to_string());
+        let unsubscribe =
+            pulse::server::newsletter::unsubscribe_token(&app.readers, id, "reader@example.com");
         // Opening the link only shows the button.
         let page = app
             .get(&format!("/newsletter/unsubscribe?token={unsubscribe}"))
@@ -244,7 +245,14 @@ fn a_reader_subscribes_confirms_by_email_and_leaves_with_one_click() {
             status(&app, "reader@example.com").await.as_deref(),
             Some("confirmed")
         );
-        // A tampered token changes nothing.
+        // A tampered token changes nothing, and neither does a genuine one for another address
+        // under the same id (as after ids are reused).
+        let other =
+            pulse::server::newsletter::unsubscribe_token(&app.readers, id, "someone@example.com");
+        assert_eq!(
+            one_click(&app, &other).await.status,
+            StatusCode::BAD_REQUEST
+        );
         let forged = unsubscribe.replacen(&id.to_string(), &(id + 1).to_string(), 1);
         assert_eq!(
             one_click(&app, &forged).await.status,
@@ -685,7 +693,8 @@ fn the_digest_reaches_each_confirmed_subscriber_once_and_one_click_ends_it() {
         let token = https[0].rsplit_once("token=").expect("token").1;
         assert_eq!(one_click(&app, token).await.status, StatusCode::OK);
         let dir = tempfile::tempdir().expect("dir");
-        late_brief(dir.path(), "2026-12-01T10:00:00Z");
+        // Dated inside week 48 but imported after its issue went out: it joins week 49.
+        late_brief(dir.path(), "2026-11-25T10:00:00Z");
         app.import(dir.path()).await.expect("late brief imports");
         let next = send_digest(&app.state, datetime!(2026-12-03 9:00 UTC))
             .await

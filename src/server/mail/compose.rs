@@ -83,7 +83,11 @@ pub fn compose(
         .date_now()
         .message_id(None);
     if let Some(url) = letter.unsubscribe_url {
-        let mailto = format!("mailto:{}?subject=unsubscribe", settings.unsubscribe_mailto);
+        let unsubscribe_to: Mailbox = settings
+            .unsubscribe_mailto
+            .parse()
+            .map_err(|e| failed("unsubscribe address", &e))?;
+        let mailto = format!("mailto:{}?subject=unsubscribe", unsubscribe_to.email);
         builder = builder
             .raw_header(HeaderValue::new(
                 HeaderName::new_from_ascii_str("List-Unsubscribe"),

@@ -18,10 +18,13 @@ use tokio::sync::Notify;
 use crate::server::config::{MailSettings, SmtpTls};
 use crate::server::repo::{OutboxMail, Store};
 
-/// Messages claimed at a time. With the 30 s SMTP timeout a batch takes at most five minutes,
-/// well inside the ten-minute claim (`repo::newsletter::CLAIM`), so no claim runs out while
-/// its sender is still working through it.
-const BATCH: u32 = 10;
+/// Messages claimed at a time. Each delivery is cut off after `DELIVERY_TIMEOUT`, so a batch
+/// takes at most five minutes, well inside the ten-minute claim (`repo::newsletter::CLAIM`):
+/// no claim runs out while its sender is still working through it.
+const BATCH: u32 = 5;
+/// The longest one delivery may take, the whole SMTP conversation included (lettre's own
+/// timeout covers only connecting).
+const DELIVERY_TIMEOUT: Duration = Duration::from_secs(60);
 /// How often the queue is looked at even without a wake-up (retries come due on their own).
 const POLL: Duration = Duration::from_secs(15);
 /// Failed attempts before a message is left for an operator (about two days of retries).
@@ -78,7 +81,7 @@ impl Mailer {
                 smtp.send_raw(&envelope, &mail.message)
                     .await
                     .map(|_| ())
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| smtp_error(&e))
             }
             Transport::Files(dir) => {
                 let path = dir.join(format!("{:08}-{}.eml", mail.id, mail.kind));
@@ -131,7 +134,10 @@ pub async fn send_due(store: &Store, mailer: &Mailer) {
             return;
         }
         for mail in due {
-            match mailer.deliver(&mail).await {
+            let delivered = tokio::time::timeout(DELIVERY_TIMEOUT, mailer.deliver(&mail))
+                .await
+                .unwrap_or_else(|_| Err("timed out".to_string()));
+            match delivered {
                 Ok(()) => {
                     if store.mail_sent(mail.id).await.is_ok() {
                         tracing::info!(id = mail.id, kind = %mail.kind, "mail sent");
@@ -152,6 +158,17 @@ pub async fn send_due(store: &Store, mailer: &Mailer) {
                 }
             }
         }
+    }
+}
+
+/// An SMTP failure as it may be logged and stored: the reply code and its class, never the
+/// server's text (which usually repeats the recipient's address).
+fn smtp_error(error: &lettre::transport::smtp::Error) -> String {
+    match error.status() {
+        Some(code) if error.is_permanent() => format!("permanent SMTP error {code}"),
+        Some(code) => format!("transient SMTP error {code}"),
+        None if error.is_timeout() => "SMTP timeout".to_string(),
+        None => "SMTP connection or protocol error".to_string(),
     }
 }
 

@@ -86,6 +86,17 @@ pub enum Amended {
     TooLate,
 }
 
+/// A reader's report of a comment.
+pub struct Report<'a> {
+    pub slug: &'a str,
+    pub id: i64,
+    pub reader: &'a ReaderId,
+    /// Keyed hash of the client address, when known.
+    pub source_tag: Option<String>,
+    pub reason: ReportReason,
+    pub detail: &'a str,
+}
+
 /// What a report did.
 #[derive(Debug)]
 pub enum Reported {
@@ -572,17 +583,22 @@ impl Store {
         })
     }
 
-    /// Records a reader's report of a comment. Once `threshold` different readers have reported
-    /// it, the comment is held for review and leaves every page.
+    /// Records a reader's report of a comment. Once reports come from `threshold` different
+    /// sources (a source is the client address's tag when known, else the reader), the comment
+    /// is held for review and leaves every page.
     pub async fn report_comment(
         &self,
-        slug: &str,
-        id: i64,
-        reader: &ReaderId,
-        reason: ReportReason,
-        detail: &str,
+        report: Report<'_>,
         threshold: u32,
     ) -> Result<Reported, AppError> {
+        let Report {
+            slug,
+            id,
+            reader,
+            source_tag,
+            reason,
+            detail,
+        } = report;
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let row: Option<CommentRow> = sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM comments WHERE id = ?1 \
@@ -599,20 +615,23 @@ impl Store {
             return Ok(Reported::OwnComment);
         }
         sqlx::query(
-            "INSERT INTO comment_reports (comment_id, reader_id, reason, detail) \
-             VALUES (?1, ?2, ?3, ?4) ON CONFLICT (comment_id, reader_id) DO NOTHING",
+            "INSERT INTO comment_reports (comment_id, reader_id, reason, detail, source_tag) \
+             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (comment_id, reader_id) DO NOTHING",
         )
         .bind(id)
         .bind(reader.as_str())
         .bind(reason.as_str())
         .bind(detail)
+        .bind(source_tag)
         .execute(&mut *tx)
         .await?;
-        let reports: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM comment_reports WHERE comment_id = ?1")
-                .bind(id)
-                .fetch_one(&mut *tx)
-                .await?;
+        let reports: i64 = sqlx::query_scalar(
+            "SELECT COUNT(DISTINCT COALESCE(source_tag, reader_id)) FROM comment_reports \
+             WHERE comment_id = ?1",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
         let published = reports >= i64::from(threshold);
         if published {
             let row: CommentRow = sqlx::query_as(&format!(

@@ -64,15 +64,26 @@ impl Store {
         )
     }
 
-    /// Briefs published in (`after`, `until`], oldest first.
-    pub async fn briefs_published_between(
+    /// Where digests begin: the start of the first issue, if any.
+    pub async fn first_digest_start(&self) -> Result<Option<String>, AppError> {
+        Ok(
+            sqlx::query_scalar("SELECT MIN(period_start) FROM digest_issues")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Briefs published in (`after`, `until`] that no issue has carried yet, oldest first. A
+    /// brief imported after the issue of its week went out is not lost: it joins the next one.
+    pub async fn briefs_for_digest(
         &self,
         after: &str,
         until: &str,
     ) -> Result<Vec<DigestBrief>, AppError> {
         Ok(sqlx::query_as(
             "SELECT slug, title, category, summary, take_html, published_at FROM briefs \
-             WHERE published_at > ?1 AND published_at <= ?2 ORDER BY published_at, id",
+             WHERE published_at > ?1 AND published_at <= ?2 \
+             AND slug NOT IN (SELECT brief_slug FROM digest_items) ORDER BY published_at, id",
         )
         .bind(after)
         .bind(until)

@@ -11,7 +11,7 @@ mod newsletter;
 mod reactions;
 
 pub(crate) use briefs::date_label;
-pub use comments::{Amended, Amendment, NewBody, NewComment, Posted, Reported};
+pub use comments::{Amended, Amendment, NewBody, NewComment, Posted, Report, Reported};
 pub use digests::{DigestBrief, StoredIssue};
 pub use events::StoredEvent;
 pub use newsletter::{Confirmed, OutboxMail, Outgoing, Subscribed, TokenState};

@@ -108,24 +108,30 @@ impl Store {
                 .bind(&key)
                 .fetch_optional(&mut *tx)
                 .await?;
+        // Every path below writes and commits (each commit waits for the disk), so how long the
+        // answer takes does not tell whether the address was already confirmed.
         let id = match existing {
-            Some((_, status)) if status == "confirmed" => {
-                return Ok(Subscribed::AlreadyConfirmed);
-            }
-            Some((id, status)) => {
-                if status == "unsubscribed" {
-                    // Coming back: a fresh consent, confirmed again before any mail.
-                    sqlx::query(
-                        "UPDATE subscribers SET status = 'pending', email = ?2, consent_at = ?3, \
-                         consent_version = ?4, confirmed_at = NULL, unsubscribed_at = NULL WHERE id = ?1",
-                    )
+            Some((id, status)) if status == "confirmed" => {
+                sqlx::query("UPDATE subscribers SET email_key = email_key WHERE id = ?1")
                     .bind(id)
-                    .bind(email)
-                    .bind(stamp(now))
-                    .bind(consent_version)
                     .execute(&mut *tx)
                     .await?;
-                }
+                tx.commit().await?;
+                return Ok(Subscribed::AlreadyConfirmed);
+            }
+            Some((id, _)) => {
+                // Waiting or coming back: a fresh consent (which also restarts the purge
+                // clock), confirmed again before any newsletter.
+                sqlx::query(
+                    "UPDATE subscribers SET status = 'pending', email = ?2, consent_at = ?3, \
+                     consent_version = ?4, confirmed_at = NULL, unsubscribed_at = NULL WHERE id = ?1",
+                )
+                .bind(id)
+                .bind(email)
+                .bind(stamp(now))
+                .bind(consent_version)
+                .execute(&mut *tx)
+                .await?;
                 let sent_today: i64 = sqlx::query_scalar(
                     "SELECT COUNT(*) FROM subscription_tokens WHERE subscriber_id = ?1 AND created_at > ?2",
                 )
@@ -211,24 +217,54 @@ impl Store {
                 .bind(&now)
                 .execute(&mut *tx)
                 .await?;
-                Confirmed::Confirmed
+                let status: Option<String> =
+                    sqlx::query_scalar("SELECT status FROM subscribers WHERE id = ?1")
+                        .bind(subscriber)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                // Only a subscriber now confirmed is told so (not one who left meanwhile).
+                if status.as_deref() == Some("confirmed") {
+                    Confirmed::Confirmed
+                } else {
+                    Confirmed::Unknown
+                }
             }
         };
         tx.commit().await?;
         Ok(outcome)
     }
 
-    /// Unsubscribes subscriber `id`; `false` if there is no such subscriber.
+    /// The address of subscriber `id` (lowercased), to check an unsubscribe link against.
+    pub async fn subscriber_key(&self, id: i64) -> Result<Option<String>, AppError> {
+        Ok(
+            sqlx::query_scalar("SELECT email_key FROM subscribers WHERE id = ?1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Unsubscribes subscriber `id` and drops the digests still queued for them, so nothing
+    /// more reaches them even if delivery was failing and retrying; `false` if there is no such
+    /// subscriber.
     pub async fn unsubscribe(&self, id: i64) -> Result<bool, AppError> {
         let now = stamp(OffsetDateTime::now_utc());
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let done = sqlx::query(
             "UPDATE subscribers SET status = 'unsubscribed', \
              unsubscribed_at = COALESCE(unsubscribed_at, ?2) WHERE id = ?1",
         )
         .bind(id)
         .bind(now)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        sqlx::query(
+            "DELETE FROM mail_outbox WHERE sent_at IS NULL AND dedupe_key LIKE 'digest:%:' || ?1",
+        )
+        .bind(id.to_string())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -267,12 +303,21 @@ impl Store {
 
     /// Deletes addresses signed up before `before` and never confirmed; returns how many.
     pub async fn purge_unconfirmed(&self, before: OffsetDateTime) -> Result<u64, AppError> {
-        let done = sqlx::query(
-            "DELETE FROM subscribers WHERE status = 'pending' AND confirmed_at IS NULL AND consent_at < ?1",
-        )
+        const PURGED: &str = "status = 'pending' AND confirmed_at IS NULL AND consent_at < ?1";
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        // Their confirmation emails still waiting to go out go with them.
+        sqlx::query(&format!(
+            "DELETE FROM mail_outbox WHERE sent_at IS NULL AND recipient IN \
+             (SELECT email FROM subscribers WHERE {PURGED})"
+        ))
         .bind(stamp(before))
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        let done = sqlx::query(&format!("DELETE FROM subscribers WHERE {PURGED}"))
+            .bind(stamp(before))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
         Ok(done.rows_affected())
     }
 
@@ -304,12 +349,17 @@ impl Store {
         Ok(claimed)
     }
 
+    /// Records a delivery. The message itself (with its links and tokens) and the address are
+    /// erased: only the dedupe key stays, as the send log.
     pub async fn mail_sent(&self, id: i64) -> Result<(), AppError> {
-        sqlx::query("UPDATE mail_outbox SET sent_at = ?2, attempts = attempts + 1 WHERE id = ?1")
-            .bind(id)
-            .bind(stamp(OffsetDateTime::now_utc()))
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "UPDATE mail_outbox SET sent_at = ?2, attempts = attempts + 1, message = X'', \
+             recipient = '' WHERE id = ?1",
+        )
+        .bind(id)
+        .bind(stamp(OffsetDateTime::now_utc()))
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
