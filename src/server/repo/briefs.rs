@@ -106,7 +106,7 @@ impl Store {
     ) -> Result<FeedPage, AppError> {
         let slug = category.as_ref().map(|c| c.slug.as_str());
         let total: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM briefs WHERE ?1 IS NULL OR category = ?1")
+            sqlx::query_scalar("SELECT COUNT(*) FROM briefs WHERE $1 IS NULL OR category = $1")
                 .bind(slug)
                 .fetch_one(&self.pool)
                 .await?;
@@ -114,8 +114,8 @@ impl Store {
             "SELECT id, slug, title, category, summary, published_at, reading_minutes, \
              COALESCE((SELECT count FROM comment_counts WHERE brief_id = briefs.id), 0) AS comment_count \
              FROM briefs \
-             WHERE ?1 IS NULL OR category = ?1 \
-             ORDER BY published_at DESC, id DESC LIMIT ?2 OFFSET ?3",
+             WHERE $1 IS NULL OR category = $1 \
+             ORDER BY published_at DESC, id DESC LIMIT $2 OFFSET $3",
         )
         .bind(slug)
         .bind(i64::from(page_size))
@@ -128,8 +128,8 @@ impl Store {
             let found: Vec<(i64, String, i64)> = sqlx::query_as(
                 "SELECT c.brief_id, c.kind, c.count FROM reaction_counts c \
                  JOIN briefs b ON b.id = c.brief_id \
-                 WHERE c.count > 0 AND (?1 IS NULL OR b.category = ?1) \
-                 AND (b.published_at, b.id) <= (?2, ?3) AND (b.published_at, b.id) >= (?4, ?5)",
+                 WHERE c.count > 0 AND ($1 IS NULL OR b.category = $1) \
+                 AND (b.published_at, b.id) <= ($2, $3) AND (b.published_at, b.id) >= ($4, $5)",
             )
             .bind(slug)
             .bind(&first.published_at)
@@ -179,7 +179,7 @@ impl Store {
         let Some(row) = sqlx::query_as::<_, BriefRow>(
             "SELECT id, slug, title, category, summary, source_name, source_url, published_at, reading_minutes, \
              what_happened_html, take_html, what_to_do_html, who_html, what_changes_html, when_html, \
-             watch_for_html, skeptics_html FROM briefs WHERE slug = ?1",
+             watch_for_html, skeptics_html FROM briefs WHERE slug = $1",
         )
         .bind(slug)
         .fetch_optional(&self.pool)
@@ -189,12 +189,12 @@ impl Store {
         };
 
         let tags: Vec<String> =
-            sqlx::query_scalar("SELECT tag FROM brief_tags WHERE brief_id = ?1 ORDER BY position")
+            sqlx::query_scalar("SELECT tag FROM brief_tags WHERE brief_id = $1 ORDER BY position")
                 .bind(row.id)
                 .fetch_all(&self.pool)
                 .await?;
         let updates: Vec<(String, String)> = sqlx::query_as(
-            "SELECT noted_at, note FROM brief_updates WHERE brief_id = ?1 ORDER BY position",
+            "SELECT noted_at, note FROM brief_updates WHERE brief_id = $1 ORDER BY position",
         )
         .bind(row.id)
         .fetch_all(&self.pool)
@@ -202,7 +202,7 @@ impl Store {
         let cited_by: Vec<LinkRow> = sqlx::query_as(
             "SELECT b.slug, b.title, b.category, b.published_at FROM brief_links l \
              JOIN briefs b ON b.id = l.from_brief_id \
-             WHERE l.to_slug = ?1 AND b.id != ?2 \
+             WHERE l.to_slug = $1 AND b.id != $2 \
              ORDER BY b.published_at DESC, b.id DESC",
         )
         .bind(&row.slug)
@@ -274,7 +274,7 @@ impl Store {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         for b in briefs {
             let existing: Option<String> =
-                sqlx::query_scalar("SELECT content_hash FROM briefs WHERE slug = ?1")
+                sqlx::query_scalar("SELECT content_hash FROM briefs WHERE slug = $1")
                     .bind(&b.slug)
                     .fetch_optional(&mut *tx)
                     .await?;
@@ -290,7 +290,7 @@ impl Store {
                 "INSERT INTO briefs (slug, title, category, summary, source_name, source_url, published_at, \
                  reading_minutes, what_happened_html, take_html, what_to_do_html, who_html, what_changes_html, \
                  when_html, watch_for_html, skeptics_html, content_hash) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
                  ON CONFLICT (slug) DO UPDATE SET title = excluded.title, category = excluded.category, \
                  summary = excluded.summary, source_name = excluded.source_name, source_url = excluded.source_url, \
                  published_at = excluded.published_at, reading_minutes = excluded.reading_minutes, \
@@ -327,13 +327,13 @@ impl Store {
                 } else {
                     "brief_id"
                 };
-                sqlx::query(&format!("DELETE FROM {table} WHERE {column} = ?1"))
+                sqlx::query(&format!("DELETE FROM {table} WHERE {column} = $1"))
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
             }
             for (position, tag) in (0_i64..).zip(&b.tags) {
-                sqlx::query("INSERT INTO brief_tags (brief_id, position, tag) VALUES (?1, ?2, ?3)")
+                sqlx::query("INSERT INTO brief_tags (brief_id, position, tag) VALUES ($1, $2, $3)")
                     .bind(id)
                     .bind(position)
                     .bind(tag)
@@ -341,7 +341,7 @@ impl Store {
                     .await?;
             }
             for (position, (at, note)) in (0_i64..).zip(&b.updates) {
-                sqlx::query("INSERT INTO brief_updates (brief_id, position, noted_at, note) VALUES (?1, ?2, ?3, ?4)")
+                sqlx::query("INSERT INTO brief_updates (brief_id, position, noted_at, note) VALUES ($1, $2, $3, $4)")
                     .bind(id)
                     .bind(position)
                     .bind(at)
@@ -350,7 +350,7 @@ impl Store {
                     .await?;
             }
             for slug in &b.links {
-                sqlx::query("INSERT INTO brief_links (from_brief_id, to_slug) VALUES (?1, ?2)")
+                sqlx::query("INSERT INTO brief_links (from_brief_id, to_slug) VALUES ($1, $2)")
                     .bind(id)
                     .bind(slug)
                     .execute(&mut *tx)

@@ -223,7 +223,7 @@ pub(super) async fn thread(
     rules: &CommentSettings,
 ) -> Result<(Vec<Comment>, Vec<OwnComment>), sqlx::Error> {
     let rows: Vec<CommentRow> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM comments WHERE brief_id = ?1 ORDER BY id"
+        "SELECT {COLUMNS} FROM comments WHERE brief_id = $1 ORDER BY id"
     ))
     .bind(brief_id)
     .fetch_all(conn)
@@ -283,7 +283,7 @@ fn depth_first(comments: Vec<Comment>) -> Vec<Comment> {
 
 pub(super) async fn count(conn: &mut SqliteConnection, brief_id: i64) -> Result<u32, sqlx::Error> {
     let count: Option<i64> =
-        sqlx::query_scalar("SELECT count FROM comment_counts WHERE brief_id = ?1")
+        sqlx::query_scalar("SELECT count FROM comment_counts WHERE brief_id = $1")
             .bind(brief_id)
             .fetch_optional(conn)
             .await?;
@@ -294,7 +294,7 @@ pub(super) async fn count(conn: &mut SqliteConnection, brief_id: i64) -> Result<
 async fn has_public_replies(conn: &mut SqliteConnection, id: i64) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar(
         "WITH RECURSIVE below (id) AS ( \
-             SELECT id FROM comments WHERE parent_id = ?1 \
+             SELECT id FROM comments WHERE parent_id = $1 \
              UNION ALL SELECT c.id FROM comments c JOIN below ON c.parent_id = below.id) \
          SELECT EXISTS (SELECT 1 FROM comments WHERE id IN (SELECT id FROM below) \
                         AND status = 'visible' AND deleted_at IS NULL)",
@@ -346,7 +346,7 @@ async fn history(
     reader: &ReaderId,
 ) -> Result<(Option<OffsetDateTime>, i64), sqlx::Error> {
     let (first, total): (Option<String>, i64) =
-        sqlx::query_as("SELECT MIN(created_at), COUNT(*) FROM comments WHERE reader_id = ?1")
+        sqlx::query_as("SELECT MIN(created_at), COUNT(*) FROM comments WHERE reader_id = $1")
             .bind(reader.as_str())
             .fetch_one(conn)
             .await?;
@@ -366,8 +366,8 @@ async fn own_row(
     amendment: &Amendment<'_>,
 ) -> Result<Result<CommentRow, Amended>, sqlx::Error> {
     let row: Option<CommentRow> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM comments WHERE id = ?1 \
-         AND brief_id = (SELECT id FROM briefs WHERE slug = ?2)"
+        "SELECT {COLUMNS} FROM comments WHERE id = $1 \
+         AND brief_id = (SELECT id FROM briefs WHERE slug = $2)"
     ))
     .bind(amendment.id)
     .bind(amendment.slug)
@@ -392,7 +392,7 @@ impl Store {
         // IMMEDIATE: this transaction reads, then writes (see set_reaction).
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let existing: Option<CommentRow> = sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM comments WHERE idempotency_key = ?1"
+            "SELECT {COLUMNS} FROM comments WHERE idempotency_key = $1"
         ))
         .bind(new.idempotency_key)
         .fetch_optional(&mut *tx)
@@ -400,7 +400,7 @@ impl Store {
         if let Some(row) = existing {
             return Ok(Posted::AlreadyPosted(row.for_author()));
         }
-        let Some(brief_id) = sqlx::query_scalar::<_, i64>("SELECT id FROM briefs WHERE slug = ?1")
+        let Some(brief_id) = sqlx::query_scalar::<_, i64>("SELECT id FROM briefs WHERE slug = $1")
             .bind(new.slug)
             .fetch_optional(&mut *tx)
             .await?
@@ -412,7 +412,7 @@ impl Store {
             Some(parent) => {
                 let found: Option<(Option<i64>, i64)> = sqlx::query_as(
                     "SELECT parent_id, depth FROM comments \
-                     WHERE id = ?1 AND brief_id = ?2 AND status = 'visible' AND deleted_at IS NULL",
+                     WHERE id = $1 AND brief_id = $2 AND status = 'visible' AND deleted_at IS NULL",
                 )
                 .bind(parent)
                 .bind(brief_id)
@@ -444,8 +444,8 @@ impl Store {
         if new.rules.duplicate_minutes > 0 {
             let since = now - Duration::minutes(i64::from(new.rules.duplicate_minutes));
             let duplicate: bool = sqlx::query_scalar(
-                "SELECT EXISTS (SELECT 1 FROM comments WHERE reader_id = ?1 AND body_md = ?2 \
-                 AND created_at > ?3 AND deleted_at IS NULL)",
+                "SELECT EXISTS (SELECT 1 FROM comments WHERE reader_id = $1 AND body_md = $2 \
+                 AND created_at > $3 AND deleted_at IS NULL)",
             )
             .bind(new.reader.as_str())
             .bind(new.body_md)
@@ -461,7 +461,7 @@ impl Store {
         let row: CommentRow = sqlx::query_as(&format!(
             "INSERT INTO comments (brief_id, parent_id, depth, reader_id, idempotency_key, \
              author_name, body_md, body_html, status, held_reason, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING {COLUMNS}"
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING {COLUMNS}"
         ))
         .bind(brief_id)
         .bind(parent_id)
@@ -520,10 +520,10 @@ impl Store {
         let hold =
             was_public && is_new(first, now) && body.links > amendment.rules.new_reader_max_links;
         let row: CommentRow = sqlx::query_as(&format!(
-            "UPDATE comments SET body_md = ?2, body_html = ?3, edited_at = ?4, \
-             status = CASE WHEN ?5 THEN 'held' ELSE status END, \
-             held_reason = CASE WHEN ?5 THEN 'links' ELSE held_reason END \
-             WHERE id = ?1 RETURNING {COLUMNS}"
+            "UPDATE comments SET body_md = $2, body_html = $3, edited_at = $4, \
+             status = CASE WHEN $5 THEN 'held' ELSE status END, \
+             held_reason = CASE WHEN $5 THEN 'links' ELSE held_reason END \
+             WHERE id = $1 RETURNING {COLUMNS}"
         ))
         .bind(row.id)
         .bind(body.body_md)
@@ -559,8 +559,8 @@ impl Store {
         };
         let was_public = row.public();
         let row: CommentRow = sqlx::query_as(&format!(
-            "UPDATE comments SET deleted_at = ?2, author_name = '', body_md = '', body_html = '' \
-             WHERE id = ?1 RETURNING {COLUMNS}"
+            "UPDATE comments SET deleted_at = $2, author_name = '', body_md = '', body_html = '' \
+             WHERE id = $1 RETURNING {COLUMNS}"
         ))
         .bind(row.id)
         .bind(stamp(OffsetDateTime::now_utc()))
@@ -601,8 +601,8 @@ impl Store {
         } = report;
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let row: Option<CommentRow> = sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM comments WHERE id = ?1 \
-             AND brief_id = (SELECT id FROM briefs WHERE slug = ?2)"
+            "SELECT {COLUMNS} FROM comments WHERE id = $1 \
+             AND brief_id = (SELECT id FROM briefs WHERE slug = $2)"
         ))
         .bind(id)
         .bind(slug)
@@ -616,7 +616,7 @@ impl Store {
         }
         sqlx::query(
             "INSERT INTO comment_reports (comment_id, reader_id, reason, detail, source_tag) \
-             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (comment_id, reader_id) DO NOTHING",
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (comment_id, reader_id) DO NOTHING",
         )
         .bind(id)
         .bind(reader.as_str())
@@ -627,7 +627,7 @@ impl Store {
         .await?;
         let reports: i64 = sqlx::query_scalar(
             "SELECT COUNT(DISTINCT COALESCE(source_tag, reader_id)) FROM comment_reports \
-             WHERE comment_id = ?1",
+             WHERE comment_id = $1",
         )
         .bind(id)
         .fetch_one(&mut *tx)
@@ -636,7 +636,7 @@ impl Store {
         if published {
             let row: CommentRow = sqlx::query_as(&format!(
                 "UPDATE comments SET status = 'held', held_reason = 'reports' \
-                 WHERE id = ?1 RETURNING {COLUMNS}"
+                 WHERE id = $1 RETURNING {COLUMNS}"
             ))
             .bind(id)
             .fetch_one(&mut *tx)

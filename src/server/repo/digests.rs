@@ -82,7 +82,7 @@ impl Store {
     ) -> Result<Vec<DigestBrief>, AppError> {
         Ok(sqlx::query_as(
             "SELECT slug, title, category, summary, take_html, published_at FROM briefs \
-             WHERE published_at > ?1 AND published_at <= ?2 \
+             WHERE published_at > $1 AND published_at <= $2 \
              AND slug NOT IN (SELECT brief_slug FROM digest_items) ORDER BY published_at, id",
         )
         .bind(after)
@@ -94,7 +94,7 @@ impl Store {
     /// The issue with this slug, if it exists.
     pub async fn digest_issue(&self, slug: &str) -> Result<Option<StoredIssue>, AppError> {
         Ok(sqlx::query_as(
-            "SELECT id, slug, title, period_end, queued_at FROM digest_issues WHERE slug = ?1",
+            "SELECT id, slug, title, period_end, queued_at FROM digest_issues WHERE slug = $1",
         )
         .bind(slug)
         .fetch_optional(&self.pool)
@@ -113,7 +113,7 @@ impl Store {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let inserted: Option<i64> = sqlx::query_scalar(
             "INSERT INTO digest_issues (slug, title, period_start, period_end, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (slug) DO NOTHING RETURNING id",
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (slug) DO NOTHING RETURNING id",
         )
         .bind(slug)
         .bind(title)
@@ -126,7 +126,7 @@ impl Store {
             for (position, brief) in briefs.iter().enumerate() {
                 sqlx::query(
                     "INSERT INTO digest_items (issue_id, position, brief_slug, title, category, \
-                     summary, take_html, published_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                     summary, take_html, published_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                 )
                 .bind(id)
                 .bind(i64::try_from(position).unwrap_or(i64::MAX))
@@ -141,7 +141,7 @@ impl Store {
             }
         }
         let issue = sqlx::query_as(
-            "SELECT id, slug, title, period_end, queued_at FROM digest_issues WHERE slug = ?1",
+            "SELECT id, slug, title, period_end, queued_at FROM digest_issues WHERE slug = $1",
         )
         .bind(slug)
         .fetch_one(&mut *tx)
@@ -157,8 +157,8 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<(i64, String)>, AppError> {
         Ok(sqlx::query_as(
-            "SELECT id, email FROM subscribers WHERE status = 'confirmed' AND id > ?1 \
-             ORDER BY id LIMIT ?2",
+            "SELECT id, email FROM subscribers WHERE status = 'confirmed' AND id > $1 \
+             ORDER BY id LIMIT $2",
         )
         .bind(after)
         .bind(i64::from(limit))
@@ -179,7 +179,7 @@ impl Store {
 
     /// Marks an issue's queueing finished.
     pub async fn digest_queued(&self, id: i64) -> Result<(), AppError> {
-        sqlx::query("UPDATE digest_issues SET queued_at = ?2 WHERE id = ?1 AND queued_at IS NULL")
+        sqlx::query("UPDATE digest_issues SET queued_at = $2 WHERE id = $1 AND queued_at IS NULL")
             .bind(id)
             .bind(stamp(OffsetDateTime::now_utc()))
             .execute(&self.pool)
@@ -197,7 +197,7 @@ impl Store {
 
     /// One issue with its briefs, for the archive page.
     pub async fn get_digest(&self, slug: &str) -> Result<Option<DigestIssue>, AppError> {
-        let Some(row) = sqlx::query_as::<_, SummaryRow>(&format!("{SUMMARY} WHERE i.slug = ?1"))
+        let Some(row) = sqlx::query_as::<_, SummaryRow>(&format!("{SUMMARY} WHERE i.slug = $1"))
             .bind(slug)
             .fetch_optional(&self.pool)
             .await?
@@ -207,7 +207,7 @@ impl Store {
         let items: Vec<DigestBrief> = sqlx::query_as(
             "SELECT d.brief_slug AS slug, d.title, d.category, d.summary, d.take_html, d.published_at \
              FROM digest_items d JOIN digest_issues i ON i.id = d.issue_id \
-             WHERE i.slug = ?1 ORDER BY d.position",
+             WHERE i.slug = $1 ORDER BY d.position",
         )
         .bind(slug)
         .fetch_all(&self.pool)

@@ -19,7 +19,7 @@ pub(super) async fn append(
     kind: &str,
     payload: &str,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("INSERT INTO events (kind, payload) VALUES (?1, ?2) RETURNING id")
+    sqlx::query_scalar("INSERT INTO events (kind, payload) VALUES ($1, $2) RETURNING id")
         .bind(kind)
         .bind(payload)
         .fetch_one(conn)
@@ -30,7 +30,7 @@ impl Store {
     /// Events after `after`, oldest first, at most `limit`.
     pub async fn events_after(&self, after: i64, limit: u32) -> Result<Vec<StoredEvent>, AppError> {
         Ok(sqlx::query_as(
-            "SELECT id, kind, payload FROM events WHERE id > ?1 ORDER BY id LIMIT ?2",
+            "SELECT id, kind, payload FROM events WHERE id > $1 ORDER BY id LIMIT $2",
         )
         .bind(after)
         .bind(i64::from(limit))
@@ -52,7 +52,7 @@ impl Store {
 
     /// Drops all but the newest `keep` events.
     pub async fn prune_events(&self, keep: i64) -> Result<u64, AppError> {
-        let done = sqlx::query("DELETE FROM events WHERE id <= (SELECT MAX(id) FROM events) - ?1")
+        let done = sqlx::query("DELETE FROM events WHERE id <= (SELECT MAX(id) FROM events) - $1")
             .bind(keep)
             .execute(&self.pool)
             .await?;

@@ -1,8 +1,9 @@
 //! The store: the one seam between Pulse and its database. Pages and server functions call
 //! [`Store`] methods and get model types back; nothing above this module sees SQL. Today the
 //! store is SQLite; a PostgreSQL implementation slots in behind the same methods, with its own
-//! folder under `migrations/`.
-
+//! folder under `migrations/` (already there, and checked against SQLite's by
+//! `tests/server/schema.rs`). Queries number their parameters `$1, $2, …`, which sqlx reads
+//! the same way on both backends, so most statements can be shared.
 mod briefs;
 mod comments;
 mod digests;

@@ -75,7 +75,7 @@ pub(super) async fn enqueue(
     let now = stamp(OffsetDateTime::now_utc());
     sqlx::query(
         "INSERT INTO mail_outbox (dedupe_key, kind, sender, recipient, message, created_at, next_attempt_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) ON CONFLICT (dedupe_key) DO NOTHING",
+         VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (dedupe_key) DO NOTHING",
     )
     .bind(&mail.dedupe_key)
     .bind(mail.kind)
@@ -104,7 +104,7 @@ impl Store {
         let key = email.to_lowercase();
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let existing: Option<(i64, String)> =
-            sqlx::query_as("SELECT id, status FROM subscribers WHERE email_key = ?1")
+            sqlx::query_as("SELECT id, status FROM subscribers WHERE email_key = $1")
                 .bind(&key)
                 .fetch_optional(&mut *tx)
                 .await?;
@@ -112,7 +112,7 @@ impl Store {
         // answer takes does not tell whether the address was already confirmed.
         let id = match existing {
             Some((id, status)) if status == "confirmed" => {
-                sqlx::query("UPDATE subscribers SET email_key = email_key WHERE id = ?1")
+                sqlx::query("UPDATE subscribers SET email_key = email_key WHERE id = $1")
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
@@ -123,8 +123,8 @@ impl Store {
                 // Waiting or coming back: a fresh consent (which also restarts the purge
                 // clock), confirmed again before any newsletter.
                 sqlx::query(
-                    "UPDATE subscribers SET status = 'pending', email = ?2, consent_at = ?3, \
-                     consent_version = ?4, confirmed_at = NULL, unsubscribed_at = NULL WHERE id = ?1",
+                    "UPDATE subscribers SET status = 'pending', email = $2, consent_at = $3, \
+                     consent_version = $4, confirmed_at = NULL, unsubscribed_at = NULL WHERE id = $1",
                 )
                 .bind(id)
                 .bind(email)
@@ -133,7 +133,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
                 let sent_today: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM subscription_tokens WHERE subscriber_id = ?1 AND created_at > ?2",
+                    "SELECT COUNT(*) FROM subscription_tokens WHERE subscriber_id = $1 AND created_at > $2",
                 )
                 .bind(id)
                 .bind(stamp(now - Duration::days(1)))
@@ -147,7 +147,7 @@ impl Store {
             }
             None => sqlx::query_scalar(
                 "INSERT INTO subscribers (email, email_key, status, consent_at, consent_version) \
-                     VALUES (?1, ?2, 'pending', ?3, ?4) RETURNING id",
+                     VALUES ($1, $2, 'pending', $3, $4) RETURNING id",
             )
             .bind(email)
             .bind(&key)
@@ -158,7 +158,7 @@ impl Store {
         };
         sqlx::query(
             "INSERT INTO subscription_tokens (token_hash, subscriber_id, created_at, expires_at) \
-             VALUES (?1, ?2, ?3, ?4)",
+             VALUES ($1, $2, $3, $4)",
         )
         .bind(token_hash)
         .bind(id)
@@ -174,7 +174,7 @@ impl Store {
     /// What the confirmation token with this hash is worth now.
     pub async fn token_state(&self, token_hash: &str) -> Result<TokenState, AppError> {
         let row: Option<(String, Option<String>)> = sqlx::query_as(
-            "SELECT expires_at, used_at FROM subscription_tokens WHERE token_hash = ?1",
+            "SELECT expires_at, used_at FROM subscription_tokens WHERE token_hash = $1",
         )
         .bind(token_hash)
         .fetch_optional(&self.pool)
@@ -194,7 +194,7 @@ impl Store {
         let now = stamp(OffsetDateTime::now_utc());
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let row: Option<(i64, String, Option<String>)> = sqlx::query_as(
-            "SELECT subscriber_id, expires_at, used_at FROM subscription_tokens WHERE token_hash = ?1",
+            "SELECT subscriber_id, expires_at, used_at FROM subscription_tokens WHERE token_hash = $1",
         )
         .bind(token_hash)
         .fetch_optional(&mut *tx)
@@ -204,21 +204,21 @@ impl Store {
             Some((_, _, Some(_))) => Confirmed::Used,
             Some((_, expires, None)) if expires <= now => Confirmed::Expired,
             Some((subscriber, _, None)) => {
-                sqlx::query("UPDATE subscription_tokens SET used_at = ?2 WHERE token_hash = ?1")
+                sqlx::query("UPDATE subscription_tokens SET used_at = $2 WHERE token_hash = $1")
                     .bind(token_hash)
                     .bind(&now)
                     .execute(&mut *tx)
                     .await?;
                 sqlx::query(
-                    "UPDATE subscribers SET status = 'confirmed', confirmed_at = ?2 \
-                     WHERE id = ?1 AND status = 'pending'",
+                    "UPDATE subscribers SET status = 'confirmed', confirmed_at = $2 \
+                     WHERE id = $1 AND status = 'pending'",
                 )
                 .bind(subscriber)
                 .bind(&now)
                 .execute(&mut *tx)
                 .await?;
                 let status: Option<String> =
-                    sqlx::query_scalar("SELECT status FROM subscribers WHERE id = ?1")
+                    sqlx::query_scalar("SELECT status FROM subscribers WHERE id = $1")
                         .bind(subscriber)
                         .fetch_optional(&mut *tx)
                         .await?;
@@ -237,7 +237,7 @@ impl Store {
     /// The address of subscriber `id` (lowercased), to check an unsubscribe link against.
     pub async fn subscriber_key(&self, id: i64) -> Result<Option<String>, AppError> {
         Ok(
-            sqlx::query_scalar("SELECT email_key FROM subscribers WHERE id = ?1")
+            sqlx::query_scalar("SELECT email_key FROM subscribers WHERE id = $1")
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?,
@@ -252,14 +252,14 @@ impl Store {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let done = sqlx::query(
             "UPDATE subscribers SET status = 'unsubscribed', \
-             unsubscribed_at = COALESCE(unsubscribed_at, ?2) WHERE id = ?1",
+             unsubscribed_at = COALESCE(unsubscribed_at, $2) WHERE id = $1",
         )
         .bind(id)
         .bind(now)
         .execute(&mut *tx)
         .await?;
         sqlx::query(
-            "DELETE FROM mail_outbox WHERE sent_at IS NULL AND dedupe_key LIKE 'digest:%:' || ?1",
+            "DELETE FROM mail_outbox WHERE sent_at IS NULL AND dedupe_key LIKE 'digest:%:' || $1",
         )
         .bind(id.to_string())
         .execute(&mut *tx)
@@ -271,7 +271,7 @@ impl Store {
     /// Whether subscriber `id` exists and is subscribed (pending or confirmed).
     pub async fn is_subscribed(&self, id: i64) -> Result<bool, AppError> {
         Ok(sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM subscribers WHERE id = ?1 AND status != 'unsubscribed')",
+            "SELECT EXISTS (SELECT 1 FROM subscribers WHERE id = $1 AND status != 'unsubscribed')",
         )
         .bind(id)
         .fetch_one(&self.pool)
@@ -281,7 +281,7 @@ impl Store {
     /// A subscriber's id and status by address (tests and the command line).
     pub async fn subscriber(&self, email: &str) -> Result<Option<(i64, String)>, AppError> {
         Ok(
-            sqlx::query_as("SELECT id, status FROM subscribers WHERE email_key = ?1")
+            sqlx::query_as("SELECT id, status FROM subscribers WHERE email_key = $1")
                 .bind(email.to_lowercase())
                 .fetch_optional(&self.pool)
                 .await?,
@@ -294,7 +294,7 @@ impl Store {
         email: &str,
     ) -> Result<Option<(String, String, Option<String>)>, AppError> {
         Ok(sqlx::query_as(
-            "SELECT consent_at, consent_version, confirmed_at FROM subscribers WHERE email_key = ?1",
+            "SELECT consent_at, consent_version, confirmed_at FROM subscribers WHERE email_key = $1",
         )
         .bind(email.to_lowercase())
         .fetch_optional(&self.pool)
@@ -303,7 +303,7 @@ impl Store {
 
     /// Deletes addresses signed up before `before` and never confirmed; returns how many.
     pub async fn purge_unconfirmed(&self, before: OffsetDateTime) -> Result<u64, AppError> {
-        const PURGED: &str = "status = 'pending' AND confirmed_at IS NULL AND consent_at < ?1";
+        const PURGED: &str = "status = 'pending' AND confirmed_at IS NULL AND consent_at < $1";
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         // Their confirmation emails still waiting to go out go with them.
         sqlx::query(&format!(
@@ -335,9 +335,9 @@ impl Store {
     pub async fn claim_due_mail(&self, limit: u32) -> Result<Vec<OutboxMail>, AppError> {
         let now = OffsetDateTime::now_utc();
         let mut claimed: Vec<OutboxMail> = sqlx::query_as(
-            "UPDATE mail_outbox SET next_attempt_at = ?2 WHERE id IN ( \
-                 SELECT id FROM mail_outbox WHERE sent_at IS NULL AND next_attempt_at <= ?1 \
-                 ORDER BY id LIMIT ?3) \
+            "UPDATE mail_outbox SET next_attempt_at = $2 WHERE id IN ( \
+                 SELECT id FROM mail_outbox WHERE sent_at IS NULL AND next_attempt_at <= $1 \
+                 ORDER BY id LIMIT $3) \
              RETURNING id, kind, sender, recipient, message, attempts",
         )
         .bind(stamp(now))
@@ -353,8 +353,8 @@ impl Store {
     /// erased: only the dedupe key stays, as the send log.
     pub async fn mail_sent(&self, id: i64) -> Result<(), AppError> {
         sqlx::query(
-            "UPDATE mail_outbox SET sent_at = ?2, attempts = attempts + 1, message = X'', \
-             recipient = '' WHERE id = ?1",
+            "UPDATE mail_outbox SET sent_at = $2, attempts = attempts + 1, message = X'', \
+             recipient = '' WHERE id = $1",
         )
         .bind(id)
         .bind(stamp(OffsetDateTime::now_utc()))
@@ -371,8 +371,8 @@ impl Store {
         retry_at: OffsetDateTime,
     ) -> Result<(), AppError> {
         sqlx::query(
-            "UPDATE mail_outbox SET attempts = attempts + 1, last_error = ?2, next_attempt_at = ?3 \
-             WHERE id = ?1",
+            "UPDATE mail_outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3 \
+             WHERE id = $1",
         )
         .bind(id)
         .bind(error)

@@ -15,7 +15,7 @@ pub(super) async fn counts(
     brief_id: i64,
 ) -> Result<ReactionCounts, sqlx::Error> {
     let rows: Vec<(String, i64)> =
-        sqlx::query_as("SELECT kind, count FROM reaction_counts WHERE brief_id = ?1 AND count > 0")
+        sqlx::query_as("SELECT kind, count FROM reaction_counts WHERE brief_id = $1 AND count > 0")
             .bind(brief_id)
             .fetch_all(conn)
             .await?;
@@ -35,7 +35,7 @@ pub(super) async fn mine(
         return Ok(Vec::new());
     };
     sqlx::query_scalar(
-        "SELECT kind FROM reactions WHERE brief_id = ?1 AND reader_id = ?2 ORDER BY kind",
+        "SELECT kind FROM reactions WHERE brief_id = $1 AND reader_id = $2 ORDER BY kind",
     )
     .bind(brief_id)
     .bind(reader.as_str())
@@ -56,7 +56,7 @@ impl Store {
         // IMMEDIATE takes the write lock up front: a transaction that reads first and writes
         // later could not upgrade its lock under contention and would fail with SQLITE_BUSY.
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let Some(brief_id) = sqlx::query_scalar::<_, i64>("SELECT id FROM briefs WHERE slug = ?1")
+        let Some(brief_id) = sqlx::query_scalar::<_, i64>("SELECT id FROM briefs WHERE slug = $1")
             .bind(slug)
             .fetch_optional(&mut *tx)
             .await?
@@ -64,9 +64,9 @@ impl Store {
             return Ok(None);
         };
         let statement = if active {
-            "INSERT INTO reactions (brief_id, kind, reader_id) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING"
+            "INSERT INTO reactions (brief_id, kind, reader_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
         } else {
-            "DELETE FROM reactions WHERE brief_id = ?1 AND kind = ?2 AND reader_id = ?3"
+            "DELETE FROM reactions WHERE brief_id = $1 AND kind = $2 AND reader_id = $3"
         };
         let changed = sqlx::query(statement)
             .bind(brief_id)
