@@ -214,3 +214,34 @@ fn both_schemas_keep_counts_and_keys_alike() {
         assert!(sqlx::query(again).execute(&pg.pool).await.is_err());
     })
 }
+
+#[test]
+fn a_postgres_server_that_can_lose_commits_is_refused() {
+    use pulse::server::repo::postgres::check_durability;
+
+    run(async {
+        let pg = PgTestDb::create().await;
+        check_durability(&pg.pool)
+            .await
+            .expect("a default server is durable");
+
+        // synchronous_commit can be turned off for one database without a restart: new
+        // connections to it then run without waiting for their commits to reach disk.
+        sqlx::query(&format!(
+            "ALTER DATABASE {} SET synchronous_commit = off",
+            pg.name
+        ))
+        .execute(&pg.pool)
+        .await
+        .expect("alter database");
+        let url = format!(
+            "{}/{}",
+            admin_url().rsplit_once('/').expect("url").0,
+            pg.name
+        );
+        let fresh = PgPool::connect(&url).await.expect("connect");
+        let refused = check_durability(&fresh).await.expect_err("refused");
+        assert!(refused.contains("synchronous_commit=off"), "{refused}");
+        fresh.close().await;
+    })
+}

@@ -9,6 +9,7 @@ mod comments;
 mod digests;
 mod events;
 mod newsletter;
+pub mod postgres;
 mod reactions;
 
 pub(crate) use briefs::date_label;
