@@ -64,6 +64,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("mail.smtp_password", "PULSE_SMTP_PASSWORD"),
     ("mail.from", "PULSE_MAIL_FROM"),
     ("mail.unsubscribe_mailto", "PULSE_MAIL_UNSUBSCRIBE_TO"),
+    ("mail.claim_seconds", "PULSE_MAIL_CLAIM_SECONDS"),
     (
         "newsletter.confirmations_per_day",
         "PULSE_NEWSLETTER_CONFIRMATIONS_PER_DAY",
@@ -120,6 +121,9 @@ pub struct MailSettings {
     pub from: String,
     /// Where `List-Unsubscribe`'s mailto points.
     pub unsubscribe_mailto: String,
+    /// How long a sender holds the messages it took: a sender that dies mid-batch delays them
+    /// by this much, and a batch is sized so that it always finishes well within it.
+    pub claim_seconds: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -474,6 +478,7 @@ impl<E: Fn(&str) -> Option<String>> Source<E> {
         check_mailbox("mail.from", &from)?;
         let unsubscribe_mailto = self.text("mail.unsubscribe_mailto", 254)?;
         check_mailbox("mail.unsubscribe_mailto", &unsubscribe_mailto)?;
+        let claim_seconds = self.number("mail.claim_seconds", 2, 86_400)?;
         let present = |key: &str| -> Result<Option<String>, ConfigError> {
             Ok(self
                 .optional(key)?
@@ -485,6 +490,7 @@ impl<E: Fn(&str) -> Option<String>> Source<E> {
                 smtp: None,
                 from,
                 unsubscribe_mailto,
+                claim_seconds,
             });
         };
         let port = u16::try_from(self.number("mail.smtp_port", 1, 65_535)?).unwrap_or(587);
@@ -509,6 +515,7 @@ impl<E: Fn(&str) -> Option<String>> Source<E> {
             }),
             from,
             unsubscribe_mailto,
+            claim_seconds,
         })
     }
 
@@ -719,6 +726,7 @@ smtp_port = 587
 smtp_tls = "starttls"
 from = "Pulse <digest@pulse.test>"
 unsubscribe_mailto = "unsubscribe@pulse.test"
+claim_seconds = 600
 
 [newsletter]
 confirmations_per_day = 3

@@ -780,3 +780,119 @@ fn a_digest_cut_short_resumes_without_sending_anyone_twice() {
         assert_eq!(app.store.mail_queue_depth().await.expect("depth"), 0);
     })
 }
+
+/// An SMTP server that takes its time over each recipient (before any message data is sent,
+/// so a sender killed while waiting has delivered nothing), storing mail in a Maildir.
+const SLOW_SMTP: &str = r#"
+import asyncio, sys
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Mailbox
+
+class Slow(Mailbox):
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        await asyncio.sleep(0.5)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+controller = Controller(Slow(sys.argv[2]), hostname="127.0.0.1", port=int(sys.argv[1]))
+controller.start()
+asyncio.get_event_loop().run_forever()
+"#;
+
+#[test]
+fn a_sender_killed_mid_digest_and_run_again_sends_each_subscriber_one_copy() {
+    run(async {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let maildir = tempfile::tempdir().expect("maildir");
+        let mut slow = Command::new("python3")
+            .args(["-c", SLOW_SMTP])
+            .arg(port.to_string())
+            .arg(maildir.path().join("box"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("aiosmtpd runs");
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "SMTP server did not start"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let received = || messages_in(&maildir.path().join("box").join("new"));
+        let port_text = port.to_string();
+        let settings = [
+            ("PULSE_SMTP_HOST", "127.0.0.1"),
+            ("PULSE_SMTP_PORT", port_text.as_str()),
+            ("PULSE_SMTP_TLS", "none"),
+            ("PULSE_MAIL_CLAIM_SECONDS", "2"),
+            ("PULSE_NEWSLETTER_SUBSCRIBES_PER_MINUTE_PER_IP", "100"),
+        ];
+        let app = app_with(&settings).await;
+        let subscribers = [
+            "k0@example.com",
+            "k1@example.com",
+            "k2@example.com",
+            "k3@example.com",
+        ];
+        for email in subscribers {
+            subscribe(&app, email).await;
+        }
+        for raw in wait_for_files(received, subscribers.len()).await {
+            assert_eq!(confirm(&app, &token_in(&raw)).await.json(), "Confirmed");
+        }
+
+        // The real command line, on the same database and SMTP server.
+        let sender = || {
+            let mut command = Command::new(env!("CARGO_BIN_EXE_pulse"));
+            command
+                .args(["digest", "send", "--at", "2026-11-26T09:00:00Z"])
+                .env("PULSE_DATA_DIR", &app.config.data_dir)
+                .env("DATABASE_URL", &app.config.database_url)
+                .envs(settings)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null());
+            command
+        };
+        let digests_now = || {
+            received()
+                .iter()
+                .filter(|raw| header(raw, "List-Unsubscribe").is_some())
+                .map(|raw| header(raw, "To").unwrap_or_default())
+                .collect::<Vec<_>>()
+        };
+        let mut first = sender().spawn().expect("pulse digest send");
+        let started = Instant::now();
+        while digests_now().is_empty() {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "no digest arrived"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        first.kill().expect("kill the sender");
+        let _ = first.wait();
+        let cut_short = digests_now().len();
+        assert!(
+            cut_short < subscribers.len(),
+            "the sender was stopped mid-run"
+        );
+
+        // After its claims lapse, a second run finishes the job.
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let status = sender().status().expect("pulse digest send again");
+        assert!(status.success());
+        let mut to = digests_now();
+        to.sort();
+        assert_eq!(
+            to, subscribers,
+            "each subscriber exactly once (first run sent {cut_short})"
+        );
+        let _ = slow.kill();
+        let _ = slow.wait();
+    })
+}

@@ -18,13 +18,11 @@ use tokio::sync::Notify;
 use crate::server::config::{MailSettings, SmtpTls};
 use crate::server::repo::{OutboxMail, Store};
 
-/// Messages claimed at a time. Each delivery is cut off after `DELIVERY_TIMEOUT`, so a batch
-/// takes at most five minutes, well inside the ten-minute claim (`repo::newsletter::CLAIM`):
-/// no claim runs out while its sender is still working through it.
-const BATCH: u32 = 5;
+/// Most messages claimed at a time.
+const MAX_BATCH: u32 = 5;
 /// The longest one delivery may take, the whole SMTP conversation included (lettre's own
-/// timeout covers only connecting).
-const DELIVERY_TIMEOUT: Duration = Duration::from_secs(60);
+/// timeout covers only connecting), unless a short claim asks for less.
+const MAX_DELIVERY_TIME: Duration = Duration::from_secs(60);
 /// How often the queue is looked at even without a wake-up (retries come due on their own).
 const POLL: Duration = Duration::from_secs(15);
 /// Failed attempts before a message is left for an operator (about two days of retries).
@@ -35,9 +33,31 @@ enum Transport {
     Files(PathBuf),
 }
 
-/// Where mail goes.
+/// Where mail goes, and how much a sender takes on at once.
 pub struct Mailer {
     transport: Transport,
+    /// How long claimed messages stay claimed.
+    claim: Duration,
+    /// Each delivery is cut off after this…
+    delivery_timeout: Duration,
+    /// … and a batch is this many messages, so a batch always ends within half its claim:
+    /// no claim runs out while its sender is still working through it.
+    batch: u32,
+}
+
+impl Mailer {
+    fn with_claim(transport: Transport, claim_seconds: u32) -> Mailer {
+        let claim = Duration::from_secs(u64::from(claim_seconds));
+        let delivery_timeout = MAX_DELIVERY_TIME.min(claim / 2);
+        let fits = (claim.as_secs_f64() / 2.0 / delivery_timeout.as_secs_f64()).floor();
+        let batch = (fits as u32).clamp(1, MAX_BATCH);
+        Mailer {
+            transport,
+            claim,
+            delivery_timeout,
+            batch,
+        }
+    }
 }
 
 impl Mailer {
@@ -46,9 +66,10 @@ impl Mailer {
             let dir = data_dir.join("mail");
             std::fs::create_dir_all(&dir)
                 .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-            return Ok(Mailer {
-                transport: Transport::Files(dir),
-            });
+            return Ok(Mailer::with_claim(
+                Transport::Files(dir),
+                settings.claim_seconds,
+            ));
         };
         let builder = match smtp.tls {
             SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host),
@@ -63,9 +84,10 @@ impl Mailer {
         if let (Some(user), Some(password)) = (&smtp.username, &smtp.password) {
             builder = builder.credentials(Credentials::new(user.clone(), password.0.clone()));
         }
-        Ok(Mailer {
-            transport: Transport::Smtp(builder.build()),
-        })
+        Ok(Mailer::with_claim(
+            Transport::Smtp(builder.build()),
+            settings.claim_seconds,
+        ))
     }
 
     async fn deliver(&self, mail: &OutboxMail) -> Result<(), String> {
@@ -126,7 +148,8 @@ impl MailQueue {
 /// Sends everything due, batch by batch, until nothing due is left.
 pub async fn send_due(store: &Store, mailer: &Mailer) {
     loop {
-        let due = match store.claim_due_mail(BATCH).await {
+        let claim = time::Duration::try_from(mailer.claim).unwrap_or(time::Duration::minutes(10));
+        let due = match store.claim_due_mail(mailer.batch, claim).await {
             Ok(due) => due,
             Err(_) => return, // logged by the store; the next pass retries
         };
@@ -134,7 +157,7 @@ pub async fn send_due(store: &Store, mailer: &Mailer) {
             return;
         }
         for mail in due {
-            let delivered = tokio::time::timeout(DELIVERY_TIMEOUT, mailer.deliver(&mail))
+            let delivered = tokio::time::timeout(mailer.delivery_timeout, mailer.deliver(&mail))
                 .await
                 .unwrap_or_else(|_| Err("timed out".to_string()));
             match delivered {
@@ -180,7 +203,22 @@ fn backoff(attempts: i64) -> time::Duration {
 
 #[cfg(test)]
 mod tests {
-    use super::backoff;
+    use super::*;
+
+    #[test]
+    fn a_batch_always_ends_within_half_its_claim() {
+        for (claim, batch, timeout) in [(600, 5, 60), (240, 2, 60), (60, 1, 30), (2, 1, 1)] {
+            let mailer = Mailer::with_claim(Transport::Files(PathBuf::new()), claim);
+            assert_eq!(
+                (mailer.batch, mailer.delivery_timeout.as_secs()),
+                (batch, timeout),
+                "claim {claim}"
+            );
+            assert!(
+                mailer.delivery_timeout * mailer.batch <= mailer.claim / 2 + Duration::from_secs(1)
+            );
+        }
+    }
 
     #[test]
     fn retries_back_off_to_an_hour() {

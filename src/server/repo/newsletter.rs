@@ -62,9 +62,6 @@ pub enum TokenState {
     Unknown,
 }
 
-/// How long a sender holds the messages it claimed before others may take them.
-const CLAIM: Duration = Duration::minutes(10);
-
 /// How long a confirmation link works.
 pub const CONFIRMATION_VALID: Duration = Duration::hours(48);
 
@@ -328,11 +325,15 @@ impl Store {
         Ok(())
     }
 
-    /// Claims queued messages whose time has come, oldest first: each is pushed
-    /// `CLAIM` into the future in the same statement, so two senders (two instances, or the
-    /// command line beside a server) never take the same message. A sender that dies holding
-    /// a claim only delays those messages by `CLAIM`.
-    pub async fn claim_due_mail(&self, limit: u32) -> Result<Vec<OutboxMail>, AppError> {
+    /// Claims queued messages whose time has come, oldest first: each is pushed `claim` into
+    /// the future in the same statement, so two senders (two instances, or the command line
+    /// beside a server) never take the same message. A sender that dies holding a claim only
+    /// delays those messages by `claim`.
+    pub async fn claim_due_mail(
+        &self,
+        limit: u32,
+        claim: Duration,
+    ) -> Result<Vec<OutboxMail>, AppError> {
         let now = OffsetDateTime::now_utc();
         let mut claimed: Vec<OutboxMail> = sqlx::query_as(
             "UPDATE mail_outbox SET next_attempt_at = $2 WHERE id IN ( \
@@ -341,7 +342,7 @@ impl Store {
              RETURNING id, kind, sender, recipient, message, attempts",
         )
         .bind(stamp(now))
-        .bind(stamp(now + CLAIM))
+        .bind(stamp(now + claim))
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
