@@ -23,17 +23,38 @@ struct SmtpServer {
 
 impl SmtpServer {
     fn start() -> SmtpServer {
+        SmtpServer::spawn(|port, maildir| {
+            let mut command = Command::new("python3");
+            command
+                .args(["-m", "aiosmtpd", "-n", "-l"])
+                .arg(format!("127.0.0.1:{port}"))
+                .args(["-c", "aiosmtpd.handlers.Mailbox"])
+                .arg(maildir);
+            command
+        })
+    }
+
+    /// One that waits half a second over each recipient (see `SLOW_SMTP`).
+    fn start_slow() -> SmtpServer {
+        SmtpServer::spawn(|port, maildir| {
+            let mut command = Command::new("python3");
+            command
+                .args(["-c", SLOW_SMTP])
+                .arg(port.to_string())
+                .arg(maildir);
+            command
+        })
+    }
+
+    /// Runs the server `command` builds for a free port and a Maildir path that does not
+    /// exist yet (the handler creates it), and waits until it listens.
+    fn spawn(command: impl Fn(u16, &Path) -> Command) -> SmtpServer {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free port")
             .port();
         let maildir = tempfile::tempdir().expect("maildir");
-        let child = Command::new("python3")
-            .args(["-m", "aiosmtpd", "-n", "-l"])
-            .arg(format!("127.0.0.1:{port}"))
-            .args(["-c", "aiosmtpd.handlers.Mailbox"])
-            // A path that does not exist yet: the handler creates the Maildir inside it.
-            .arg(maildir.path().join("box"))
+        let child = command(port, &maildir.path().join("box"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -802,36 +823,15 @@ asyncio.get_event_loop().run_forever()
 #[test]
 fn a_sender_killed_mid_digest_and_run_again_sends_each_subscriber_one_copy() {
     run(async {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        let maildir = tempfile::tempdir().expect("maildir");
-        let mut slow = Command::new("python3")
-            .args(["-c", SLOW_SMTP])
-            .arg(port.to_string())
-            .arg(maildir.path().join("box"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("aiosmtpd runs");
-        let started = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                started.elapsed() < Duration::from_secs(10),
-                "SMTP server did not start"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let received = || messages_in(&maildir.path().join("box").join("new"));
-        let port_text = port.to_string();
-        let settings = [
-            ("PULSE_SMTP_HOST", "127.0.0.1"),
-            ("PULSE_SMTP_PORT", port_text.as_str()),
-            ("PULSE_SMTP_TLS", "none"),
-            ("PULSE_MAIL_CLAIM_SECONDS", "2"),
-            ("PULSE_NEWSLETTER_SUBSCRIBES_PER_MINUTE_PER_IP", "100"),
-        ];
+        let smtp = SmtpServer::start_slow();
+        let received = || smtp.received();
+        let mut settings = smtp.settings();
+        settings.push(("PULSE_MAIL_CLAIM_SECONDS", "2".into()));
+        settings.push((
+            "PULSE_NEWSLETTER_SUBSCRIBES_PER_MINUTE_PER_IP",
+            "100".into(),
+        ));
+        let settings = pairs(&settings);
         let app = app_with(&settings).await;
         let subscribers = [
             "k0@example.com",
@@ -853,7 +853,7 @@ fn a_sender_killed_mid_digest_and_run_again_sends_each_subscriber_one_copy() {
                 .args(["digest", "send", "--at", "2026-11-26T09:00:00Z"])
                 .env("PULSE_DATA_DIR", &app.config.data_dir)
                 .env("DATABASE_URL", &app.config.database_url)
-                .envs(settings)
+                .envs(settings.iter().copied())
                 .stdout(Stdio::null())
                 .stderr(Stdio::null());
             command
@@ -892,7 +892,5 @@ fn a_sender_killed_mid_digest_and_run_again_sends_each_subscriber_one_copy() {
             to, subscribers,
             "each subscriber exactly once (first run sent {cut_short})"
         );
-        let _ = slow.kill();
-        let _ = slow.wait();
     })
 }
