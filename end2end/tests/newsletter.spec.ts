@@ -97,8 +97,10 @@ test('the digest archive lists each issue and shows it whole', async ({ page, hy
   });
   expect(out).toContain('2026-w48');
 
-  await page.goto('/digest');
+  await page.goto('/');
   await hydrated(page);
+  await page.getByRole('navigation', { name: 'More from Pulse' }).getByRole('link', { name: 'Weekly digest archive' }).click();
+  await expect(page).toHaveURL(/\/digest$/);
   await expect(page.getByRole('heading', { name: 'The weekly AI digest', level: 1 })).toBeVisible();
   const issues = page.getByRole('list', { name: 'Digest issues' });
   await issues.getByRole('link', { name: /week 48, 2026/ }).click();

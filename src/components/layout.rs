@@ -27,6 +27,11 @@ pub fn Layout(children: Children) -> impl IntoView {
         <footer class="site-footer">
             <div class="wrap">
                 <p>{site.name} " — " {site.tagline}</p>
+                <nav aria-label="More from Pulse">
+                    <a href="/digest">"Weekly digest archive"</a>
+                    " · "
+                    <a href="/newsletter">"Get the digest by email"</a>
+                </nav>
             </div>
         </footer>
     }
