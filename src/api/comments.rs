@@ -23,6 +23,7 @@ pub async fn post_comment(
     use crate::model::{CommentState, check_comment_body, check_comment_name, validate_slug};
     use crate::server::content::markdown::{count_links, render_comment};
     use crate::server::guard::{accepts_html, check_same_origin, request_parts};
+    use crate::server::rate_limit::client_ip;
     use crate::server::repo::{NewComment, Posted};
     use crate::server::{respond, state::app_state};
 
@@ -63,14 +64,9 @@ pub async fn post_comment(
         });
     }
     let rules = &state.config.comments;
-    state.limiter.limit_write(
-        "comment",
-        &parts,
-        &state.config.limits.trusted_proxies,
-        &reader,
-        rules.per_minute_per_reader,
-        rules.per_minute_per_ip,
-    )?;
+    // Everyone behind one address shares the per-address limit, however many cookies they clear.
+    let source_tag = client_ip(&parts, &state.config.limits.trusted_proxies)
+        .map(|ip| state.readers.tag("source", &ip.to_string()));
 
     let body_html = render_comment(body);
     let posted = state
@@ -84,6 +80,7 @@ pub async fn post_comment(
             body_md: body,
             body_html: &body_html,
             links: count_links(body),
+            source_tag,
             rules,
         })
         .await?;
@@ -111,7 +108,7 @@ pub async fn post_comment(
                 "You posted this same comment a moment ago.".to_string(),
             ));
         }
-        Posted::FirstDayLimit { retry_after } => {
+        Posted::TooFast { retry_after } => {
             return Err(AppError::TooManyRequests { retry_after });
         }
     };
@@ -227,7 +224,7 @@ pub async fn report_comment(
     )?;
     // Everyone behind one address counts as one source, however many cookies they clear.
     let source_tag = client_ip(&parts, &limits.trusted_proxies)
-        .map(|ip| state.readers.tag("report-source", &ip.to_string()));
+        .map(|ip| state.readers.tag("source", &ip.to_string()));
     let reported = state
         .store
         .report_comment(

@@ -397,3 +397,87 @@ fn oversized_requests_are_refused_before_being_read() {
         assert!(thread(&app).await.is_empty());
     })
 }
+
+#[test]
+fn comment_limits_hold_across_instances_and_per_address() {
+    use std::net::SocketAddr;
+
+    use axum::extract::ConnectInfo;
+    use pulse::server::rate_limit::RateLimiter;
+    use pulse::server::state::AppState;
+    use tower::ServiceExt;
+
+    run(async {
+        let app = app().await;
+        let per_reader = app.config.comments.per_minute_per_reader as usize;
+        // A second instance: its own router and in-memory limiter, the same database.
+        let other = pulse::server::http::router(AppState {
+            limiter: RateLimiter::default(),
+            ..app.state.clone()
+        });
+        let first = comment(&app, "from instance one", "multi-key-0", None).await;
+        let cookie = first
+            .header("set-cookie")
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let mut statuses = vec![first.status];
+        for i in 1..=per_reader {
+            let fields = [
+                ("slug", SLUG),
+                ("name", "Ada"),
+                ("body", &*format!("alternating {i}")),
+                ("key", &*format!("multi-key-{i}")),
+                ("website", ""),
+            ];
+            let request = post(&fields, Some(&cookie), "application/json");
+            let status = if i % 2 == 1 {
+                other
+                    .clone()
+                    .oneshot(request)
+                    .await
+                    .expect("router")
+                    .status()
+            } else {
+                app.send(request).await.status
+            };
+            statuses.push(status);
+        }
+        assert!(
+            statuses[..per_reader].iter().all(|s| *s == StatusCode::OK),
+            "{statuses:?}"
+        );
+        assert_eq!(
+            statuses[per_reader],
+            StatusCode::TOO_MANY_REQUESTS,
+            "{statuses:?}"
+        );
+
+        // Per address: new readers (no cookie) from one address share its limit.
+        let per_ip = app.config.comments.per_minute_per_ip as usize;
+        let mut statuses = Vec::new();
+        for i in 0..=per_ip {
+            let fields = [
+                ("slug", SLUG),
+                ("name", "Ada"),
+                ("body", &*format!("same place {i}")),
+                ("key", &*format!("ip-key-{i}")),
+                ("website", ""),
+            ];
+            let mut request = post(&fields, None, "application/json");
+            let peer: SocketAddr = "203.0.113.9:50000".parse().expect("address");
+            request.extensions_mut().insert(ConnectInfo(peer));
+            statuses.push(app.send(request).await.status);
+        }
+        assert!(
+            statuses[..per_ip].iter().all(|s| *s == StatusCode::OK),
+            "{statuses:?}"
+        );
+        assert_eq!(
+            statuses[per_ip],
+            StatusCode::TOO_MANY_REQUESTS,
+            "{statuses:?}"
+        );
+    })
+}

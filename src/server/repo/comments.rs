@@ -32,6 +32,8 @@ pub struct NewComment<'a> {
     pub body_html: &'a str,
     /// Links in the body (see `markdown::count_links`).
     pub links: u32,
+    /// Keyed hash of the client address, when known: the per-address limit counts these.
+    pub source_tag: Option<String>,
     pub rules: &'a CommentSettings,
 }
 
@@ -49,8 +51,9 @@ pub enum Posted {
     ParentGone,
     /// This reader posted the same text moments ago.
     Duplicate,
-    /// This reader has posted as much as a new reader may in their first day.
-    FirstDayLimit {
+    /// Over a limit (per minute per reader or per address, or a new reader's first day): try
+    /// again in `retry_after` seconds.
+    TooFast {
         retry_after: u64,
     },
 }
@@ -430,6 +433,38 @@ impl Store {
         };
 
         let now = OffsetDateTime::now_utc();
+        // Per-minute limits, counted from the comments themselves in this transaction: they
+        // hold across every server instance sharing the database.
+        let minute_ago = stamp(now - Duration::minutes(1));
+        let limits = [
+            (
+                "reader_id",
+                Some(new.reader.as_str()),
+                new.rules.per_minute_per_reader,
+            ),
+            (
+                "source_tag",
+                new.source_tag.as_deref(),
+                new.rules.per_minute_per_ip,
+            ),
+        ];
+        for (column, value, per_minute) in limits {
+            let Some(value) = value else { continue };
+            let (recent, oldest): (i64, Option<String>) = sqlx::query_as(&format!(
+                "SELECT COUNT(*), MIN(created_at) FROM comments WHERE {column} = $1 AND created_at > $2"
+            ))
+            .bind(value)
+            .bind(&minute_ago)
+            .fetch_one(&mut *tx)
+            .await?;
+            if recent >= i64::from(per_minute) {
+                let oldest = oldest.and_then(|o| OffsetDateTime::parse(&o, &Rfc3339).ok());
+                let wait = oldest.map_or(60, |o| (o + Duration::minutes(1) - now).whole_seconds());
+                return Ok(Posted::TooFast {
+                    retry_after: u64::try_from(wait.max(1)).unwrap_or(1),
+                });
+            }
+        }
         let (first, total) = history(&mut tx, new.reader).await?;
         let new_reader = is_new(first, now);
         if new_reader
@@ -437,7 +472,7 @@ impl Store {
             && let Some(first) = first
         {
             let wait = (first + FIRST_DAY - now).whole_seconds().max(1);
-            return Ok(Posted::FirstDayLimit {
+            return Ok(Posted::TooFast {
                 retry_after: u64::try_from(wait).unwrap_or(1),
             });
         }
@@ -460,8 +495,8 @@ impl Store {
 
         let row: CommentRow = sqlx::query_as(&format!(
             "INSERT INTO comments (brief_id, parent_id, depth, reader_id, idempotency_key, \
-             author_name, body_md, body_html, status, held_reason, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING {COLUMNS}"
+             author_name, body_md, body_html, status, held_reason, created_at, source_tag) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING {COLUMNS}"
         ))
         .bind(brief_id)
         .bind(parent_id)
@@ -474,6 +509,7 @@ impl Store {
         .bind(if held { "held" } else { "visible" })
         .bind(held.then_some("links"))
         .bind(stamp(now))
+        .bind(&new.source_tag)
         .fetch_one(&mut *tx)
         .await?;
         if held {
