@@ -22,15 +22,17 @@ pub async fn subscribe(email: String, website: Option<String>) -> Result<String,
     check_same_origin(&parts.headers)?;
     let email = check_email(&email)?;
     let state = app_state()?;
-    // Without a known address (no socket peer: never in production) all share one bucket.
+    // Counted in the database (so across instances), by a keyed hash of the address. Without
+    // a known address (no socket peer: never in production) all share one source.
     let ip = client_ip(&parts, &state.config.limits.trusted_proxies)
         .map_or_else(|| "unknown".to_string(), |ip| ip.to_string());
     state
-        .limiter
-        .check(
-            &format!("subscribe-ip:{ip}"),
+        .store
+        .limit_signups(
+            &state.readers.tag("source", &ip),
             state.config.newsletter.subscribes_per_minute_per_ip,
         )
+        .await?
         .map_err(|retry_after| AppError::TooManyRequests { retry_after })?;
     if website.is_some_and(|w| !w.trim().is_empty()) {
         tracing::info!("newsletter honeypot filled; nothing stored");

@@ -515,6 +515,23 @@ fn sign_ups_are_rate_limited_per_address() {
             "{statuses:?}"
         );
         assert_eq!(statuses[limit], StatusCode::TOO_MANY_REQUESTS);
+
+        // A second instance (its own memory, the same database) is over the limit too.
+        let other = pulse::server::http::router(pulse::server::state::AppState {
+            limiter: pulse::server::rate_limit::RateLimiter::default(),
+            ..app.state.clone()
+        });
+        let request = Request::post("/api/subscribe")
+            .header("host", "pulse.test")
+            .header("origin", "http://pulse.test")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from("email=elsewhere%40example.com"))
+            .expect("request");
+        let reply = tower::ServiceExt::oneshot(other, request)
+            .await
+            .expect("router");
+        assert_eq!(reply.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(status(&app, "elsewhere@example.com").await, None);
     })
 }
 

@@ -4,6 +4,7 @@
 //! change that was rolled back.
 
 use sqlx::{FromRow, SqliteConnection};
+use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
 use crate::error::AppError;
@@ -298,6 +299,42 @@ impl Store {
         .await?)
     }
 
+    /// Counts a sign-up attempt from `source` against `per_minute`; `Err(seconds)` says when
+    /// to try again. Checked and recorded in one transaction, in the database, so the limit
+    /// holds across instances.
+    pub async fn limit_signups(
+        &self,
+        source: &str,
+        per_minute: u32,
+    ) -> Result<Result<(), u64>, AppError> {
+        let now = OffsetDateTime::now_utc();
+        let minute_ago = stamp(now - Duration::minutes(1));
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        sqlx::query("DELETE FROM signup_attempts WHERE source_tag = $1 AND at <= $2")
+            .bind(source)
+            .bind(&minute_ago)
+            .execute(&mut *tx)
+            .await?;
+        let (recent, oldest): (i64, Option<String>) =
+            sqlx::query_as("SELECT COUNT(*), MIN(at) FROM signup_attempts WHERE source_tag = $1")
+                .bind(source)
+                .fetch_one(&mut *tx)
+                .await?;
+        if recent >= i64::from(per_minute) {
+            tx.commit().await?;
+            let oldest = oldest.and_then(|o| OffsetDateTime::parse(&o, &Rfc3339).ok());
+            let wait = oldest.map_or(60, |o| (o + Duration::minutes(1) - now).whole_seconds());
+            return Ok(Err(u64::try_from(wait.max(1)).unwrap_or(1)));
+        }
+        sqlx::query("INSERT INTO signup_attempts (source_tag, at) VALUES ($1, $2)")
+            .bind(source)
+            .bind(stamp(now))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+
     /// Deletes addresses signed up before `before` and never confirmed; returns how many.
     pub async fn purge_unconfirmed(&self, before: OffsetDateTime) -> Result<u64, AppError> {
         const PURGED: &str = "status = 'pending' AND confirmed_at IS NULL AND consent_at < $1";
@@ -312,6 +349,11 @@ impl Store {
         .await?;
         let done = sqlx::query(&format!("DELETE FROM subscribers WHERE {PURGED}"))
             .bind(stamp(before))
+            .execute(&mut *tx)
+            .await?;
+        // Sign-up attempts from sources that never came back.
+        sqlx::query("DELETE FROM signup_attempts WHERE at <= $1")
+            .bind(stamp(OffsetDateTime::now_utc() - Duration::minutes(1)))
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
