@@ -4,7 +4,7 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 
-use crate::support::{Reply, TestApp, app, app_with, attrs, form, run, texts};
+use crate::support::{Reply, TestApp, app, app_with, attrs, form, reader_cookie, run, texts};
 
 const SLUG: &str = "postmortem-prompt-cache-stampede";
 
@@ -25,7 +25,13 @@ fn post(fields: &[(&str, &str)], cookie: Option<&str>, accept: &str) -> Request<
     request.body(Body::from(body)).expect("request")
 }
 
-async fn comment(app: &TestApp, body: &str, key: &str, parent: Option<&str>) -> Reply {
+/// A script's post of a comment by "Ada", from the reader with `cookie` (a new one if `None`).
+fn comment_request(
+    body: &str,
+    key: &str,
+    parent: Option<&str>,
+    cookie: Option<&str>,
+) -> Request<Body> {
     let mut fields = vec![
         ("slug", SLUG),
         ("name", "Ada"),
@@ -36,7 +42,11 @@ async fn comment(app: &TestApp, body: &str, key: &str, parent: Option<&str>) -> 
     if let Some(parent) = parent {
         fields.push(("parent", parent));
     }
-    app.send(post(&fields, None, "application/json")).await
+    post(&fields, cookie, "application/json")
+}
+
+async fn comment(app: &TestApp, body: &str, key: &str, parent: Option<&str>) -> Reply {
+    app.send(comment_request(body, key, parent, None)).await
 }
 
 async fn thread(app: &TestApp) -> Vec<pulse::model::Comment> {
@@ -308,26 +318,16 @@ fn readers_are_rate_limited() {
         let app = app().await;
         let per_minute = app.config.comments.per_minute_per_reader as usize;
         let first = comment(&app, "one", "limit-key-0", None).await;
-        let cookie = first
-            .header("set-cookie")
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .to_string();
+        let cookie = reader_cookie(&first);
         let mut statuses = vec![first.status];
         for i in 1..=per_minute {
-            let fields = [
-                ("slug", SLUG),
-                ("name", "Ada"),
-                ("body", &*format!("more {i}")),
-                ("key", &*format!("limit-key-{i}")),
-                ("website", ""),
-            ];
-            statuses.push(
-                app.send(post(&fields, Some(&cookie), "application/json"))
-                    .await
-                    .status,
+            let request = comment_request(
+                &format!("more {i}"),
+                &format!("limit-key-{i}"),
+                None,
+                Some(&cookie),
             );
+            statuses.push(app.send(request).await.status);
         }
         assert!(
             statuses[..per_minute].iter().all(|s| *s == StatusCode::OK),
@@ -416,22 +416,15 @@ fn comment_limits_hold_across_instances_and_per_address() {
             ..app.state.clone()
         });
         let first = comment(&app, "from instance one", "multi-key-0", None).await;
-        let cookie = first
-            .header("set-cookie")
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .to_string();
+        let cookie = reader_cookie(&first);
         let mut statuses = vec![first.status];
         for i in 1..=per_reader {
-            let fields = [
-                ("slug", SLUG),
-                ("name", "Ada"),
-                ("body", &*format!("alternating {i}")),
-                ("key", &*format!("multi-key-{i}")),
-                ("website", ""),
-            ];
-            let request = post(&fields, Some(&cookie), "application/json");
+            let request = comment_request(
+                &format!("alternating {i}"),
+                &format!("multi-key-{i}"),
+                None,
+                Some(&cookie),
+            );
             let status = if i % 2 == 1 {
                 other
                     .clone()
@@ -458,14 +451,12 @@ fn comment_limits_hold_across_instances_and_per_address() {
         let per_ip = app.config.comments.per_minute_per_ip as usize;
         let mut statuses = Vec::new();
         for i in 0..=per_ip {
-            let fields = [
-                ("slug", SLUG),
-                ("name", "Ada"),
-                ("body", &*format!("same place {i}")),
-                ("key", &*format!("ip-key-{i}")),
-                ("website", ""),
-            ];
-            let mut request = post(&fields, None, "application/json");
+            let mut request = comment_request(
+                &format!("same place {i}"),
+                &format!("ip-key-{i}"),
+                None,
+                None,
+            );
             let peer: SocketAddr = "203.0.113.9:50000".parse().expect("address");
             request.extensions_mut().insert(ConnectInfo(peer));
             statuses.push(app.send(request).await.status);

@@ -74,11 +74,17 @@ impl SmtpServer {
         }
     }
 
+    /// Settings pointing Pulse at this server; the sign-up limit is raised because these
+    /// tests sign several addresses up from one place.
     fn settings(&self) -> Vec<(&'static str, String)> {
         vec![
             ("PULSE_SMTP_HOST", "127.0.0.1".to_string()),
             ("PULSE_SMTP_PORT", self.port.to_string()),
             ("PULSE_SMTP_TLS", "none".to_string()),
+            (
+                "PULSE_NEWSLETTER_SUBSCRIBES_PER_MINUTE_PER_IP",
+                "100".to_string(),
+            ),
         ]
     }
 
@@ -306,12 +312,7 @@ fn a_reader_subscribes_confirms_by_email_and_leaves_with_one_click() {
 fn the_answer_is_the_same_whoever_is_asking_about() {
     run(async {
         let smtp = SmtpServer::start();
-        let mut settings = smtp.settings();
-        settings.push((
-            "PULSE_NEWSLETTER_SUBSCRIBES_PER_MINUTE_PER_IP",
-            "100".into(),
-        ));
-        let app = app_with(&pairs(&settings)).await;
+        let app = app_with(&pairs(&smtp.settings())).await;
 
         // pending
         subscribe(&app, "pending@example.com").await;
@@ -626,12 +627,7 @@ fn the_digest_reaches_each_confirmed_subscriber_once_and_one_click_ends_it() {
 
     run(async {
         let smtp = SmtpServer::start();
-        let mut settings = smtp.settings();
-        settings.push((
-            "PULSE_NEWSLETTER_SUBSCRIBES_PER_MINUTE_PER_IP",
-            "100".into(),
-        ));
-        let app = app_with(&pairs(&settings)).await;
+        let app = app_with(&pairs(&smtp.settings())).await;
         confirmed_subscriber(&app, &smtp, "first@example.com").await;
         confirmed_subscriber(&app, &smtp, "second@example.com").await;
         subscribe(&app, "unconfirmed@example.com").await;
@@ -777,12 +773,7 @@ fn a_digest_cut_short_resumes_without_sending_anyone_twice() {
 
     run(async {
         let smtp = SmtpServer::start();
-        let mut settings = smtp.settings();
-        settings.push((
-            "PULSE_NEWSLETTER_SUBSCRIBES_PER_MINUTE_PER_IP",
-            "100".into(),
-        ));
-        let app = app_with(&pairs(&settings)).await;
+        let app = app_with(&pairs(&smtp.settings())).await;
         for n in 0..3 {
             confirmed_subscriber(&app, &smtp, &format!("reader{n}@example.com")).await;
         }
@@ -844,10 +835,6 @@ fn a_sender_killed_mid_digest_and_run_again_sends_each_subscriber_one_copy() {
         let received = || smtp.received();
         let mut settings = smtp.settings();
         settings.push(("PULSE_MAIL_CLAIM_SECONDS", "2".into()));
-        settings.push((
-            "PULSE_NEWSLETTER_SUBSCRIBES_PER_MINUTE_PER_IP",
-            "100".into(),
-        ));
         let settings = pairs(&settings);
         let app = app_with(&settings).await;
         let subscribers = [
@@ -876,20 +863,26 @@ fn a_sender_killed_mid_digest_and_run_again_sends_each_subscriber_one_copy() {
             command
         };
         let digests_now = || {
-            received()
+            digests(&received())
                 .iter()
-                .filter(|raw| header(raw, "List-Unsubscribe").is_some())
                 .map(|raw| header(raw, "To").unwrap_or_default())
                 .collect::<Vec<_>>()
         };
         let mut first = sender().spawn().expect("pulse digest send");
+        // Kill it once its first digest is delivered *and recorded* (the outbox holds one
+        // fewer), while the next one waits on the slow server: a kill between the server's
+        // acceptance and the record is the documented at-least-once window, not this test.
         let started = Instant::now();
-        while digests_now().is_empty() {
+        loop {
+            let waiting = app.store.mail_queue_depth().await.expect("depth") as usize;
+            if !digests_now().is_empty() && waiting == subscribers.len() - 1 {
+                break;
+            }
             assert!(
                 started.elapsed() < Duration::from_secs(20),
-                "no digest arrived"
+                "no digest was delivered and recorded"
             );
-            tokio::time::sleep(Duration::from_millis(20)).await;
+            tokio::time::sleep(Duration::from_millis(10)).await;
         }
         first.kill().expect("kill the sender");
         let _ = first.wait();
