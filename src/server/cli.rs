@@ -17,6 +17,7 @@ use crate::server::digest;
 use crate::server::http;
 use crate::server::live::LiveHub;
 use crate::server::mail::{MailQueue, Mailer, send_due};
+use crate::server::metrics::Metrics;
 use crate::server::newsletter::start_purge;
 use crate::server::rate_limit::RateLimiter;
 use crate::server::readers::ReaderKeys;
@@ -210,6 +211,7 @@ async fn cli_state(config: Config) -> Result<(AppState, Mailer), String> {
         leptos,
         readers,
         limiter: RateLimiter::default(),
+        metrics: Metrics::default(),
     };
     Ok((state, mailer))
 }
@@ -301,6 +303,7 @@ async fn serve(config: Config) -> Result<(), String> {
         readers,
         limiter: RateLimiter::default(),
         live: LiveHub::start(store_for_live, max_live, stream_lifetime),
+        metrics: Metrics::default(),
     };
     digest::start_schedule(state.clone());
     http::serve(state)

@@ -2,7 +2,7 @@
 //! `PULSE_CONFIG`), every key overridable by an environment variable. Anything missing or
 //! invalid stops start-up with an error that names the key.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use toml::{Table, Value};
@@ -83,6 +83,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ),
     ("digest.weekday", "PULSE_DIGEST_WEEKDAY"),
     ("digest.time", "PULSE_DIGEST_TIME"),
+    ("metrics.address", "PULSE_METRICS_ADDR"),
     ("categories", "PULSE_CATEGORIES"),
     ("reactions", "PULSE_REACTIONS"),
 ];
@@ -97,6 +98,8 @@ pub struct Config {
     /// Key that signs readers' anonymous-id cookies; created on first start if missing.
     pub secret_file: PathBuf,
     pub limits: Limits,
+    /// Where `/metrics` is served (a port of its own, never the public one); `None`: nowhere.
+    pub metrics_addr: Option<SocketAddr>,
     pub comments: CommentSettings,
     pub mail: MailSettings,
     pub newsletter: NewsletterSettings,
@@ -306,6 +309,15 @@ impl Config {
             consent_version: source.text("newsletter.consent_version", 64)?,
         };
         let digest = source.digest_schedule()?;
+        let metrics_addr = match source.optional("metrics.address")? {
+            Some(addr) if !addr.trim().is_empty() => Some(addr.trim().parse().map_err(|_| {
+                config_error(
+                    "metrics.address",
+                    "must be an address and port, e.g. 127.0.0.1:9464 (or empty for none)",
+                )
+            })?),
+            _ => None,
+        };
         let comment_max_body_chars = source.number("comments.max_body_chars", 1, 20_000)?;
         let comment_max_name_chars = source.number("comments.max_name_chars", 1, 200)?;
 
@@ -325,6 +337,7 @@ impl Config {
             mail,
             newsletter,
             digest,
+            metrics_addr,
             page_size,
             data_dir,
             database_url,
@@ -337,17 +350,14 @@ impl Config {
 
 fn check_database_url(url: &str) -> Result<(), ConfigError> {
     const KEY: &str = "storage.database_url";
-    if url.starts_with("sqlite:") {
+    let known = ["sqlite:", "postgres://", "postgresql://"];
+    if known.iter().any(|scheme| url.starts_with(scheme)) {
         Ok(())
-    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Err(config_error(
-            KEY,
-            "PostgreSQL is not supported by this build yet; use a sqlite: URL",
-        ))
     } else {
         Err(config_error(
             KEY,
-            "must be a sqlite: URL, e.g. sqlite://data/pulse.db",
+            "must be a sqlite: or postgres: URL, e.g. sqlite://data/pulse.db or \
+             postgres://pulse@db.internal/pulse",
         ))
     }
 }
@@ -371,7 +381,7 @@ fn reject_unknown_keys(table: &Table) -> Result<(), ConfigError> {
             ("categories" | "reactions", _) => {}
             (
                 section @ ("site" | "storage" | "limits" | "comments" | "mail" | "newsletter"
-                | "digest"),
+                | "digest" | "metrics"),
                 Value::Table(inner),
             ) => {
                 for key in inner.keys() {
@@ -811,10 +821,15 @@ label = "Hot"
             let err = Config::from_sources(&text, no_env).expect_err(key);
             assert_eq!(err.key, key, "{err}");
         }
+        let mysql = |k: &str| (k == "DATABASE_URL").then(|| "mysql://localhost/pulse".to_string());
+        assert_eq!(
+            Config::from_sources(FILE, mysql).expect_err("mysql").key,
+            "storage.database_url"
+        );
         let pg = |k: &str| (k == "DATABASE_URL").then(|| "postgres://localhost/pulse".to_string());
         assert_eq!(
-            Config::from_sources(FILE, pg).expect_err("pg").key,
-            "storage.database_url"
+            Config::from_sources(FILE, pg).expect("pg").database_url,
+            "postgres://localhost/pulse"
         );
     }
 }

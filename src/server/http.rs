@@ -1,6 +1,6 @@
 //! The HTTP surface: the router, the per-request context every render and server function
 //! gets, the middleware (security headers, server-function status codes, compression, request
-//! logs), static files, `/healthz`, and serving with graceful shutdown.
+//! logs), static files, `/healthz` and `/readyz`, and serving with graceful shutdown.
 
 use std::net::SocketAddr;
 use std::sync::OnceLock;
@@ -36,7 +36,7 @@ use crate::error::AppError;
 use crate::server::guard::accepts_html;
 use crate::server::respond::{self, theme_from_cookies};
 use crate::server::state::AppState;
-use crate::server::{live, newsletter};
+use crate::server::{live, metrics, newsletter};
 
 /// Largest request body accepted: a maximal comment, form-encoded, fits many times over.
 const MAX_REQUEST_BODY: usize = 64 * 1024;
@@ -76,6 +76,7 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .route("/live", get(live::stream))
         // Mail clients post here directly (RFC 8058); the page at the same address is Leptos's.
         .route("/newsletter/unsubscribe", post(newsletter::one_click_unsubscribe))
@@ -91,9 +92,22 @@ pub fn router(state: AppState) -> Router {
         .layer(
             TraceLayer::new_for_http()
                 // Path only: query strings may one day carry things that don't belong in logs.
-                .make_span_with(|req: &Request| tracing::info_span!("request", method = %req.method(), path = %req.uri().path()))
+                .make_span_with(|req: &Request| {
+                    let id = req
+                        .headers()
+                        .get(metrics::REQUEST_ID)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("");
+                    tracing::info_span!("request", id, method = %req.method(), path = %req.uri().path())
+                })
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
+        // Outermost: the id exists before the request log starts, and the latency is the
+        // whole answer's.
+        .layer(middleware::from_fn_with_state(
+            state.metrics.clone(),
+            metrics::track,
+        ))
         .with_state(state)
 }
 
@@ -114,21 +128,37 @@ fn pkg_service(options: &leptos::prelude::LeptosOptions) -> Router {
         ))
 }
 
+/// Liveness: the process answers and its database does.
 async fn healthz(State(state): State<AppState>) -> Response {
     match state.store.ping().await {
-        Ok(()) => (
-            StatusCode::OK,
-            [(header::CACHE_CONTROL, "no-store")],
-            "ok\n",
-        )
-            .into_response(),
-        Err(_) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            [(header::CACHE_CONTROL, "no-store")],
-            "database unavailable\n",
-        )
-            .into_response(),
+        Ok(()) => probe(StatusCode::OK, "ok"),
+        Err(_) => probe(StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
     }
+}
+
+/// Readiness, for a load balancer: the schema is migrated (the store does that before the
+/// server listens), the database answers, and events committed by other instances reach this
+/// one's readers.
+async fn readyz(State(state): State<AppState>) -> Response {
+    if state.store.ping().await.is_err() {
+        return probe(StatusCode::SERVICE_UNAVAILABLE, "database unavailable");
+    }
+    if !state.live.listening() {
+        return probe(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not yet listening for live events",
+        );
+    }
+    probe(StatusCode::OK, "ready")
+}
+
+fn probe(status: StatusCode, message: &str) -> Response {
+    (
+        status,
+        [(header::CACHE_CONTROL, "no-store")],
+        format!("{message}\n"),
+    )
+        .into_response()
 }
 
 /// Security headers on every response; a fresh CSP nonce for every HTML page.
@@ -300,7 +330,15 @@ pub async fn serve(state: AppState) -> std::io::Result<()> {
             tracing::warn!(%error, "could not set TCP_NODELAY");
         }
     });
-    tracing::info!(%addr, "Pulse is listening");
+    tracing::info!(%addr, backend = state.store.backend(), "Pulse is listening");
+    if let Some(metrics_addr) = state.config.metrics_addr {
+        let metrics_state = state.clone();
+        tokio::spawn(async move {
+            if let Err(error) = metrics::serve(metrics_state, metrics_addr).await {
+                tracing::error!(%error, %metrics_addr, "cannot serve metrics");
+            }
+        });
+    }
     let hub = state.live.clone();
     axum::serve(
         listener,

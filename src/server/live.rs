@@ -5,9 +5,14 @@
 //! [`LiveHub::published`]. A single pump task reads the log in id order and broadcasts each
 //! event once, so every stream sees events in order with no gaps. A connecting reader
 //! subscribes first, then replays what it missed from the log, and skips ids it already sent.
+//!
+//! Several instances on one PostgreSQL database share the log. Each instance keeps one
+//! connection LISTENing on [`EVENTS_CHANNEL`]; a notification only wakes the pump, which reads
+//! the events themselves from the log, so a notification lost with a dropped connection costs
+//! nothing: on reconnecting, the pump catches up from the last id it broadcast.
 
 use std::convert::Infallible;
-use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
@@ -20,7 +25,7 @@ use serde::Deserialize;
 use tokio::sync::{Notify, broadcast, watch};
 
 use crate::model::RESET_EVENT;
-use crate::server::repo::{Store, StoredEvent};
+use crate::server::repo::{EVENTS_CHANNEL, Store, StoredEvent};
 use crate::server::state::AppState;
 
 /// Events buffered per subscriber; a reader further behind than this is cut off (and resumes).
@@ -29,8 +34,11 @@ const BROADCAST_CAPACITY: usize = 256;
 const MAX_REPLAY: u32 = 1_000;
 /// Events kept in the log for returning readers.
 const RETAIN_EVENTS: i64 = 10_000;
-/// How often the pump looks at the log even without being woken (other processes write too).
+/// How often the pump looks at the log even without being woken (other processes write too:
+/// the command line, or other instances if a notification is lost).
 const PUMP_POLL: Duration = Duration::from_millis(500);
+/// Pause before listening again after the listening connection failed.
+const RELISTEN: Duration = Duration::from_secs(1);
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// Reconnect delay the browser is told to use.
 const RETRY: Duration = Duration::from_secs(2);
@@ -53,6 +61,27 @@ struct Inner {
     /// Id of the newest event broadcast so far.
     head: AtomicI64,
     closing: watch::Sender<bool>,
+    /// Whether changes committed by other instances wake this one (always, on SQLite: there
+    /// are no other instances).
+    listening: AtomicBool,
+    published: AtomicU64,
+    delivered: AtomicU64,
+    replayed: AtomicU64,
+    dropped: AtomicU64,
+}
+
+/// What the live layer has done since start (for `/metrics`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LiveCounters {
+    pub connections: u64,
+    /// Events read from the log and broadcast.
+    pub published: u64,
+    /// Events written to streams as they happened.
+    pub delivered: u64,
+    /// Events written to returning readers' streams from the log.
+    pub replayed: u64,
+    /// Streams cut off because their reader fell too far behind.
+    pub dropped: u64,
 }
 
 impl LiveHub {
@@ -67,7 +96,15 @@ impl LiveHub {
             stream_lifetime,
             head: AtomicI64::new(0),
             closing: watch::Sender::new(false),
+            listening: AtomicBool::new(store.postgres_pool().is_none()),
+            published: AtomicU64::new(0),
+            delivered: AtomicU64::new(0),
+            replayed: AtomicU64::new(0),
+            dropped: AtomicU64::new(0),
         });
+        if let Some(pool) = store.postgres_pool() {
+            tokio::spawn(listen(pool.clone(), Arc::downgrade(&inner)));
+        }
         tokio::spawn(pump(store, Arc::downgrade(&inner)));
         LiveHub { inner }
     }
@@ -85,6 +122,22 @@ impl LiveHub {
     /// Id of the newest event broadcast: a page rendered now is current to at least this.
     pub fn head(&self) -> i64 {
         self.inner.head.load(Ordering::Relaxed)
+    }
+
+    /// Whether events committed by other instances reach this one right away (for /readyz).
+    pub fn listening(&self) -> bool {
+        self.inner.listening.load(Ordering::Relaxed)
+    }
+
+    pub fn counters(&self) -> LiveCounters {
+        let inner = &self.inner;
+        LiveCounters {
+            connections: inner.connections.load(Ordering::Relaxed) as u64,
+            published: inner.published.load(Ordering::Relaxed),
+            delivered: inner.delivered.load(Ordering::Relaxed),
+            replayed: inner.replayed.load(Ordering::Relaxed),
+            dropped: inner.dropped.load(Ordering::Relaxed),
+        }
     }
 
     /// Open streams right now.
@@ -113,6 +166,7 @@ async fn pump(store: Store, hub: Weak<Inner>) {
                 Ok(batch) => {
                     for event in batch {
                         last = event.id;
+                        inner.published.fetch_add(1, Ordering::Relaxed);
                         // No receivers is fine: nobody is watching.
                         let _ = inner.sender.send(Arc::new(event));
                     }
@@ -126,6 +180,50 @@ async fn pump(store: Store, hub: Weak<Inner>) {
         }
         if last - last_prune >= 1_000 && store.prune_events(RETAIN_EVENTS).await.is_ok() {
             last_prune = last;
+        }
+    }
+}
+
+/// Keeps one connection LISTENing for events committed anywhere, and wakes the pump for each,
+/// and after every reconnect (to catch up on what was committed while it was away). Stops
+/// when the hub is gone.
+async fn listen(pool: sqlx::PgPool, hub: Weak<Inner>) {
+    use sqlx::postgres::PgListener;
+    loop {
+        let listener = async {
+            let mut listener = PgListener::connect_with(&pool).await?;
+            listener.listen(EVENTS_CHANNEL).await?;
+            Ok::<_, sqlx::Error>(listener)
+        };
+        let mut listener = match listener.await {
+            Ok(listener) => listener,
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for events; retrying");
+                if hub.strong_count() == 0 {
+                    return;
+                }
+                tokio::time::sleep(RELISTEN).await;
+                continue;
+            }
+        };
+        loop {
+            let Some(inner) = hub.upgrade() else { return };
+            inner.listening.store(true, Ordering::Relaxed);
+            inner.wake.notify_one();
+            drop(inner);
+            match listener.try_recv().await {
+                Ok(Some(_)) => {}
+                // The connection dropped and a new one now listens: catch up.
+                Ok(None) => tracing::warn!("event listener reconnected"),
+                Err(error) => {
+                    tracing::warn!(%error, "event listener failed; listening again");
+                    if let Some(inner) = hub.upgrade() {
+                        inner.listening.store(false, Ordering::Relaxed);
+                    }
+                    tokio::time::sleep(RELISTEN).await;
+                    break;
+                }
+            }
         }
     }
 }
@@ -201,6 +299,9 @@ pub async fn stream(
             } else {
                 first.push(Event::default().retry(RETRY).comment("resumed"));
                 last_sent = missed.last().map_or(after, |e| e.id);
+                inner
+                    .replayed
+                    .fetch_add(missed.len() as u64, Ordering::Relaxed);
                 first.extend(missed.iter().map(sse_event));
             }
         }
@@ -251,14 +352,20 @@ fn live_events(
                 Ok(event) if event.id <= last_sent => continue,
                 Ok(event) => {
                     last_sent = event.id;
+                    guard.0.delivered.fetch_add(1, Ordering::Relaxed);
                     return Some((
                         sse_event(&event),
                         Some((receiver, last_sent, closing, guard)),
                     ));
                 }
                 // Lagged: this reader cannot keep up; ending the stream bounds its memory, and
-                // the browser reconnects with Last-Event-ID. Closed: the hub is gone.
-                Err(_) => return None,
+                // the browser reconnects with Last-Event-ID.
+                Err(broadcast::error::RecvError::Lagged(_)) => {
+                    guard.0.dropped.fetch_add(1, Ordering::Relaxed);
+                    return None;
+                }
+                // Closed: the hub is gone.
+                Err(broadcast::error::RecvError::Closed) => return None,
             }
         }
     })

@@ -10,6 +10,7 @@ pub mod guard;
 pub mod http;
 pub mod live;
 pub mod mail;
+pub mod metrics;
 pub mod newsletter;
 pub mod rate_limit;
 pub mod readers;

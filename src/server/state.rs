@@ -9,6 +9,7 @@ use crate::error::AppError;
 use crate::server::config::Config;
 use crate::server::live::LiveHub;
 use crate::server::mail::MailQueue;
+use crate::server::metrics::Metrics;
 use crate::server::rate_limit::RateLimiter;
 use crate::server::readers::ReaderKeys;
 use crate::server::repo::Store;
@@ -23,6 +24,13 @@ pub struct AppState {
     pub live: LiveHub,
     /// Wakes the mail worker after something was queued.
     pub mail: MailQueue,
+    pub metrics: Metrics,
+}
+
+impl FromRef<AppState> for Metrics {
+    fn from_ref(state: &AppState) -> Self {
+        state.metrics.clone()
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

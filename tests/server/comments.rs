@@ -118,6 +118,42 @@ fn retrying_a_submission_never_creates_a_second_comment() {
 }
 
 #[test]
+fn the_same_submission_sent_at_once_through_two_instances_is_stored_once() {
+    run(async {
+        let app = app().await;
+        let other = app.another_instance().await;
+        let reader = app.readers.mint().expect("reader");
+        let cookie = app.readers.cookie(&reader);
+        let cookie = cookie
+            .to_str()
+            .expect("ascii")
+            .split(';')
+            .next()
+            .expect("pair");
+        let sends = (0..8).map(|i| {
+            let instance = if i % 2 == 0 { &app } else { &other };
+            instance.send(comment_request(
+                "Only once, at once",
+                "race-key-1",
+                None,
+                Some(cookie),
+            ))
+        });
+        let replies = futures::future::join_all(sends).await;
+        let ids: Vec<String> = replies
+            .iter()
+            .map(|reply| {
+                assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+                reply.json()["id"].to_string()
+            })
+            .collect();
+        assert!(ids.iter().all(|id| *id == ids[0]), "{ids:?}");
+        assert_eq!(thread(&app).await.len(), 1);
+        assert_eq!(app.brief(SLUG).await.expect("brief").comment_count, 1);
+    })
+}
+
+#[test]
 fn replies_thread_under_their_parent_up_to_the_deepest_level() {
     run(async {
         let app = app_with(&[("PULSE_COMMENTS_PER_MINUTE_PER_READER", "100")]).await;

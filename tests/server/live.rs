@@ -160,6 +160,26 @@ fn a_returning_reader_gets_exactly_what_they_missed() {
 }
 
 #[test]
+fn an_event_committed_through_one_instance_reaches_readers_of_another() {
+    run(async {
+        let a = app().await;
+        let b = a.another_instance().await;
+        let reader = ReaderKeys::ephemeral().mint().expect("id");
+        let start = newest(&a).await.to_string();
+        let mut on_b = Stream::open(&b, Some(&start), None).await;
+        // Only A's hub is told; B learns of it from the database.
+        toggle(&a, &reader, true).await;
+        let event = on_b
+            .next(Duration::from_secs(2))
+            .await
+            .expect("the event reaches B");
+        assert_eq!(event.kind.as_deref(), Some("reactions"));
+        let payload: serde_json::Value = serde_json::from_str(&event.data).expect("json");
+        assert_eq!(payload["counts"]["hot"], 1);
+    })
+}
+
+#[test]
 fn hostile_or_stale_cursors_get_a_reset_never_an_error() {
     run(async {
         let app = app().await;

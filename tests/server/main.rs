@@ -1,10 +1,13 @@
 //! Server integration tests: the real router, a real SQLite database in a temporary directory,
 //! the demo content from `content/`; a real PostgreSQL and a real SMTP server where they matter.
+//! The whole suite runs on SQLite by default and on PostgreSQL with
+//! `PULSE_TEST_BACKEND=postgres` (each app then gets a database of its own, dropped after).
 
 mod api;
 mod comment_changes;
 mod comments;
 mod import;
+mod instances;
 mod live;
 mod newsletter;
 mod pages;

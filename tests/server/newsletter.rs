@@ -621,6 +621,44 @@ fn digests(received: &[Vec<u8>]) -> Vec<&Vec<u8>> {
 }
 
 #[test]
+fn two_instances_sending_the_same_digest_at_once_send_it_once() {
+    use pulse::server::digest::send_digest;
+    use time::macros::datetime;
+
+    run(async {
+        let smtp = SmtpServer::start();
+        let app = app_with(&pairs(&smtp.settings())).await;
+        // Its own schedule, mail worker and memory; the same database and SMTP server.
+        let other = app.another_instance().await;
+        confirmed_subscriber(&app, &smtp, "first@example.com").await;
+        confirmed_subscriber(&app, &smtp, "second@example.com").await;
+        smtp.wait_for(2).await;
+
+        let slot = datetime!(2026-11-26 9:00 UTC);
+        let (one, two) = tokio::join!(
+            send_digest(&app.state, slot),
+            send_digest(&other.state, slot)
+        );
+        let (one, two) = (one.expect("digest"), two.expect("digest"));
+        assert_eq!(
+            one.map(|i| i.slug),
+            two.map(|i| i.slug),
+            "both name the same issue"
+        );
+        smtp.wait_for(4).await;
+        // Both workers have had time to send anything left over.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let all = smtp.received();
+        let mut to: Vec<String> = digests(&all)
+            .iter()
+            .map(|raw| header(raw, "To").unwrap_or_default())
+            .collect();
+        to.sort();
+        assert_eq!(to, ["first@example.com", "second@example.com"]);
+    })
+}
+
+#[test]
 fn the_digest_reaches_each_confirmed_subscriber_once_and_one_click_ends_it() {
     use pulse::server::digest::send_digest;
     use time::macros::datetime;

@@ -4,68 +4,9 @@
 //! PostgreSQL store stands on: the triggers that keep counts, the unique keys that make writes
 //! idempotent, and the event log's growing ids.
 
-use sqlx::{Connection, Executor, PgConnection, PgPool, SqlitePool};
+use sqlx::{PgPool, SqlitePool};
 
-use crate::support::run;
-
-/// Where the test may create databases; PULSE_TEST_POSTGRES_URL overrides it.
-fn admin_url() -> String {
-    std::env::var("PULSE_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
-}
-
-/// A database of its own for one test, dropped when the test ends (even by panic).
-pub struct PgTestDb {
-    pub name: String,
-    pub pool: PgPool,
-}
-
-impl PgTestDb {
-    pub async fn create() -> PgTestDb {
-        let name = format!(
-            "pulse_test_{}_{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos())
-                .unwrap_or_default()
-        );
-        let mut admin = PgConnection::connect(&admin_url())
-            .await
-            .unwrap_or_else(|e| {
-                panic!(
-                    "PostgreSQL must run on 127.0.0.1:5432 for these tests ({e}); \
-                 start it with: pg_ctlcluster --skip-systemctl-redirect 15 main start"
-                )
-            });
-        admin
-            .execute(format!("CREATE DATABASE {name}").as_str())
-            .await
-            .expect("create the test database");
-        let url = match admin_url().rsplit_once('/') {
-            Some((server, _)) => format!("{server}/{name}"),
-            None => panic!("PULSE_TEST_POSTGRES_URL must end in /<database>"),
-        };
-        let pool = PgPool::connect(&url)
-            .await
-            .expect("connect to the test database");
-        PgTestDb { name, pool }
-    }
-}
-
-impl Drop for PgTestDb {
-    fn drop(&mut self) {
-        // A plain process: Drop cannot await, and the pool may still hold connections.
-        let _ = std::process::Command::new("psql")
-            .arg(admin_url())
-            .args(["-q", "-c"])
-            .arg(format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ))
-            .status();
-    }
-}
+use crate::support::{PgTestDb, run};
 
 /// Statements run in order on both backends; each `SELECT` gives one number, and the numbers
 /// must match the expectation (and so each other).
@@ -234,14 +175,33 @@ fn a_postgres_server_that_can_lose_commits_is_refused() {
         .execute(&pg.pool)
         .await
         .expect("alter database");
-        let url = format!(
-            "{}/{}",
-            admin_url().rsplit_once('/').expect("url").0,
-            pg.name
-        );
-        let fresh = PgPool::connect(&url).await.expect("connect");
+        let fresh = PgPool::connect(&pg.url).await.expect("connect");
         let refused = check_durability(&fresh).await.expect_err("refused");
         assert!(refused.contains("synchronous_commit=off"), "{refused}");
         fresh.close().await;
+
+        // The server refuses to start on it.
+        let refused = pulse::server::repo::Store::open(&pg.url, &[])
+            .await
+            .err()
+            .expect("the store refuses to open");
+        assert!(
+            refused.to_string().contains("synchronous_commit=off"),
+            "{refused}"
+        );
+    })
+}
+
+#[test]
+fn the_suite_runs_on_the_backend_it_was_asked_for() {
+    run(async {
+        let app = crate::support::app().await;
+        let expected = if crate::support::on_postgres() {
+            "postgres"
+        } else {
+            "sqlite"
+        };
+        assert_eq!(app.store.backend(), expected);
+        assert_eq!(app.pg.is_some(), crate::support::on_postgres());
     })
 }

@@ -14,10 +14,12 @@ use pulse::server::content::{ImportError, ImportReport, import_dir};
 use pulse::server::http::router;
 use pulse::server::live::LiveHub;
 use pulse::server::mail::{MailQueue, Mailer};
+use pulse::server::metrics::Metrics;
 use pulse::server::rate_limit::RateLimiter;
 use pulse::server::readers::ReaderKeys;
 use pulse::server::repo::Store;
 use pulse::server::state::AppState;
+use sqlx::{Connection, Executor, PgConnection, PgPool};
 use tempfile::TempDir;
 use tower::ServiceExt;
 
@@ -44,7 +46,9 @@ pub struct TestApp {
     pub readers: ReaderKeys,
     /// The state the router serves with (for calling server-side steps directly).
     pub state: AppState,
-    // Held so the database outlives the test.
+    /// The PostgreSQL database, when the suite runs on PostgreSQL.
+    pub pg: Option<Arc<PgTestDb>>,
+    // Held so the data directory (and the SQLite database) outlive the test.
     _dir: TempDir,
 }
 
@@ -71,12 +75,22 @@ impl Reply {
     }
 }
 
-/// The site's own settings, pointed at a throwaway data directory, with `overrides` applied
-/// as environment variables would be.
-pub fn config(dir: &Path, overrides: &[(&str, &str)]) -> Config {
+/// Whether this run of the suite stores on PostgreSQL (`PULSE_TEST_BACKEND=postgres`) rather
+/// than SQLite (the default). `.ci/test` runs the suite both ways.
+pub fn on_postgres() -> bool {
+    match std::env::var("PULSE_TEST_BACKEND").as_deref() {
+        Ok("postgres") => true,
+        Ok("sqlite") | Err(_) => false,
+        Ok(other) => panic!("PULSE_TEST_BACKEND must be sqlite or postgres, not {other}"),
+    }
+}
+
+/// The site's own settings, pointed at a throwaway data directory and database `db`, with
+/// `overrides` applied as environment variables would be.
+pub fn config_with_db(dir: &Path, db: &str, overrides: &[(&str, &str)]) -> Config {
     let text = std::fs::read_to_string("Leptos.toml").expect("Leptos.toml is readable");
     let data_dir = dir.display().to_string();
-    let db = format!("sqlite://{}", dir.join("pulse.db").display());
+    let db = db.to_string();
     Config::from_sources(&text, |key| match key {
         "PULSE_DATA_DIR" => Some(data_dir.clone()),
         "DATABASE_URL" => Some(db.clone()),
@@ -86,6 +100,12 @@ pub fn config(dir: &Path, overrides: &[(&str, &str)]) -> Config {
             .map(|(_, v)| v.to_string()),
     })
     .expect("Leptos.toml is valid")
+}
+
+/// The site's own settings on a SQLite file in a throwaway data directory.
+pub fn config(dir: &Path, overrides: &[(&str, &str)]) -> Config {
+    let db = format!("sqlite://{}", dir.join("pulse.db").display());
+    config_with_db(dir, &db, overrides)
 }
 
 /// A fresh app with the demo content imported.
@@ -108,13 +128,44 @@ pub async fn empty_app() -> TestApp {
 }
 
 async fn empty_app_with(overrides: &[(&str, &str)]) -> TestApp {
+    let pg = if on_postgres() {
+        Some(Arc::new(PgTestDb::create().await))
+    } else {
+        None
+    };
     let dir = tempfile::tempdir().expect("temp dir");
-    let config = Arc::new(config(dir.path(), overrides));
+    let config = match &pg {
+        Some(pg) => config_with_db(dir.path(), &pg.url, overrides),
+        None => config(dir.path(), overrides),
+    };
+    instance(Arc::new(config), pg, dir, ReaderKeys::ephemeral()).await
+}
+
+impl TestApp {
+    /// Another server instance on the same database: its own state, live layer and memory;
+    /// the same settings and secret key (as instances behind one load balancer share them).
+    pub async fn another_instance(&self) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        instance(
+            self.config.clone(),
+            self.pg.clone(),
+            dir,
+            self.readers.clone(),
+        )
+        .await
+    }
+}
+
+async fn instance(
+    config: Arc<Config>,
+    pg: Option<Arc<PgTestDb>>,
+    dir: TempDir,
+    readers: ReaderKeys,
+) -> TestApp {
     let store = Store::open(&config.database_url, &config.site.categories)
         .await
         .expect("store opens");
     let leptos = LeptosOptions::builder().output_name("pulse").build();
-    let readers = ReaderKeys::ephemeral();
     let mailer = Mailer::new(&config.mail, &config.data_dir).expect("mail settings");
     let state = AppState {
         mail: MailQueue::start(store.clone(), mailer),
@@ -123,6 +174,7 @@ async fn empty_app_with(overrides: &[(&str, &str)]) -> TestApp {
         leptos,
         readers: readers.clone(),
         limiter: RateLimiter::default(),
+        metrics: Metrics::default(),
         live: LiveHub::start(
             store.clone(),
             50,
@@ -136,6 +188,7 @@ async fn empty_app_with(overrides: &[(&str, &str)]) -> TestApp {
         config,
         readers,
         state,
+        pg,
         _dir: dir,
     }
 }
@@ -283,4 +336,65 @@ pub fn reader_cookie(reply: &Reply) -> String {
         .and_then(|v| v.split(';').next())
         .unwrap_or_else(|| panic!("no reader cookie in {:?}", reply.headers))
         .to_string()
+}
+
+/// Where the test may create databases; PULSE_TEST_POSTGRES_URL overrides it.
+fn admin_url() -> String {
+    std::env::var("PULSE_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
+}
+
+/// A database of its own for one test, dropped when the test ends (even by panic).
+pub struct PgTestDb {
+    pub name: String,
+    /// Where to connect to it.
+    pub url: String,
+    pub pool: PgPool,
+}
+
+impl PgTestDb {
+    pub async fn create() -> PgTestDb {
+        let name = format!(
+            "pulse_test_{}_{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or_default()
+        );
+        let mut admin = PgConnection::connect(&admin_url())
+            .await
+            .unwrap_or_else(|e| {
+                panic!(
+                    "PostgreSQL must run on 127.0.0.1:5432 for these tests ({e}); \
+                 start it with: pg_ctlcluster --skip-systemctl-redirect 15 main start"
+                )
+            });
+        admin
+            .execute(format!("CREATE DATABASE {name}").as_str())
+            .await
+            .expect("create the test database");
+        let url = match admin_url().rsplit_once('/') {
+            Some((server, _)) => format!("{server}/{name}"),
+            None => panic!("PULSE_TEST_POSTGRES_URL must end in /<database>"),
+        };
+        let pool = PgPool::connect(&url)
+            .await
+            .expect("connect to the test database");
+        PgTestDb { name, url, pool }
+    }
+}
+
+impl Drop for PgTestDb {
+    fn drop(&mut self) {
+        // A plain process: Drop cannot await, and the pool may still hold connections.
+        let _ = std::process::Command::new("psql")
+            .arg(admin_url())
+            .args(["-q", "-c"])
+            .arg(format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ))
+            .status();
+    }
 }

@@ -16,7 +16,7 @@ use crate::model::{
 use crate::server::config::CommentSettings;
 use crate::server::content::{ImportReport, ParsedBrief};
 use crate::server::readers::ReaderId;
-use crate::server::repo::{Store, comments, reactions};
+use crate::server::repo::{Store, comments, on, reactions};
 
 #[derive(FromRow)]
 struct SummaryRow {
@@ -91,9 +91,8 @@ fn minutes(value: i64) -> u32 {
 
 impl Store {
     pub async fn count_briefs(&self) -> Result<u32, AppError> {
-        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM briefs")
-            .fetch_one(&self.pool)
-            .await?;
+        let count: i64 = on!(&*self.pool, c => sqlx::query_scalar("SELECT COUNT(*) FROM briefs")
+            .fetch_one(c).await)?;
         Ok(u32::try_from(count).unwrap_or(u32::MAX))
     }
 
@@ -105,12 +104,10 @@ impl Store {
         page_size: u32,
     ) -> Result<FeedPage, AppError> {
         let slug = category.as_ref().map(|c| c.slug.as_str());
-        let total: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM briefs WHERE $1 IS NULL OR category = $1")
+        let total: i64 = on!(&*self.pool, c => sqlx::query_scalar("SELECT COUNT(*) FROM briefs WHERE $1 IS NULL OR category = $1")
                 .bind(slug)
-                .fetch_one(&self.pool)
-                .await?;
-        let rows: Vec<SummaryRow> = sqlx::query_as(
+                .fetch_one(c).await)?;
+        let rows: Vec<SummaryRow> = on!(&*self.pool, c => sqlx::query_as(
             "SELECT id, slug, title, category, summary, published_at, reading_minutes, \
              COALESCE((SELECT count FROM comment_counts WHERE brief_id = briefs.id), 0) AS comment_count \
              FROM briefs \
@@ -120,12 +117,11 @@ impl Store {
         .bind(slug)
         .bind(i64::from(page_size))
         .bind(i64::from(page - 1) * i64::from(page_size))
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(c).await)?;
         let mut counts: HashMap<i64, ReactionCounts> = HashMap::new();
         if let (Some(first), Some(last)) = (rows.first(), rows.last()) {
             // One query for the page's counts; the page is a contiguous run of (date, id).
-            let found: Vec<(i64, String, i64)> = sqlx::query_as(
+            let found: Vec<(i64, String, i64)> = on!(&*self.pool, c => sqlx::query_as(
                 "SELECT c.brief_id, c.kind, c.count FROM reaction_counts c \
                  JOIN briefs b ON b.id = c.brief_id \
                  WHERE c.count > 0 AND ($1 IS NULL OR b.category = $1) \
@@ -136,8 +132,7 @@ impl Store {
             .bind(first.id)
             .bind(&last.published_at)
             .bind(last.id)
-            .fetch_all(&self.pool)
-            .await?;
+            .fetch_all(c).await)?;
             for (brief_id, kind, count) in found {
                 counts
                     .entry(brief_id)
@@ -176,30 +171,26 @@ impl Store {
         reader: Option<&ReaderId>,
         rules: &CommentSettings,
     ) -> Result<Option<Brief>, AppError> {
-        let Some(row) = sqlx::query_as::<_, BriefRow>(
+        let Some(row) = on!(&*self.pool, c => sqlx::query_as::<_, BriefRow>(
             "SELECT id, slug, title, category, summary, source_name, source_url, published_at, reading_minutes, \
              what_happened_html, take_html, what_to_do_html, who_html, what_changes_html, when_html, \
              watch_for_html, skeptics_html FROM briefs WHERE slug = $1",
         )
         .bind(slug)
-        .fetch_optional(&self.pool)
-        .await?
+        .fetch_optional(c).await)?
         else {
             return Ok(None);
         };
 
-        let tags: Vec<String> =
-            sqlx::query_scalar("SELECT tag FROM brief_tags WHERE brief_id = $1 ORDER BY position")
+        let tags: Vec<String> = on!(&*self.pool, c => sqlx::query_scalar("SELECT tag FROM brief_tags WHERE brief_id = $1 ORDER BY position")
                 .bind(row.id)
-                .fetch_all(&self.pool)
-                .await?;
-        let updates: Vec<(String, String)> = sqlx::query_as(
+                .fetch_all(c).await)?;
+        let updates: Vec<(String, String)> = on!(&*self.pool, c => sqlx::query_as(
             "SELECT noted_at, note FROM brief_updates WHERE brief_id = $1 ORDER BY position",
         )
         .bind(row.id)
-        .fetch_all(&self.pool)
-        .await?;
-        let cited_by: Vec<LinkRow> = sqlx::query_as(
+        .fetch_all(c).await)?;
+        let cited_by: Vec<LinkRow> = on!(&*self.pool, c => sqlx::query_as(
             "SELECT b.slug, b.title, b.category, b.published_at FROM brief_links l \
              JOIN briefs b ON b.id = l.from_brief_id \
              WHERE l.to_slug = $1 AND b.id != $2 \
@@ -207,10 +198,10 @@ impl Store {
         )
         .bind(&row.slug)
         .bind(row.id)
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(c).await)?;
 
-        let mut conn = self.pool.acquire().await?;
+        let mut pooled = self.acquire().await?;
+        let mut conn = pooled.conn();
         let reactions = ReactionState {
             counts: reactions::counts(&mut conn, row.id).await?,
             mine: reactions::mine(&mut conn, row.id, reader).await?,
@@ -269,15 +260,11 @@ impl Store {
     /// Inserts or updates every brief by slug, all in one transaction.
     pub async fn upsert_briefs(&self, briefs: &[ParsedBrief]) -> Result<ImportReport, sqlx::Error> {
         let mut report = ImportReport::default();
-        // IMMEDIATE takes the write lock up front: a transaction that reads first and writes
-        // later could not upgrade its lock under contention and would fail with SQLITE_BUSY.
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.write().await?;
         for b in briefs {
-            let existing: Option<String> =
-                sqlx::query_scalar("SELECT content_hash FROM briefs WHERE slug = $1")
+            let existing: Option<String> = on!(&mut tx.conn(), c => sqlx::query_scalar("SELECT content_hash FROM briefs WHERE slug = $1")
                     .bind(&b.slug)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+                    .fetch_optional(&mut **c).await)?;
             match existing {
                 Some(hash) if hash == b.content_hash => {
                     report.unchanged += 1;
@@ -286,7 +273,7 @@ impl Store {
                 Some(_) => report.updated += 1,
                 None => report.created += 1,
             }
-            let id: i64 = sqlx::query_scalar(
+            let id: i64 = on!(&mut tx.conn(), c => sqlx::query_scalar(
                 "INSERT INTO briefs (slug, title, category, summary, source_name, source_url, published_at, \
                  reading_minutes, what_happened_html, take_html, what_to_do_html, who_html, what_changes_html, \
                  when_html, watch_for_html, skeptics_html, content_hash) \
@@ -318,8 +305,7 @@ impl Store {
             .bind(&b.watch_for_html)
             .bind(&b.skeptics_html)
             .bind(&b.content_hash)
-            .fetch_one(&mut *tx)
-            .await?;
+            .fetch_one(&mut **c).await)?;
 
             for table in ["brief_tags", "brief_updates", "brief_links"] {
                 let column = if table == "brief_links" {
@@ -327,34 +313,34 @@ impl Store {
                 } else {
                     "brief_id"
                 };
-                sqlx::query(&format!("DELETE FROM {table} WHERE {column} = $1"))
+                on!(&mut tx.conn(), c => sqlx::query(&format!("DELETE FROM {table} WHERE {column} = $1"))
                     .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
+                    .execute(&mut **c).await
+        .map(|done| done.rows_affected()))?;
             }
             for (position, tag) in (0_i64..).zip(&b.tags) {
-                sqlx::query("INSERT INTO brief_tags (brief_id, position, tag) VALUES ($1, $2, $3)")
+                on!(&mut tx.conn(), c => sqlx::query("INSERT INTO brief_tags (brief_id, position, tag) VALUES ($1, $2, $3)")
                     .bind(id)
                     .bind(position)
                     .bind(tag)
-                    .execute(&mut *tx)
-                    .await?;
+                    .execute(&mut **c).await
+        .map(|done| done.rows_affected()))?;
             }
             for (position, (at, note)) in (0_i64..).zip(&b.updates) {
-                sqlx::query("INSERT INTO brief_updates (brief_id, position, noted_at, note) VALUES ($1, $2, $3, $4)")
+                on!(&mut tx.conn(), c => sqlx::query("INSERT INTO brief_updates (brief_id, position, noted_at, note) VALUES ($1, $2, $3, $4)")
                     .bind(id)
                     .bind(position)
                     .bind(at)
                     .bind(note)
-                    .execute(&mut *tx)
-                    .await?;
+                    .execute(&mut **c).await
+        .map(|done| done.rows_affected()))?;
             }
             for slug in &b.links {
-                sqlx::query("INSERT INTO brief_links (from_brief_id, to_slug) VALUES ($1, $2)")
+                on!(&mut tx.conn(), c => sqlx::query("INSERT INTO brief_links (from_brief_id, to_slug) VALUES ($1, $2)")
                     .bind(id)
                     .bind(slug)
-                    .execute(&mut *tx)
-                    .await?;
+                    .execute(&mut **c).await
+        .map(|done| done.rows_affected()))?;
             }
         }
         tx.commit().await?;

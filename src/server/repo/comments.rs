@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
@@ -16,7 +16,7 @@ use crate::model::{
 };
 use crate::server::config::CommentSettings;
 use crate::server::readers::ReaderId;
-use crate::server::repo::{Store, events, stamp};
+use crate::server::repo::{Conn, Store, events, on, stamp};
 
 /// How long a reader counts as new: the first-day limit and the link rule apply until then.
 const FIRST_DAY: Duration = Duration::days(1);
@@ -220,17 +220,16 @@ impl CommentRow {
 /// answers, plus the reader's own comments among them. A deleted or taken-down comment stays
 /// as a placeholder only while replies hang on it.
 pub(super) async fn thread(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     brief_id: i64,
     reader: Option<&ReaderId>,
     rules: &CommentSettings,
 ) -> Result<(Vec<Comment>, Vec<OwnComment>), sqlx::Error> {
-    let rows: Vec<CommentRow> = sqlx::query_as(&format!(
+    let rows: Vec<CommentRow> = on!(conn, c => sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM comments WHERE brief_id = $1 ORDER BY id"
     ))
     .bind(brief_id)
-    .fetch_all(conn)
-    .await?;
+    .fetch_all(&mut **c).await)?;
 
     // Replies always come after what they answer (ids grow with time), so one backwards pass
     // knows, for every comment, whether anything shown hangs on it.
@@ -284,18 +283,16 @@ fn depth_first(comments: Vec<Comment>) -> Vec<Comment> {
     ordered
 }
 
-pub(super) async fn count(conn: &mut SqliteConnection, brief_id: i64) -> Result<u32, sqlx::Error> {
-    let count: Option<i64> =
-        sqlx::query_scalar("SELECT count FROM comment_counts WHERE brief_id = $1")
+pub(super) async fn count(conn: &mut Conn<'_>, brief_id: i64) -> Result<u32, sqlx::Error> {
+    let count: Option<i64> = on!(conn, c => sqlx::query_scalar("SELECT count FROM comment_counts WHERE brief_id = $1")
             .bind(brief_id)
-            .fetch_optional(conn)
-            .await?;
+            .fetch_optional(&mut **c).await)?;
     Ok(count.and_then(|c| u32::try_from(c).ok()).unwrap_or(0))
 }
 
 /// Whether any reply below comment `id`, at any depth, is shown to everyone.
-async fn has_public_replies(conn: &mut SqliteConnection, id: i64) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(
+async fn has_public_replies(conn: &mut Conn<'_>, id: i64) -> Result<bool, sqlx::Error> {
+    on!(conn, c => sqlx::query_scalar(
         "WITH RECURSIVE below (id) AS ( \
              SELECT id FROM comments WHERE parent_id = $1 \
              UNION ALL SELECT c.id FROM comments c JOIN below ON c.parent_id = below.id) \
@@ -303,13 +300,12 @@ async fn has_public_replies(conn: &mut SqliteConnection, id: i64) -> Result<bool
                         AND status = 'visible' AND deleted_at IS NULL)",
     )
     .bind(id)
-    .fetch_one(conn)
-    .await
+    .fetch_one(&mut **c).await)
 }
 
 /// What everyone else now sees of `row`: itself, a placeholder, or nothing.
 async fn public_view(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     row: &CommentRow,
 ) -> Result<Option<Comment>, sqlx::Error> {
     if row.public() {
@@ -329,7 +325,7 @@ fn encode<T: serde::Serialize>(value: &T) -> Result<String, AppError> {
 
 /// Appends the change of a comment everyone could see to the live log.
 async fn publish_change(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     slug: &str,
     row: &CommentRow,
 ) -> Result<CommentChanged, AppError> {
@@ -345,14 +341,12 @@ async fn publish_change(
 
 /// A reader's first comment and how many they have posted.
 async fn history(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     reader: &ReaderId,
 ) -> Result<(Option<OffsetDateTime>, i64), sqlx::Error> {
-    let (first, total): (Option<String>, i64) =
-        sqlx::query_as("SELECT MIN(created_at), COUNT(*) FROM comments WHERE reader_id = $1")
+    let (first, total): (Option<String>, i64) = on!(conn, c => sqlx::query_as("SELECT MIN(created_at), COUNT(*) FROM comments WHERE reader_id = $1")
             .bind(reader.as_str())
-            .fetch_one(conn)
-            .await?;
+            .fetch_one(&mut **c).await)?;
     Ok((
         first.and_then(|f| OffsetDateTime::parse(&f, &Rfc3339).ok()),
         total,
@@ -365,17 +359,16 @@ fn is_new(first: Option<OffsetDateTime>, now: OffsetDateTime) -> bool {
 
 /// Loads comment `id` of brief `slug` for a change by its author; `None` if it is gone.
 async fn own_row(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     amendment: &Amendment<'_>,
 ) -> Result<Result<CommentRow, Amended>, sqlx::Error> {
-    let row: Option<CommentRow> = sqlx::query_as(&format!(
+    let row: Option<CommentRow> = on!(conn, c => sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM comments WHERE id = $1 \
          AND brief_id = (SELECT id FROM briefs WHERE slug = $2)"
     ))
     .bind(amendment.id)
     .bind(amendment.slug)
-    .fetch_optional(conn)
-    .await?;
+    .fetch_optional(&mut **c).await)?;
     let Some(row) = row.filter(|r| !r.deleted() && r.status != "hidden") else {
         return Ok(Err(Amended::NotFound));
     };
@@ -392,35 +385,31 @@ impl Store {
     /// Stores a comment (or finds the one this same submission already created) and appends
     /// it to the live log, all in one transaction.
     pub async fn post_comment(&self, new: NewComment<'_>) -> Result<Posted, AppError> {
-        // IMMEDIATE: this transaction reads, then writes (see set_reaction).
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let existing: Option<CommentRow> = sqlx::query_as(&format!(
+        let mut tx = self.write().await?;
+        let existing: Option<CommentRow> = on!(&mut tx.conn(), c => sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM comments WHERE idempotency_key = $1"
         ))
         .bind(new.idempotency_key)
-        .fetch_optional(&mut *tx)
-        .await?;
+        .fetch_optional(&mut **c).await)?;
         if let Some(row) = existing {
             return Ok(Posted::AlreadyPosted(row.for_author()));
         }
-        let Some(brief_id) = sqlx::query_scalar::<_, i64>("SELECT id FROM briefs WHERE slug = $1")
+        let Some(brief_id) = on!(&mut tx.conn(), c => sqlx::query_scalar::<_, i64>("SELECT id FROM briefs WHERE slug = $1")
             .bind(new.slug)
-            .fetch_optional(&mut *tx)
-            .await?
+            .fetch_optional(&mut **c).await)?
         else {
             return Ok(Posted::NoSuchBrief);
         };
         let (parent_id, depth) = match new.parent_id {
             None => (None, 0),
             Some(parent) => {
-                let found: Option<(Option<i64>, i64)> = sqlx::query_as(
+                let found: Option<(Option<i64>, i64)> = on!(&mut tx.conn(), c => sqlx::query_as(
                     "SELECT parent_id, depth FROM comments \
                      WHERE id = $1 AND brief_id = $2 AND status = 'visible' AND deleted_at IS NULL",
                 )
                 .bind(parent)
                 .bind(brief_id)
-                .fetch_optional(&mut *tx)
-                .await?;
+                .fetch_optional(&mut **c).await)?;
                 match found {
                     None => return Ok(Posted::ParentGone),
                     // Past the deepest level, a reply becomes a sibling of what it answers.
@@ -450,13 +439,12 @@ impl Store {
         ];
         for (column, value, per_minute) in limits {
             let Some(value) = value else { continue };
-            let (recent, oldest): (i64, Option<String>) = sqlx::query_as(&format!(
+            let (recent, oldest): (i64, Option<String>) = on!(&mut tx.conn(), c => sqlx::query_as(&format!(
                 "SELECT COUNT(*), MIN(created_at) FROM comments WHERE {column} = $1 AND created_at > $2"
             ))
             .bind(value)
             .bind(&minute_ago)
-            .fetch_one(&mut *tx)
-            .await?;
+            .fetch_one(&mut **c).await)?;
             if recent >= i64::from(per_minute) {
                 let oldest = oldest.and_then(|o| OffsetDateTime::parse(&o, &Rfc3339).ok());
                 let wait = oldest.map_or(60, |o| (o + Duration::minutes(1) - now).whole_seconds());
@@ -465,7 +453,7 @@ impl Store {
                 });
             }
         }
-        let (first, total) = history(&mut tx, new.reader).await?;
+        let (first, total) = history(&mut tx.conn(), new.reader).await?;
         let new_reader = is_new(first, now);
         if new_reader
             && total >= i64::from(new.rules.first_day_limit)
@@ -478,22 +466,21 @@ impl Store {
         }
         if new.rules.duplicate_minutes > 0 {
             let since = now - Duration::minutes(i64::from(new.rules.duplicate_minutes));
-            let duplicate: bool = sqlx::query_scalar(
+            let duplicate: bool = on!(&mut tx.conn(), c => sqlx::query_scalar(
                 "SELECT EXISTS (SELECT 1 FROM comments WHERE reader_id = $1 AND body_md = $2 \
                  AND created_at > $3 AND deleted_at IS NULL)",
             )
             .bind(new.reader.as_str())
             .bind(new.body_md)
             .bind(stamp(since))
-            .fetch_one(&mut *tx)
-            .await?;
+            .fetch_one(&mut **c).await)?;
             if duplicate {
                 return Ok(Posted::Duplicate);
             }
         }
         let held = new_reader && new.links > new.rules.new_reader_max_links;
 
-        let row: CommentRow = sqlx::query_as(&format!(
+        let row: CommentRow = on!(&mut tx.conn(), c => sqlx::query_as(&format!(
             "INSERT INTO comments (brief_id, parent_id, depth, reader_id, idempotency_key, \
              author_name, body_md, body_html, status, held_reason, created_at, source_tag) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING {COLUMNS}"
@@ -510,8 +497,7 @@ impl Store {
         .bind(held.then_some("links"))
         .bind(stamp(now))
         .bind(&new.source_tag)
-        .fetch_one(&mut *tx)
-        .await?;
+        .fetch_one(&mut **c).await)?;
         if held {
             tx.commit().await?;
             return Ok(Posted::Held(row.for_author()));
@@ -519,9 +505,9 @@ impl Store {
         let added = CommentAdded {
             slug: new.slug.to_string(),
             comment: row.to_comment(CommentState::Visible),
-            count: count(&mut tx, brief_id).await?,
+            count: count(&mut tx.conn(), brief_id).await?,
         };
-        events::append(&mut tx, COMMENT_EVENT, &encode(&added)?).await?;
+        events::append(&mut tx.conn(), COMMENT_EVENT, &encode(&added)?).await?;
         tx.commit().await?;
         Ok(Posted::Added(added))
     }
@@ -533,8 +519,8 @@ impl Store {
         amendment: Amendment<'_>,
         body: NewBody<'_>,
     ) -> Result<Amended, AppError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let row = match own_row(&mut tx, &amendment).await? {
+        let mut tx = self.write().await?;
+        let row = match own_row(&mut tx.conn(), &amendment).await? {
             Ok(row) => row,
             Err(refused) => return Ok(refused),
         };
@@ -546,16 +532,16 @@ impl Store {
                     slug: amendment.slug.to_string(),
                     id: row.id,
                     comment: Some(row.for_author()),
-                    count: count(&mut tx, row.brief_id).await?,
+                    count: count(&mut tx.conn(), row.brief_id).await?,
                 }),
                 published: false,
             });
         }
         let now = OffsetDateTime::now_utc();
-        let (first, _) = history(&mut tx, amendment.reader).await?;
+        let (first, _) = history(&mut tx.conn(), amendment.reader).await?;
         let hold =
             was_public && is_new(first, now) && body.links > amendment.rules.new_reader_max_links;
-        let row: CommentRow = sqlx::query_as(&format!(
+        let row: CommentRow = on!(&mut tx.conn(), c => sqlx::query_as(&format!(
             "UPDATE comments SET body_md = $2, body_html = $3, edited_at = $4, \
              status = CASE WHEN $5 THEN 'held' ELSE status END, \
              held_reason = CASE WHEN $5 THEN 'links' ELSE held_reason END \
@@ -566,12 +552,13 @@ impl Store {
         .bind(body.body_html)
         .bind(stamp(now))
         .bind(hold)
-        .fetch_one(&mut *tx)
-        .await?;
+        .fetch_one(&mut **c).await)?;
         let count = if was_public {
-            publish_change(&mut tx, amendment.slug, &row).await?.count
+            publish_change(&mut tx.conn(), amendment.slug, &row)
+                .await?
+                .count
         } else {
-            count(&mut tx, row.brief_id).await?
+            count(&mut tx.conn(), row.brief_id).await?
         };
         tx.commit().await?;
         Ok(Amended::Done {
@@ -588,28 +575,27 @@ impl Store {
     /// Deletes one's own comment while its edit window is open. The text is erased, not just
     /// hidden; the row stays so that replies keep their place under a "[deleted]" placeholder.
     pub async fn delete_comment(&self, amendment: Amendment<'_>) -> Result<Amended, AppError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let row = match own_row(&mut tx, &amendment).await? {
+        let mut tx = self.write().await?;
+        let row = match own_row(&mut tx.conn(), &amendment).await? {
             Ok(row) => row,
             Err(refused) => return Ok(refused),
         };
         let was_public = row.public();
-        let row: CommentRow = sqlx::query_as(&format!(
+        let row: CommentRow = on!(&mut tx.conn(), c => sqlx::query_as(&format!(
             "UPDATE comments SET deleted_at = $2, author_name = '', body_md = '', body_html = '' \
              WHERE id = $1 RETURNING {COLUMNS}"
         ))
         .bind(row.id)
         .bind(stamp(OffsetDateTime::now_utc()))
-        .fetch_one(&mut *tx)
-        .await?;
+        .fetch_one(&mut **c).await)?;
         let mine = if was_public {
-            publish_change(&mut tx, amendment.slug, &row).await?
+            publish_change(&mut tx.conn(), amendment.slug, &row).await?
         } else {
             CommentChanged {
                 slug: amendment.slug.to_string(),
                 id: row.id,
-                comment: public_view(&mut tx, &row).await?,
-                count: count(&mut tx, row.brief_id).await?,
+                comment: public_view(&mut tx.conn(), &row).await?,
+                count: count(&mut tx.conn(), row.brief_id).await?,
             }
         };
         tx.commit().await?;
@@ -635,22 +621,21 @@ impl Store {
             reason,
             detail,
         } = report;
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let row: Option<CommentRow> = sqlx::query_as(&format!(
+        let mut tx = self.write().await?;
+        let row: Option<CommentRow> = on!(&mut tx.conn(), c => sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM comments WHERE id = $1 \
              AND brief_id = (SELECT id FROM briefs WHERE slug = $2)"
         ))
         .bind(id)
         .bind(slug)
-        .fetch_optional(&mut *tx)
-        .await?;
+        .fetch_optional(&mut **c).await)?;
         let Some(row) = row.filter(CommentRow::public) else {
             return Ok(Reported::NotFound);
         };
         if row.by(Some(reader)) {
             return Ok(Reported::OwnComment);
         }
-        sqlx::query(
+        on!(&mut tx.conn(), c => sqlx::query(
             "INSERT INTO comment_reports (comment_id, reader_id, reason, detail, source_tag) \
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (comment_id, reader_id) DO NOTHING",
         )
@@ -659,25 +644,23 @@ impl Store {
         .bind(reason.as_str())
         .bind(detail)
         .bind(source_tag)
-        .execute(&mut *tx)
-        .await?;
-        let reports: i64 = sqlx::query_scalar(
+        .execute(&mut **c).await
+        .map(|done| done.rows_affected()))?;
+        let reports: i64 = on!(&mut tx.conn(), c => sqlx::query_scalar(
             "SELECT COUNT(DISTINCT COALESCE(source_tag, reader_id)) FROM comment_reports \
              WHERE comment_id = $1",
         )
         .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
+        .fetch_one(&mut **c).await)?;
         let published = reports >= i64::from(threshold);
         if published {
-            let row: CommentRow = sqlx::query_as(&format!(
+            let row: CommentRow = on!(&mut tx.conn(), c => sqlx::query_as(&format!(
                 "UPDATE comments SET status = 'held', held_reason = 'reports' \
                  WHERE id = $1 RETURNING {COLUMNS}"
             ))
             .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
-            publish_change(&mut tx, slug, &row).await?;
+            .fetch_one(&mut **c).await)?;
+            publish_change(&mut tx.conn(), slug, &row).await?;
             tracing::info!(comment = id, reports, "comment held after reports");
         }
         tx.commit().await?;

@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 use crate::error::AppError;
 use crate::model::{DigestIssue, DigestItem, DigestSummary};
 use crate::server::repo::newsletter::enqueue;
-use crate::server::repo::{Outgoing, Store, stamp};
+use crate::server::repo::{Outgoing, Store, on, stamp};
 
 /// A brief as a digest carries it (before an issue exists).
 #[derive(Debug, Clone, FromRow)]
@@ -58,18 +58,16 @@ impl Store {
     /// Where the next issue starts: the end of the latest one, if any.
     pub async fn last_digest_end(&self) -> Result<Option<String>, AppError> {
         Ok(
-            sqlx::query_scalar("SELECT MAX(period_end) FROM digest_issues")
-                .fetch_one(&self.pool)
-                .await?,
+            on!(&*self.pool, c => sqlx::query_scalar("SELECT MAX(period_end) FROM digest_issues")
+                .fetch_one(c).await)?,
         )
     }
 
     /// Where digests begin: the start of the first issue, if any.
     pub async fn first_digest_start(&self) -> Result<Option<String>, AppError> {
         Ok(
-            sqlx::query_scalar("SELECT MIN(period_start) FROM digest_issues")
-                .fetch_one(&self.pool)
-                .await?,
+            on!(&*self.pool, c => sqlx::query_scalar("SELECT MIN(period_start) FROM digest_issues")
+                .fetch_one(c).await)?,
         )
     }
 
@@ -80,25 +78,23 @@ impl Store {
         after: &str,
         until: &str,
     ) -> Result<Vec<DigestBrief>, AppError> {
-        Ok(sqlx::query_as(
+        Ok(on!(&*self.pool, c => sqlx::query_as(
             "SELECT slug, title, category, summary, take_html, published_at FROM briefs \
              WHERE published_at > $1 AND published_at <= $2 \
              AND slug NOT IN (SELECT brief_slug FROM digest_items) ORDER BY published_at, id",
         )
         .bind(after)
         .bind(until)
-        .fetch_all(&self.pool)
-        .await?)
+        .fetch_all(c).await)?)
     }
 
     /// The issue with this slug, if it exists.
     pub async fn digest_issue(&self, slug: &str) -> Result<Option<StoredIssue>, AppError> {
-        Ok(sqlx::query_as(
+        Ok(on!(&*self.pool, c => sqlx::query_as(
             "SELECT id, slug, title, period_end, queued_at FROM digest_issues WHERE slug = $1",
         )
         .bind(slug)
-        .fetch_optional(&self.pool)
-        .await?)
+        .fetch_optional(c).await)?)
     }
 
     /// Stores a new issue with its items; if one with this slug exists already (another
@@ -110,8 +106,8 @@ impl Store {
         period: (&str, &str),
         briefs: &[DigestBrief],
     ) -> Result<StoredIssue, AppError> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let inserted: Option<i64> = sqlx::query_scalar(
+        let mut tx = self.write().await?;
+        let inserted: Option<i64> = on!(&mut tx.conn(), c => sqlx::query_scalar(
             "INSERT INTO digest_issues (slug, title, period_start, period_end, created_at) \
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (slug) DO NOTHING RETURNING id",
         )
@@ -120,11 +116,10 @@ impl Store {
         .bind(period.0)
         .bind(period.1)
         .bind(stamp(OffsetDateTime::now_utc()))
-        .fetch_optional(&mut *tx)
-        .await?;
+        .fetch_optional(&mut **c).await)?;
         if let Some(id) = inserted {
             for (position, brief) in briefs.iter().enumerate() {
-                sqlx::query(
+                on!(&mut tx.conn(), c => sqlx::query(
                     "INSERT INTO digest_items (issue_id, position, brief_slug, title, category, \
                      summary, take_html, published_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                 )
@@ -136,16 +131,15 @@ impl Store {
                 .bind(&brief.summary)
                 .bind(&brief.take_html)
                 .bind(&brief.published_at)
-                .execute(&mut *tx)
-                .await?;
+                .execute(&mut **c).await
+        .map(|done| done.rows_affected()))?;
             }
         }
-        let issue = sqlx::query_as(
+        let issue = on!(&mut tx.conn(), c => sqlx::query_as(
             "SELECT id, slug, title, period_end, queued_at FROM digest_issues WHERE slug = $1",
         )
         .bind(slug)
-        .fetch_one(&mut *tx)
-        .await?;
+        .fetch_one(&mut **c).await)?;
         tx.commit().await?;
         Ok(issue)
     }
@@ -156,22 +150,21 @@ impl Store {
         after: i64,
         limit: u32,
     ) -> Result<Vec<(i64, String)>, AppError> {
-        Ok(sqlx::query_as(
+        Ok(on!(&*self.pool, c => sqlx::query_as(
             "SELECT id, email FROM subscribers WHERE status = 'confirmed' AND id > $1 \
              ORDER BY id LIMIT $2",
         )
         .bind(after)
         .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?)
+        .fetch_all(c).await)?)
     }
 
     /// Queues one batch of an issue's messages in one transaction; already queued ones
     /// (same dedupe key) are skipped.
     pub async fn queue_digest_batch(&self, mails: &[Outgoing]) -> Result<(), AppError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         for mail in mails {
-            enqueue(&mut tx, mail).await?;
+            enqueue(&mut tx.conn(), mail).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -179,39 +172,36 @@ impl Store {
 
     /// Marks an issue's queueing finished.
     pub async fn digest_queued(&self, id: i64) -> Result<(), AppError> {
-        sqlx::query("UPDATE digest_issues SET queued_at = $2 WHERE id = $1 AND queued_at IS NULL")
+        on!(&*self.pool, c => sqlx::query("UPDATE digest_issues SET queued_at = $2 WHERE id = $1 AND queued_at IS NULL")
             .bind(id)
             .bind(stamp(OffsetDateTime::now_utc()))
-            .execute(&self.pool)
-            .await?;
+            .execute(c).await
+        .map(|done| done.rows_affected()))?;
         Ok(())
     }
 
     /// Every issue, newest first.
     pub async fn list_digests(&self) -> Result<Vec<DigestSummary>, AppError> {
-        let rows: Vec<SummaryRow> = sqlx::query_as(&format!("{SUMMARY} ORDER BY i.id DESC"))
-            .fetch_all(&self.pool)
-            .await?;
+        let rows: Vec<SummaryRow> = on!(&*self.pool, c => sqlx::query_as(&format!("{SUMMARY} ORDER BY i.id DESC"))
+            .fetch_all(c).await)?;
         Ok(rows.into_iter().map(SummaryRow::into_summary).collect())
     }
 
     /// One issue with its briefs, for the archive page.
     pub async fn get_digest(&self, slug: &str) -> Result<Option<DigestIssue>, AppError> {
-        let Some(row) = sqlx::query_as::<_, SummaryRow>(&format!("{SUMMARY} WHERE i.slug = $1"))
+        let Some(row) = on!(&*self.pool, c => sqlx::query_as::<_, SummaryRow>(&format!("{SUMMARY} WHERE i.slug = $1"))
             .bind(slug)
-            .fetch_optional(&self.pool)
-            .await?
+            .fetch_optional(c).await)?
         else {
             return Ok(None);
         };
-        let items: Vec<DigestBrief> = sqlx::query_as(
+        let items: Vec<DigestBrief> = on!(&*self.pool, c => sqlx::query_as(
             "SELECT d.brief_slug AS slug, d.title, d.category, d.summary, d.take_html, d.published_at \
              FROM digest_items d JOIN digest_issues i ON i.id = d.issue_id \
              WHERE i.slug = $1 ORDER BY d.position",
         )
         .bind(slug)
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(c).await)?;
         Ok(Some(DigestIssue {
             summary: row.into_summary(),
             items: items

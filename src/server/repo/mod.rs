@@ -1,9 +1,13 @@
 //! The store: the one seam between Pulse and its database. Pages and server functions call
-//! [`Store`] methods and get model types back; nothing above this module sees SQL. Today the
-//! store is SQLite; a PostgreSQL implementation slots in behind the same methods, with its own
-//! folder under `migrations/` (already there, and checked against SQLite's by
-//! `tests/server/schema.rs`). Queries number their parameters `$1, $2, …`, which sqlx reads
-//! the same way on both backends, so most statements can be shared.
+//! [`Store`] methods and get model types back; nothing above this module sees SQL, or knows
+//! which database runs. Two backends stand behind it: SQLite (the default, one file) and
+//! PostgreSQL (`DATABASE_URL=postgres://…`, for several instances on one database), each with
+//! its own folder under `migrations/`.
+//!
+//! Queries number their parameters `$1, $2, …`, which sqlx reads the same way on both, and the
+//! schemas keep the same column types (timestamps are `YYYY-MM-DDTHH:MM:SSZ` text on both), so
+//! one SQL text and one Rust body serve both backends: [`on!`] expands the body once per
+//! backend. Where the dialects differ, the code says so at that spot.
 mod briefs;
 mod comments;
 mod digests;
@@ -15,54 +19,187 @@ mod reactions;
 pub(crate) use briefs::date_label;
 pub use comments::{Amended, Amendment, NewBody, NewComment, Posted, Report, Reported};
 pub use digests::{DigestBrief, StoredIssue};
-pub use events::StoredEvent;
+pub use events::{EVENTS_CHANNEL, StoredEvent};
 pub use newsletter::{Confirmed, OutboxMail, Outgoing, Subscribed, TokenState};
 
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::SqlitePool;
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
 
 use time::OffsetDateTime;
 
 use crate::error::AppError;
 use crate::model::Category;
 
+/// One thing per backend: a pool, a connection, a transaction.
+pub enum Backend<S, P> {
+    Sqlite(S),
+    Postgres(P),
+}
+
+/// Runs `$body` with `$c` bound to what `$value` holds for the running backend. The body is
+/// compiled once per backend, so the same sqlx calls (and `FromRow` rows, which derive for any
+/// database) serve both.
+macro_rules! on {
+    ($value:expr, $c:ident => $body:expr) => {
+        match $value {
+            $crate::server::repo::Backend::Sqlite($c) => $body,
+            $crate::server::repo::Backend::Postgres($c) => $body,
+        }
+    };
+}
+pub(crate) use on;
+
+/// A connection borrowed from a pool or a transaction, for helpers that run inside either.
+pub(crate) type Conn<'c> = Backend<&'c mut SqliteConnection, &'c mut PgConnection>;
+
+/// A transaction on either backend.
+pub(crate) type Tx = Backend<Transaction<'static, Sqlite>, Transaction<'static, Postgres>>;
+
+impl Tx {
+    pub(crate) fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Backend::Sqlite(tx) => Backend::Sqlite(&mut **tx),
+            Backend::Postgres(tx) => Backend::Postgres(&mut **tx),
+        }
+    }
+
+    pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
+        on!(self, tx => tx.commit().await)
+    }
+}
+
+/// A pooled connection on either backend.
+pub(crate) type Pooled = Backend<PoolConnection<Sqlite>, PoolConnection<Postgres>>;
+
+impl Pooled {
+    pub(crate) fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Backend::Sqlite(c) => Backend::Sqlite(&mut **c),
+            Backend::Postgres(c) => Backend::Postgres(&mut **c),
+        }
+    }
+}
+
+/// The PostgreSQL advisory lock every writing transaction holds until it ends (see
+/// [`Store::write`]); the number is arbitrary but fixed ("pulse" in ASCII).
+const WRITE_LOCK: i64 = 0x70_75_6c_73_65;
+
 #[derive(Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: Arc<Backend<SqlitePool, PgPool>>,
     /// Configured categories, to turn stored slugs into names.
     categories: Arc<[Category]>,
 }
 
 impl Store {
-    /// Opens (creating if missing) the database at `url` and brings its schema up to date.
-    pub async fn open(url: &str, categories: &[Category]) -> Result<Store, sqlx::Error> {
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            // WAL lets readers run beside the writer; FULL makes every commit durable before it
-            // is acknowledged, even across power loss.
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
-            .await?;
-        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+    /// Opens the database at `url` (`sqlite:` creates the file if missing; `postgres:` expects
+    /// the database to exist) and brings its schema up to date. A PostgreSQL server that could
+    /// lose acknowledged commits is refused.
+    pub async fn open(url: &str, categories: &[Category]) -> Result<Store, StoreError> {
+        let pool = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let options = PgConnectOptions::from_str(url)?.application_name("pulse");
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await?;
+            postgres::check_durability(&pool)
+                .await
+                .map_err(StoreError::Unsafe)?;
+            sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+            Backend::Postgres(pool)
+        } else {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                // WAL lets readers run beside the writer; FULL makes every commit durable
+                // before it is acknowledged, even across power loss.
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(5));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(options)
+                .await?;
+            sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+            Backend::Sqlite(pool)
+        };
         Ok(Store {
-            pool,
+            pool: Arc::new(pool),
             categories: categories.into(),
         })
     }
 
+    /// Which backend runs ("sqlite" or "postgres"), for logs and metrics.
+    pub fn backend(&self) -> &'static str {
+        match *self.pool {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    /// The PostgreSQL pool, when that is the backend (the live layer listens on it).
+    pub fn postgres_pool(&self) -> Option<&PgPool> {
+        match &*self.pool {
+            Backend::Postgres(pool) => Some(pool),
+            Backend::Sqlite(_) => None,
+        }
+    }
+
+    /// Connections open and idle in the pool.
+    pub fn pool_use(&self) -> (u32, usize) {
+        on!(&*self.pool, p => (p.size(), p.num_idle()))
+    }
+
     /// Answers only if the database does.
     pub async fn ping(&self) -> Result<(), AppError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        on!(&*self.pool, p => sqlx::query("SELECT 1").execute(p).await
+        .map(|done| done.rows_affected()))?;
         Ok(())
+    }
+
+    /// A connection from the pool.
+    async fn acquire(&self) -> Result<Pooled, sqlx::Error> {
+        Ok(match &*self.pool {
+            Backend::Sqlite(p) => Backend::Sqlite(p.acquire().await?),
+            Backend::Postgres(p) => Backend::Postgres(p.acquire().await?),
+        })
+    }
+
+    /// A transaction that only reads, or whose writes cannot conflict.
+    async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match &*self.pool {
+            Backend::Sqlite(p) => Backend::Sqlite(p.begin().await?),
+            Backend::Postgres(p) => Backend::Postgres(p.begin().await?),
+        })
+    }
+
+    /// A transaction that reads, decides, then writes, and must not interleave with another
+    /// such transaction: limits counted from rows, idempotency checks, the event log. SQLite
+    /// gets this from `BEGIN IMMEDIATE` (the write lock up front; a transaction that read first
+    /// could not upgrade its lock under contention and would fail with SQLITE_BUSY).
+    /// PostgreSQL gets it from one advisory lock held to the end of the transaction: under READ
+    /// COMMITTED every later statement sees all that committed before the lock was granted, and
+    /// events are appended in commit order, so "everything after id N" is exactly what a
+    /// reader who saw N has missed. Readers never wait for it.
+    async fn write(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match &*self.pool {
+            Backend::Sqlite(p) => Backend::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Backend::Postgres(p) => {
+                let mut tx = p.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(WRITE_LOCK)
+                    .execute(&mut *tx)
+                    .await?;
+                Backend::Postgres(tx)
+            }
+        })
     }
 
     fn category(&self, slug: &str) -> Category {
@@ -91,6 +228,18 @@ pub(crate) fn stamp(at: OffsetDateTime) -> String {
         at.minute(),
         at.second()
     )
+}
+
+/// Why the store could not open.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0}")]
+    Database(#[from] sqlx::Error),
+    #[error("{0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    /// PostgreSQL settings that can lose acknowledged commits.
+    #[error("{0}")]
+    Unsafe(String),
 }
 
 /// Database errors are logged here, once, and reach the reader only as `Internal`.

@@ -3,12 +3,12 @@
 //! transaction, so a change is never acknowledged without its mail, and mail never leaves for a
 //! change that was rolled back.
 
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
 use crate::error::AppError;
-use crate::server::repo::{Store, stamp};
+use crate::server::repo::{Conn, Store, on, stamp};
 
 /// A composed message, ready to queue.
 #[derive(Debug, Clone)]
@@ -66,12 +66,9 @@ pub enum TokenState {
 /// How long a confirmation link works.
 pub const CONFIRMATION_VALID: Duration = Duration::hours(48);
 
-pub(super) async fn enqueue(
-    conn: &mut SqliteConnection,
-    mail: &Outgoing,
-) -> Result<(), sqlx::Error> {
+pub(super) async fn enqueue(conn: &mut Conn<'_>, mail: &Outgoing) -> Result<(), sqlx::Error> {
     let now = stamp(OffsetDateTime::now_utc());
-    sqlx::query(
+    on!(conn, c => sqlx::query(
         "INSERT INTO mail_outbox (dedupe_key, kind, sender, recipient, message, created_at, next_attempt_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (dedupe_key) DO NOTHING",
     )
@@ -81,8 +78,8 @@ pub(super) async fn enqueue(
     .bind(&mail.recipient)
     .bind(&mail.message)
     .bind(now)
-    .execute(conn)
-    .await?;
+    .execute(&mut **c).await
+        .map(|done| done.rows_affected()))?;
     Ok(())
 }
 
@@ -100,27 +97,25 @@ impl Store {
     ) -> Result<Subscribed, AppError> {
         let now = OffsetDateTime::now_utc();
         let key = email.to_lowercase();
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let existing: Option<(i64, String)> =
-            sqlx::query_as("SELECT id, status FROM subscribers WHERE email_key = $1")
+        let mut tx = self.write().await?;
+        let existing: Option<(i64, String)> = on!(&mut tx.conn(), c => sqlx::query_as("SELECT id, status FROM subscribers WHERE email_key = $1")
                 .bind(&key)
-                .fetch_optional(&mut *tx)
-                .await?;
+                .fetch_optional(&mut **c).await)?;
         // Every path below writes and commits (each commit waits for the disk), so how long the
         // answer takes does not tell whether the address was already confirmed.
         let id = match existing {
             Some((id, status)) if status == "confirmed" => {
-                sqlx::query("UPDATE subscribers SET email_key = email_key WHERE id = $1")
+                on!(&mut tx.conn(), c => sqlx::query("UPDATE subscribers SET email_key = email_key WHERE id = $1")
                     .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
+                    .execute(&mut **c).await
+        .map(|done| done.rows_affected()))?;
                 tx.commit().await?;
                 return Ok(Subscribed::AlreadyConfirmed);
             }
             Some((id, _)) => {
                 // Waiting or coming back: a fresh consent (which also restarts the purge
                 // clock), confirmed again before any newsletter.
-                sqlx::query(
+                on!(&mut tx.conn(), c => sqlx::query(
                     "UPDATE subscribers SET status = 'pending', email = $2, consent_at = $3, \
                      consent_version = $4, confirmed_at = NULL, unsubscribed_at = NULL WHERE id = $1",
                 )
@@ -128,22 +123,21 @@ impl Store {
                 .bind(email)
                 .bind(stamp(now))
                 .bind(consent_version)
-                .execute(&mut *tx)
-                .await?;
-                let sent_today: i64 = sqlx::query_scalar(
+                .execute(&mut **c).await
+        .map(|done| done.rows_affected()))?;
+                let sent_today: i64 = on!(&mut tx.conn(), c => sqlx::query_scalar(
                     "SELECT COUNT(*) FROM subscription_tokens WHERE subscriber_id = $1 AND created_at > $2",
                 )
                 .bind(id)
                 .bind(stamp(now - Duration::days(1)))
-                .fetch_one(&mut *tx)
-                .await?;
+                .fetch_one(&mut **c).await)?;
                 if sent_today >= i64::from(per_day) {
                     tx.commit().await?;
                     return Ok(Subscribed::DailyCapReached);
                 }
                 id
             }
-            None => sqlx::query_scalar(
+            None => on!(&mut tx.conn(), c => sqlx::query_scalar(
                 "INSERT INTO subscribers (email, email_key, status, consent_at, consent_version) \
                      VALUES ($1, $2, 'pending', $3, $4) RETURNING id",
             )
@@ -151,10 +145,9 @@ impl Store {
             .bind(&key)
             .bind(stamp(now))
             .bind(consent_version)
-            .fetch_one(&mut *tx)
-            .await?,
+            .fetch_one(&mut **c).await)?,
         };
-        sqlx::query(
+        on!(&mut tx.conn(), c => sqlx::query(
             "INSERT INTO subscription_tokens (token_hash, subscriber_id, created_at, expires_at) \
              VALUES ($1, $2, $3, $4)",
         )
@@ -162,21 +155,20 @@ impl Store {
         .bind(id)
         .bind(stamp(now))
         .bind(stamp(now + CONFIRMATION_VALID))
-        .execute(&mut *tx)
-        .await?;
-        enqueue(&mut tx, confirmation).await?;
+        .execute(&mut **c).await
+        .map(|done| done.rows_affected()))?;
+        enqueue(&mut tx.conn(), confirmation).await?;
         tx.commit().await?;
         Ok(Subscribed::ConfirmationQueued)
     }
 
     /// What the confirmation token with this hash is worth now.
     pub async fn token_state(&self, token_hash: &str) -> Result<TokenState, AppError> {
-        let row: Option<(String, Option<String>)> = sqlx::query_as(
+        let row: Option<(String, Option<String>)> = on!(&*self.pool, c => sqlx::query_as(
             "SELECT expires_at, used_at FROM subscription_tokens WHERE token_hash = $1",
         )
         .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await?;
+        .fetch_optional(c).await)?;
         Ok(match row {
             None => TokenState::Unknown,
             Some((_, Some(_))) => TokenState::Used,
@@ -190,36 +182,33 @@ impl Store {
     /// Uses a confirmation token: the subscriber is confirmed, the token spent.
     pub async fn confirm_subscription(&self, token_hash: &str) -> Result<Confirmed, AppError> {
         let now = stamp(OffsetDateTime::now_utc());
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let row: Option<(i64, String, Option<String>)> = sqlx::query_as(
+        let mut tx = self.write().await?;
+        let row: Option<(i64, String, Option<String>)> = on!(&mut tx.conn(), c => sqlx::query_as(
             "SELECT subscriber_id, expires_at, used_at FROM subscription_tokens WHERE token_hash = $1",
         )
         .bind(token_hash)
-        .fetch_optional(&mut *tx)
-        .await?;
+        .fetch_optional(&mut **c).await)?;
         let outcome = match row {
             None => Confirmed::Unknown,
             Some((_, _, Some(_))) => Confirmed::Used,
             Some((_, expires, None)) if expires <= now => Confirmed::Expired,
             Some((subscriber, _, None)) => {
-                sqlx::query("UPDATE subscription_tokens SET used_at = $2 WHERE token_hash = $1")
+                on!(&mut tx.conn(), c => sqlx::query("UPDATE subscription_tokens SET used_at = $2 WHERE token_hash = $1")
                     .bind(token_hash)
                     .bind(&now)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query(
+                    .execute(&mut **c).await
+        .map(|done| done.rows_affected()))?;
+                on!(&mut tx.conn(), c => sqlx::query(
                     "UPDATE subscribers SET status = 'confirmed', confirmed_at = $2 \
                      WHERE id = $1 AND status = 'pending'",
                 )
                 .bind(subscriber)
                 .bind(&now)
-                .execute(&mut *tx)
-                .await?;
-                let status: Option<String> =
-                    sqlx::query_scalar("SELECT status FROM subscribers WHERE id = $1")
+                .execute(&mut **c).await
+        .map(|done| done.rows_affected()))?;
+                let status: Option<String> = on!(&mut tx.conn(), c => sqlx::query_scalar("SELECT status FROM subscribers WHERE id = $1")
                         .bind(subscriber)
-                        .fetch_optional(&mut *tx)
-                        .await?;
+                        .fetch_optional(&mut **c).await)?;
                 // Only a subscriber now confirmed is told so (not one who left meanwhile).
                 if status.as_deref() == Some("confirmed") {
                     Confirmed::Confirmed
@@ -235,10 +224,9 @@ impl Store {
     /// The address of subscriber `id` (lowercased), to check an unsubscribe link against.
     pub async fn subscriber_key(&self, id: i64) -> Result<Option<String>, AppError> {
         Ok(
-            sqlx::query_scalar("SELECT email_key FROM subscribers WHERE id = $1")
+            on!(&*self.pool, c => sqlx::query_scalar("SELECT email_key FROM subscribers WHERE id = $1")
                 .bind(id)
-                .fetch_optional(&self.pool)
-                .await?,
+                .fetch_optional(c).await)?,
         )
     }
 
@@ -247,42 +235,40 @@ impl Store {
     /// subscriber.
     pub async fn unsubscribe(&self, id: i64) -> Result<bool, AppError> {
         let now = stamp(OffsetDateTime::now_utc());
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let done = sqlx::query(
+        let mut tx = self.write().await?;
+        let done = on!(&mut tx.conn(), c => sqlx::query(
             "UPDATE subscribers SET status = 'unsubscribed', \
              unsubscribed_at = COALESCE(unsubscribed_at, $2) WHERE id = $1",
         )
         .bind(id)
         .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
+        .execute(&mut **c).await
+        .map(|done| done.rows_affected()))?;
+        on!(&mut tx.conn(), c => sqlx::query(
             "DELETE FROM mail_outbox WHERE sent_at IS NULL AND dedupe_key LIKE 'digest:%:' || $1",
         )
         .bind(id.to_string())
-        .execute(&mut *tx)
-        .await?;
+        .execute(&mut **c).await
+        .map(|done| done.rows_affected()))?;
         tx.commit().await?;
-        Ok(done.rows_affected() == 1)
+        Ok(done == 1)
     }
 
     /// Whether subscriber `id` exists and is subscribed (pending or confirmed).
     pub async fn is_subscribed(&self, id: i64) -> Result<bool, AppError> {
-        Ok(sqlx::query_scalar(
+        Ok(on!(&*self.pool, c => sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM subscribers WHERE id = $1 AND status != 'unsubscribed')",
         )
         .bind(id)
-        .fetch_one(&self.pool)
-        .await?)
+        .fetch_one(c).await)?)
     }
 
     /// A subscriber's id and status by address (tests and the command line).
     pub async fn subscriber(&self, email: &str) -> Result<Option<(i64, String)>, AppError> {
         Ok(
-            sqlx::query_as("SELECT id, status FROM subscribers WHERE email_key = $1")
+            on!(&*self.pool, c => sqlx::query_as("SELECT id, status FROM subscribers WHERE email_key = $1")
                 .bind(email.to_lowercase())
-                .fetch_optional(&self.pool)
-                .await?,
+                .fetch_optional(c).await)?,
         )
     }
 
@@ -291,12 +277,11 @@ impl Store {
         &self,
         email: &str,
     ) -> Result<Option<(String, String, Option<String>)>, AppError> {
-        Ok(sqlx::query_as(
+        Ok(on!(&*self.pool, c => sqlx::query_as(
             "SELECT consent_at, consent_version, confirmed_at FROM subscribers WHERE email_key = $1",
         )
         .bind(email.to_lowercase())
-        .fetch_optional(&self.pool)
-        .await?)
+        .fetch_optional(c).await)?)
     }
 
     /// Counts a sign-up attempt from `source` against `per_minute`; `Err(seconds)` says when
@@ -309,28 +294,26 @@ impl Store {
     ) -> Result<Result<(), u64>, AppError> {
         let now = OffsetDateTime::now_utc();
         let minute_ago = stamp(now - Duration::minutes(1));
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        sqlx::query("DELETE FROM signup_attempts WHERE source_tag = $1 AND at <= $2")
+        let mut tx = self.write().await?;
+        on!(&mut tx.conn(), c => sqlx::query("DELETE FROM signup_attempts WHERE source_tag = $1 AND at <= $2")
             .bind(source)
             .bind(&minute_ago)
-            .execute(&mut *tx)
-            .await?;
-        let (recent, oldest): (i64, Option<String>) =
-            sqlx::query_as("SELECT COUNT(*), MIN(at) FROM signup_attempts WHERE source_tag = $1")
+            .execute(&mut **c).await
+        .map(|done| done.rows_affected()))?;
+        let (recent, oldest): (i64, Option<String>) = on!(&mut tx.conn(), c => sqlx::query_as("SELECT COUNT(*), MIN(at) FROM signup_attempts WHERE source_tag = $1")
                 .bind(source)
-                .fetch_one(&mut *tx)
-                .await?;
+                .fetch_one(&mut **c).await)?;
         if recent >= i64::from(per_minute) {
             tx.commit().await?;
             let oldest = oldest.and_then(|o| OffsetDateTime::parse(&o, &Rfc3339).ok());
             let wait = oldest.map_or(60, |o| (o + Duration::minutes(1) - now).whole_seconds());
             return Ok(Err(u64::try_from(wait.max(1)).unwrap_or(1)));
         }
-        sqlx::query("INSERT INTO signup_attempts (source_tag, at) VALUES ($1, $2)")
+        on!(&mut tx.conn(), c => sqlx::query("INSERT INTO signup_attempts (source_tag, at) VALUES ($1, $2)")
             .bind(source)
             .bind(stamp(now))
-            .execute(&mut *tx)
-            .await?;
+            .execute(&mut **c).await
+        .map(|done| done.rows_affected()))?;
         tx.commit().await?;
         Ok(Ok(()))
     }
@@ -338,32 +321,32 @@ impl Store {
     /// Deletes addresses signed up before `before` and never confirmed; returns how many.
     pub async fn purge_unconfirmed(&self, before: OffsetDateTime) -> Result<u64, AppError> {
         const PURGED: &str = "status = 'pending' AND confirmed_at IS NULL AND consent_at < $1";
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.write().await?;
         // Their confirmation emails still waiting to go out go with them.
-        sqlx::query(&format!(
+        on!(&mut tx.conn(), c => sqlx::query(&format!(
             "DELETE FROM mail_outbox WHERE sent_at IS NULL AND recipient IN \
              (SELECT email FROM subscribers WHERE {PURGED})"
         ))
         .bind(stamp(before))
-        .execute(&mut *tx)
-        .await?;
-        let done = sqlx::query(&format!("DELETE FROM subscribers WHERE {PURGED}"))
+        .execute(&mut **c).await
+        .map(|done| done.rows_affected()))?;
+        let done = on!(&mut tx.conn(), c => sqlx::query(&format!("DELETE FROM subscribers WHERE {PURGED}"))
             .bind(stamp(before))
-            .execute(&mut *tx)
-            .await?;
+            .execute(&mut **c).await
+        .map(|done| done.rows_affected()))?;
         // Sign-up attempts from sources that never came back.
-        sqlx::query("DELETE FROM signup_attempts WHERE at <= $1")
+        on!(&mut tx.conn(), c => sqlx::query("DELETE FROM signup_attempts WHERE at <= $1")
             .bind(stamp(OffsetDateTime::now_utc() - Duration::minutes(1)))
-            .execute(&mut *tx)
-            .await?;
+            .execute(&mut **c).await
+        .map(|done| done.rows_affected()))?;
         tx.commit().await?;
-        Ok(done.rows_affected())
+        Ok(done)
     }
 
     /// Queues a message on its own (outside any other change).
     pub async fn enqueue_mail(&self, mail: &Outgoing) -> Result<(), AppError> {
-        let mut conn = self.pool.acquire().await?;
-        enqueue(&mut conn, mail).await?;
+        let mut pooled = self.acquire().await?;
+        enqueue(&mut pooled.conn(), mail).await?;
         Ok(())
     }
 
@@ -377,7 +360,10 @@ impl Store {
         claim: Duration,
     ) -> Result<Vec<OutboxMail>, AppError> {
         let now = OffsetDateTime::now_utc();
-        let mut claimed: Vec<OutboxMail> = sqlx::query_as(
+        // A write transaction: on PostgreSQL two claims could otherwise pick the same rows in
+        // their subqueries, and the second would take them again once the first committed.
+        let mut tx = self.write().await?;
+        let mut claimed: Vec<OutboxMail> = on!(&mut tx, c => sqlx::query_as(
             "UPDATE mail_outbox SET next_attempt_at = $2 WHERE id IN ( \
                  SELECT id FROM mail_outbox WHERE sent_at IS NULL AND next_attempt_at <= $1 \
                  ORDER BY id LIMIT $3) \
@@ -386,8 +372,8 @@ impl Store {
         .bind(stamp(now))
         .bind(stamp(now + claim))
         .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(&mut **c).await)?;
+        tx.commit().await?;
         claimed.sort_by_key(|m| m.id);
         Ok(claimed)
     }
@@ -395,14 +381,15 @@ impl Store {
     /// Records a delivery. The message itself (with its links and tokens) and the address are
     /// erased: only the dedupe key stays, as the send log.
     pub async fn mail_sent(&self, id: i64) -> Result<(), AppError> {
-        sqlx::query(
-            "UPDATE mail_outbox SET sent_at = $2, attempts = attempts + 1, message = X'', \
+        on!(&*self.pool, c => sqlx::query(
+            "UPDATE mail_outbox SET sent_at = $2, attempts = attempts + 1, message = $3, \
              recipient = '' WHERE id = $1",
         )
         .bind(id)
         .bind(stamp(OffsetDateTime::now_utc()))
-        .execute(&self.pool)
-        .await?;
+        .bind(Vec::<u8>::new())
+        .execute(c).await
+        .map(|done| done.rows_affected()))?;
         Ok(())
     }
 
@@ -413,23 +400,22 @@ impl Store {
         error: &str,
         retry_at: OffsetDateTime,
     ) -> Result<(), AppError> {
-        sqlx::query(
+        on!(&*self.pool, c => sqlx::query(
             "UPDATE mail_outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3 \
              WHERE id = $1",
         )
         .bind(id)
         .bind(error)
         .bind(stamp(retry_at))
-        .execute(&self.pool)
-        .await?;
+        .execute(c).await
+        .map(|done| done.rows_affected()))?;
         Ok(())
     }
 
     /// Messages still waiting to go out (for health and tests).
     pub async fn mail_queue_depth(&self) -> Result<u64, AppError> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL")
-            .fetch_one(&self.pool)
-            .await?;
+        let n: i64 = on!(&*self.pool, c => sqlx::query_scalar("SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL")
+            .fetch_one(c).await)?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
 }

@@ -1,24 +1,23 @@
 //! Reactions: one row per (brief, kind, reader); the counts are kept by triggers in the same
 //! transaction (see migrations/sqlite/0002_reactions.sql).
 
-use sqlx::SqliteConnection;
-
 use crate::error::AppError;
 use crate::model::REACTIONS_EVENT;
 use crate::model::{ReactionCounts, ReactionState};
 use crate::server::readers::ReaderId;
-use crate::server::repo::{Store, events};
+use crate::server::repo::{Conn, Store, events, on};
 
 /// Counts of one brief, from the trigger-maintained table.
 pub(super) async fn counts(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     brief_id: i64,
 ) -> Result<ReactionCounts, sqlx::Error> {
-    let rows: Vec<(String, i64)> =
-        sqlx::query_as("SELECT kind, count FROM reaction_counts WHERE brief_id = $1 AND count > 0")
-            .bind(brief_id)
-            .fetch_all(conn)
-            .await?;
+    let rows: Vec<(String, i64)> = on!(conn, c => sqlx::query_as(
+        "SELECT kind, count FROM reaction_counts WHERE brief_id = $1 AND count > 0",
+    )
+    .bind(brief_id)
+    .fetch_all(&mut **c)
+    .await)?;
     Ok(rows
         .into_iter()
         .map(|(kind, count)| (kind, u32::try_from(count).unwrap_or(0)))
@@ -27,20 +26,20 @@ pub(super) async fn counts(
 
 /// Which kinds `reader` gave this brief.
 pub(super) async fn mine(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     brief_id: i64,
     reader: Option<&ReaderId>,
 ) -> Result<Vec<String>, sqlx::Error> {
     let Some(reader) = reader else {
         return Ok(Vec::new());
     };
-    sqlx::query_scalar(
+    on!(conn, c => sqlx::query_scalar(
         "SELECT kind FROM reactions WHERE brief_id = $1 AND reader_id = $2 ORDER BY kind",
     )
     .bind(brief_id)
     .bind(reader.as_str())
-    .fetch_all(conn)
-    .await
+    .fetch_all(&mut **c)
+    .await)
 }
 
 impl Store {
@@ -53,13 +52,13 @@ impl Store {
         reader: &ReaderId,
         active: bool,
     ) -> Result<Option<ReactionState>, AppError> {
-        // IMMEDIATE takes the write lock up front: a transaction that reads first and writes
-        // later could not upgrade its lock under contention and would fail with SQLITE_BUSY.
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let Some(brief_id) = sqlx::query_scalar::<_, i64>("SELECT id FROM briefs WHERE slug = $1")
-            .bind(slug)
-            .fetch_optional(&mut *tx)
-            .await?
+        let mut tx = self.write().await?;
+        let Some(brief_id) = on!(&mut tx, t => sqlx::query_scalar::<_, i64>(
+            "SELECT id FROM briefs WHERE slug = $1",
+        )
+        .bind(slug)
+        .fetch_optional(&mut **t)
+        .await)?
         else {
             return Ok(None);
         };
@@ -68,21 +67,22 @@ impl Store {
         } else {
             "DELETE FROM reactions WHERE brief_id = $1 AND kind = $2 AND reader_id = $3"
         };
-        let changed = sqlx::query(statement)
+        let changed = on!(&mut tx, t => sqlx::query(statement)
             .bind(brief_id)
             .bind(kind)
             .bind(reader.as_str())
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
+            .execute(&mut **t)
+            .await
+        .map(|done| done.rows_affected()))?
             > 0;
+        let mut conn = tx.conn();
         let state = ReactionState {
-            counts: counts(&mut tx, brief_id).await?,
-            mine: mine(&mut tx, brief_id, Some(reader)).await?,
+            counts: counts(&mut conn, brief_id).await?,
+            mine: mine(&mut conn, brief_id, Some(reader)).await?,
         };
         if changed {
             let payload = serde_json::json!({ "slug": slug, "counts": state.counts }).to_string();
-            events::append(&mut tx, REACTIONS_EVENT, &payload).await?;
+            events::append(&mut conn, REACTIONS_EVENT, &payload).await?;
         }
         tx.commit().await?;
         Ok(Some(state))
@@ -90,13 +90,13 @@ impl Store {
 
     /// Recounts every brief's reactions from the rows: what the counts must always equal.
     pub async fn recount_reactions(&self) -> Result<Vec<(String, String, u32, u32)>, AppError> {
-        let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
+        let rows: Vec<(String, String, i64, i64)> = on!(&*self.pool, p => sqlx::query_as(
             "SELECT b.slug, c.kind, c.count, \
              (SELECT COUNT(*) FROM reactions r WHERE r.brief_id = c.brief_id AND r.kind = c.kind) \
              FROM reaction_counts c JOIN briefs b ON b.id = c.brief_id ORDER BY b.slug, c.kind",
         )
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(p)
+        .await)?;
         Ok(rows
             .into_iter()
             .map(|(slug, kind, kept, counted)| {

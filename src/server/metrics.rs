@@ -1,0 +1,325 @@
+//! Operational metrics in the Prometheus text format, served on a port of their own
+//! (`metrics.address`), never on the public one: requests by route and status with latency
+//! histograms, the live layer's connections and events, the database pool, the mail queue.
+//! Also gives every request an id that its log lines carry and its response returns.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+use crate::server::state::AppState;
+
+/// The header that carries a request's id in both directions.
+pub const REQUEST_ID: &str = "x-request-id";
+
+/// Upper bounds (seconds) of the latency histogram's buckets.
+const BUCKETS: [f64; 12] = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
+];
+
+/// Request counts and latencies, by (method, route, status).
+#[derive(Clone, Default)]
+pub struct Metrics {
+    requests: Arc<Mutex<BTreeMap<Series, Histogram>>>,
+}
+
+/// One series: method, route template, status.
+type Series = (String, String, u16);
+
+#[derive(Default)]
+struct Histogram {
+    /// Observations at or below each bucket's bound (not cumulative yet).
+    buckets: [u64; BUCKETS.len()],
+    count: u64,
+    sum: f64,
+}
+
+impl Metrics {
+    fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
+        // A poisoned lock only means another request panicked mid-update; counts stay usable.
+        let mut requests = self
+            .requests
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let histogram = requests
+            .entry((method.to_string(), route.to_string(), status))
+            .or_default();
+        if let Some(bucket) = BUCKETS.iter().position(|bound| seconds <= *bound) {
+            histogram.buckets[bucket] += 1;
+        }
+        histogram.count += 1;
+        histogram.sum += seconds;
+    }
+
+    fn write_requests(&self, out: &mut String) {
+        let requests = self
+            .requests
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        out.push_str(
+            "# HELP pulse_http_requests_seconds Time to answer HTTP requests (to the first byte \
+             of a stream), by route and status.\n# TYPE pulse_http_requests_seconds histogram\n",
+        );
+        for ((method, route, status), h) in requests.iter() {
+            let labels = format!(
+                "method=\"{}\",route=\"{}\",status=\"{status}\"",
+                escape(method),
+                escape(route)
+            );
+            let mut cumulative = 0;
+            for (bound, n) in BUCKETS.iter().zip(h.buckets) {
+                cumulative += n;
+                let _ = writeln!(
+                    out,
+                    "pulse_http_requests_seconds_bucket{{{labels},le=\"{bound}\"}} {cumulative}"
+                );
+            }
+            let _ = writeln!(
+                out,
+                "pulse_http_requests_seconds_bucket{{{labels},le=\"+Inf\"}} {}\n\
+                 pulse_http_requests_seconds_sum{{{labels}}} {}\n\
+                 pulse_http_requests_seconds_count{{{labels}}} {}",
+                h.count, h.sum, h.count
+            );
+        }
+    }
+}
+
+/// Label values are quoted; a route template could in theory hold a quote or backslash.
+fn escape(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+/// A proxy's request id is kept if it is plainly an id; otherwise a new one is made.
+fn request_id(request: &Request) -> String {
+    request
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|id| {
+            (1..=64).contains(&id.len())
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+        })
+        .map_or_else(new_request_id, str::to_string)
+}
+
+fn new_request_id() -> String {
+    let mut bytes = [0_u8; 8];
+    if getrandom::fill(&mut bytes).is_err() {
+        // Ids only correlate log lines; the time will do if the system has no randomness.
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        bytes = (nanos as u64).to_be_bytes();
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Middleware: stamps the request id on the request (the request log's span reads it) and
+/// on the response, and records the answer's status and latency under its route template
+/// (never the raw path: one series per route, whatever readers type).
+pub async fn track(State(metrics): State<Metrics>, mut request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let id = request_id(&request);
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        request.headers_mut().insert(REQUEST_ID, value);
+    }
+    let method = request.method().as_str().to_string();
+    let route = request.extensions().get::<MatchedPath>().map_or_else(
+        || route_family(request.uri().path()),
+        |m| m.as_str().to_string(),
+    );
+    let mut response = next.run(request).await;
+    metrics.observe(
+        &method,
+        &route,
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64(),
+    );
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert(REQUEST_ID, value);
+    }
+    response
+}
+
+/// A route label for requests no axum route matched (static files, unknown paths).
+fn route_family(path: &str) -> String {
+    if path.starts_with("/pkg/") {
+        "/pkg/{file}".to_string()
+    } else {
+        "(unmatched)".to_string()
+    }
+}
+
+/// Everything, in the Prometheus text format.
+pub async fn render(state: &AppState) -> String {
+    let mut out = String::new();
+    state.metrics.write_requests(&mut out);
+    let live = state.live.counters();
+    let gauge = |out: &mut String, name: &str, help: &str, kind: &str, value: u64| {
+        let _ = writeln!(
+            out,
+            "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}"
+        );
+    };
+    gauge(
+        &mut out,
+        "pulse_live_connections",
+        "Open live event streams.",
+        "gauge",
+        live.connections,
+    );
+    gauge(
+        &mut out,
+        "pulse_live_events_published_total",
+        "Events this instance read from the log and broadcast.",
+        "counter",
+        live.published,
+    );
+    gauge(
+        &mut out,
+        "pulse_live_events_delivered_total",
+        "Events written to readers' streams as they happened.",
+        "counter",
+        live.delivered,
+    );
+    gauge(
+        &mut out,
+        "pulse_live_events_replayed_total",
+        "Events written to returning readers' streams from the log.",
+        "counter",
+        live.replayed,
+    );
+    gauge(
+        &mut out,
+        "pulse_live_streams_dropped_total",
+        "Streams ended because their reader fell too far behind (they resume by id).",
+        "counter",
+        live.dropped,
+    );
+    gauge(
+        &mut out,
+        "pulse_live_listening",
+        "1 while events committed by other instances wake this one.",
+        "gauge",
+        u64::from(state.live.listening()),
+    );
+    let (size, idle) = state.store.pool_use();
+    gauge(
+        &mut out,
+        "pulse_db_connections",
+        "Database connections open in the pool.",
+        "gauge",
+        u64::from(size),
+    );
+    gauge(
+        &mut out,
+        "pulse_db_connections_idle",
+        "Database connections open and idle.",
+        "gauge",
+        idle as u64,
+    );
+    match state.store.mail_queue_depth().await {
+        Ok(depth) => gauge(
+            &mut out,
+            "pulse_mail_queue_depth",
+            "Messages waiting to be sent.",
+            "gauge",
+            depth,
+        ),
+        Err(_) => gauge(
+            &mut out,
+            "pulse_db_up",
+            "Whether the database answered this scrape.",
+            "gauge",
+            0,
+        ),
+    }
+    out
+}
+
+async fn metrics(State(state): State<AppState>) -> Response {
+    (
+        StatusCode::OK,
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/plain; version=0.0.4; charset=utf-8",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        render(&state).await,
+    )
+        .into_response()
+}
+
+/// Serves `/metrics` on `addr` until the process ends.
+pub async fn serve(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!(%addr, "metrics are served at /metrics");
+    let app = Router::new()
+        .route("/metrics", get(metrics))
+        .with_state(state);
+    axum::serve(listener, app).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn histograms_are_cumulative_and_labelled_by_route() {
+        let metrics = Metrics::default();
+        metrics.observe("GET", "/brief/{slug}", 200, 0.003);
+        metrics.observe("GET", "/brief/{slug}", 200, 0.3);
+        metrics.observe("GET", "/brief/{slug}", 200, 30.0);
+        let mut out = String::new();
+        metrics.write_requests(&mut out);
+        let labels = "method=\"GET\",route=\"/brief/{slug}\",status=\"200\"";
+        for (le, n) in [
+            ("0.0025", 0),
+            ("0.005", 1),
+            ("0.25", 1),
+            ("0.5", 2),
+            ("10", 2),
+        ] {
+            let line = format!("pulse_http_requests_seconds_bucket{{{labels},le=\"{le}\"}} {n}\n");
+            assert!(out.contains(&line), "{line} in {out}");
+        }
+        assert!(out.contains(&format!(
+            "pulse_http_requests_seconds_bucket{{{labels},le=\"+Inf\"}} 3\n"
+        )));
+        assert!(out.contains(&format!(
+            "pulse_http_requests_seconds_count{{{labels}}} 3\n"
+        )));
+    }
+
+    #[test]
+    fn request_ids_from_proxies_are_kept_only_when_plain() {
+        let with = |id: &str| {
+            Request::builder()
+                .header(REQUEST_ID, id)
+                .body(axum::body::Body::empty())
+                .expect("request")
+        };
+        assert_eq!(request_id(&with("abc-123.x_y")), "abc-123.x_y");
+        let replaced = request_id(&with("evil\" id"));
+        assert_eq!(replaced.len(), 16);
+        assert!(replaced.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_eq!(request_id(&with(&"a".repeat(65))).len(), 16);
+    }
+}
