@@ -5,9 +5,14 @@
 import { spawn, ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+
+// The project root: the servers read Leptos.toml and content/ from there.
+const ROOT = resolve(__dirname, '..');
 
 export const INSTANCE_PORTS = [3921, 3922];
+/** Set once the run is over: exits after that are ours. */
+let stopping = false;
 
 async function waitFor(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -33,15 +38,16 @@ function startInstance(port: number, dataDir: string, secret: string): ChildProc
     PULSE_BASE_URL: `http://127.0.0.1:${port}`,
     PULSE_DATA_DIR: dataDir,
     PULSE_SECRET_FILE: secret,
+    PULSE_CONTENT_DIR: join(ROOT, 'content'),
     LEPTOS_OUTPUT_NAME: 'pulse',
     LEPTOS_SITE_ROOT: process.env.PULSE_E2E_SITE_ROOT,
     LEPTOS_SITE_PKG_DIR: 'pkg',
     LEPTOS_HASH_FILES: 'true',
     RUST_LOG: 'warn',
   };
-  const child = spawn(process.env.PULSE_E2E_BIN!, [], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.env.PULSE_E2E_BIN!, [], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
   child.on('exit', (code, signal) => {
-    if (signal !== 'SIGTERM') console.error(`instance on ${port} exited (${code ?? signal})`);
+    if (!stopping) console.error(`instance on ${port} exited early (${code ?? signal})`);
   });
   return child;
 }
@@ -61,6 +67,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     await waitFor(`http://127.0.0.1:${port}/readyz`, 60_000);
   }
   return async () => {
+    stopping = true;
     for (const child of children) child.kill('SIGTERM');
     await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.on('exit', r)))));
     rmSync(dir, { recursive: true, force: true });
