@@ -142,3 +142,39 @@ fn healthz_checks_the_database() {
         assert_eq!(reply.body, "ok\n");
     })
 }
+
+#[test]
+fn readyz_metrics_and_request_ids_describe_the_instance() {
+    run(async {
+        let app = app().await;
+        // Ready once the listener is up (at once on SQLite; after LISTEN on PostgreSQL).
+        let mut ready = app.get("/readyz").await;
+        for _ in 0..50 {
+            if ready.status == StatusCode::OK {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            ready = app.get("/readyz").await;
+        }
+        assert_eq!(ready.status, StatusCode::OK, "{}", ready.body);
+        assert_eq!(ready.body, "ready\n");
+
+        let page = app.get("/pulse/halcyon-atlas-3-release").await;
+        assert_eq!(page.header("x-request-id").len(), 16);
+        let missing = app.get("/pulse/no-such-brief").await;
+        assert_ne!(missing.header("x-request-id"), page.header("x-request-id"));
+
+        let metrics = pulse::server::metrics::render(&app.state).await;
+        // By route template, never by the raw path.
+        assert!(
+            metrics.contains(
+                "pulse_http_requests_seconds_count{method=\"GET\",route=\"/pulse/{slug}\",status=\"200\"} 1\n"
+            ),
+            "{metrics}"
+        );
+        assert!(!metrics.contains("halcyon"), "{metrics}");
+        assert!(metrics.contains("pulse_mail_queue_depth 0\n"), "{metrics}");
+        assert!(metrics.contains("pulse_live_listening 1\n"), "{metrics}");
+        assert!(metrics.contains("pulse_live_connections 0\n"), "{metrics}");
+    })
+}
