@@ -1,8 +1,10 @@
 // cargo-leptos starts the server and Playwright at the same time; wait until it answers.
+// With the release binary at hand (PULSE_E2E_BIN), also create the editor the desk tests sign
+// in as, with `pulse user add` on the same data directory.
 // When .ci/test provides a PostgreSQL database (PULSE_E2E_POSTGRES_URL), also start two more
 // instances of the same release binary on it, for the tests that span instances; they are
 // stopped when the run ends.
-import { spawn, ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -52,8 +54,23 @@ function startInstance(port: number, dataDir: string, secret: string): ChildProc
   return child;
 }
 
+/** Adds the desk tests' editor; its password reaches the tests through the environment. */
+function addEditor(): void {
+  const email = 'eddie@pulse.test';
+  const password = `e2e ${Math.random().toString(36).slice(2)} desk password`;
+  const result = spawnSync(
+    process.env.PULSE_E2E_BIN!,
+    ['user', 'add', '--email', email, '--name', 'Eddie Editor', '--role', 'admin'],
+    { cwd: ROOT, input: `${password}\n`, env: { ...process.env, RUST_LOG: 'warn' }, encoding: 'utf8' },
+  );
+  if (result.status !== 0) throw new Error(`pulse user add failed: ${result.stderr}`);
+  process.env.PULSE_E2E_EDITOR_EMAIL = email;
+  process.env.PULSE_E2E_EDITOR_PASSWORD = password;
+}
+
 export default async function globalSetup(): Promise<() => Promise<void>> {
   await waitFor(`http://${process.env.LEPTOS_SITE_ADDR ?? '127.0.0.1:3000'}/healthz`, 120_000);
+  if (process.env.PULSE_E2E_BIN) addEditor();
   if (!process.env.PULSE_E2E_POSTGRES_URL) return async () => {};
   if (!process.env.PULSE_E2E_BIN || !process.env.PULSE_E2E_SITE_ROOT) {
     throw new Error('PULSE_E2E_POSTGRES_URL needs PULSE_E2E_BIN and PULSE_E2E_SITE_ROOT too');

@@ -7,6 +7,12 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::brief_page::BriefPage;
 use crate::components::confirm_page::ConfirmPage;
+use crate::components::desk::account_page::AccountPage;
+use crate::components::desk::audit_page::AuditPage;
+use crate::components::desk::desk_page::DeskPage;
+use crate::components::desk::editors_page::EditorsPage;
+use crate::components::desk::login_page::LoginPage;
+use crate::components::desk::moderation_page::ModerationPage;
 use crate::components::digest_archive_page::DigestArchivePage;
 use crate::components::digest_issue_page::DigestIssuePage;
 use crate::components::feed_page::FeedPage;
@@ -72,6 +78,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/digest/:issue") view=DigestIssuePage ssr=SsrMode::Async/>
                     <Route path=path!("/newsletter/confirm") view=ConfirmPage ssr=SsrMode::Async/>
                     <Route path=path!("/newsletter/unsubscribe") view=UnsubscribePage ssr=SsrMode::Async/>
+                    <Route path=path!("/desk") view=DeskPage ssr=SsrMode::Async/>
+                    <Route path=path!("/desk/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/desk/editors") view=EditorsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/desk/moderation") view=ModerationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/desk/audit") view=AuditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/desk/account") view=AccountPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

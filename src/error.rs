@@ -19,7 +19,11 @@ pub enum AppError {
     /// The request clashes with what was already done (e.g. the same comment posted twice).
     #[error("{0}")]
     Conflict(String),
-    /// The request came from somewhere it may not (e.g. a cross-site form post).
+    /// The request needs a signed-in editor and has none (no session, or an ended one).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// The request came from somewhere it may not (e.g. a cross-site form post), or the
+    /// signed-in editor may not do this.
     #[error("{0}")]
     Forbidden(String),
     /// Nothing lives at that address.
@@ -42,6 +46,7 @@ impl AppError {
         match self {
             AppError::BadRequest(_) | AppError::Invalid { .. } => 400,
             AppError::Conflict(_) => 409,
+            AppError::Unauthorized(_) => 401,
             AppError::Forbidden(_) => 403,
             AppError::NotFound(_) => 404,
             AppError::TooManyRequests { .. } => 429,
@@ -55,6 +60,7 @@ impl AppError {
         match self {
             AppError::BadRequest(_) | AppError::Invalid { .. } => "That request didn't look right",
             AppError::Conflict(_) => "Already done",
+            AppError::Unauthorized(_) => "Please sign in",
             AppError::Forbidden(_) => "Not allowed",
             AppError::NotFound(_) => "Page not found",
             AppError::TooManyRequests { .. } => "Slow down a little",

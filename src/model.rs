@@ -7,6 +7,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 
+pub mod desk;
+pub mod editors;
+pub mod moderation;
+
 /// Longest slug accepted anywhere (brief or category).
 pub const MAX_SLUG_LEN: usize = 96;
 /// Highest page number the feed accepts; far beyond any real archive, it bounds the query.
@@ -105,6 +109,10 @@ pub struct CommentChanged {
     pub id: i64,
     pub comment: Option<Comment>,
     pub count: u32,
+    /// Held for review: gone for everyone else, but its author still sees it, marked as held
+    /// (a moderator's hide or delete leaves the author nothing either).
+    #[serde(default)]
+    pub held: bool,
 }
 
 /// One of the asking reader's own comments: its Markdown source (to edit) and how many seconds
@@ -465,6 +473,19 @@ pub fn check_email(raw: &str) -> Result<&str, AppError> {
     } else {
         Err(bad())
     }
+}
+
+/// Percent-encodes a query-string value (slashes kept: paths read better that way).
+pub fn encode_query_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// Checks a slug: lowercase ASCII letters and digits in hyphen-separated words.

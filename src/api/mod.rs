@@ -3,7 +3,10 @@
 
 pub mod briefs;
 pub mod comments;
+pub mod desk;
 pub mod digests;
+pub mod editors;
+pub mod moderation;
 pub mod newsletter;
 pub mod preferences;
 pub mod reactions;

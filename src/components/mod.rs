@@ -8,6 +8,7 @@ pub mod category_nav;
 pub mod cited_by;
 pub mod comments;
 pub mod confirm_page;
+pub mod desk;
 pub mod digest_archive_page;
 pub mod digest_issue_page;
 pub mod error_page;

@@ -1,5 +1,6 @@
 //! The command line: `pulse` serves the site, `pulse import <dir>` loads content, `pulse digest
-//! preview|send` shows or sends the weekly digest now.
+//! preview|send` shows or sends the weekly digest now, `pulse user add|password` manages
+//! editor accounts.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -11,9 +12,12 @@ use leptos::prelude::get_configuration;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use crate::model::check_email;
+use crate::model::editors::{Role, check_editor_name, check_new_password};
 use crate::server::config::{Config, KEYS};
 use crate::server::content::import_dir;
 use crate::server::digest;
+use crate::server::editors::hash_password;
 use crate::server::http;
 use crate::server::live::LiveHub;
 use crate::server::mail::{MailQueue, Mailer, send_due};
@@ -21,7 +25,7 @@ use crate::server::metrics::Metrics;
 use crate::server::newsletter::start_purge;
 use crate::server::rate_limit::RateLimiter;
 use crate::server::readers::ReaderKeys;
-use crate::server::repo::Store;
+use crate::server::repo::{AddedEditor, Store};
 use crate::server::state::AppState;
 
 const USAGE: &str = "\
@@ -37,6 +41,12 @@ Usage:
                         subscriber (once: subscribers who have it already are skipped);
                         --at (RFC 3339, e.g. 2026-11-26T09:00:00Z) composes the issue of
                         that moment's week instead, from the briefs published until then
+  pulse user add --email <address> --name <name> [--role editor|admin]
+                        create an editor account (admins also manage accounts); the
+                        password is asked for, or read from the first line of stdin
+  pulse user password --email <address>
+                        set a new password for an account (same input) and end all
+                        its sessions
   pulse --help          show this help
   pulse --version       show the version
 
@@ -48,6 +58,14 @@ enum Command {
     Import(PathBuf),
     DigestPreview(Option<OffsetDateTime>),
     DigestSend(Option<OffsetDateTime>),
+    UserAdd {
+        email: String,
+        name: String,
+        role: Role,
+    },
+    UserPassword {
+        email: String,
+    },
     Help,
     Version,
 }
@@ -75,6 +93,37 @@ fn parse(args: &[String]) -> Result<Command, String> {
             })
         }
         [cmd, ..] if cmd == "digest" => Err("`pulse digest` needs `preview` or `send`".into()),
+        [cmd, sub, rest @ ..] if cmd == "user" && (sub == "add" || sub == "password") => {
+            let mut options = std::collections::HashMap::new();
+            let mut rest = rest.iter();
+            while let Some(flag) = rest.next() {
+                let key = match flag.as_str() {
+                    "--email" | "--name" | "--role" => flag.trim_start_matches('-'),
+                    other => return Err(format!("unknown option {other}")),
+                };
+                let value = rest.next().ok_or_else(|| format!("{flag} needs a value"))?;
+                options.insert(key, value.clone());
+            }
+            let email = options
+                .remove("email")
+                .ok_or("`pulse user` needs --email <address>")?;
+            if sub == "password" {
+                if !options.is_empty() {
+                    return Err("`pulse user password` takes only --email".into());
+                }
+                return Ok(Command::UserPassword { email });
+            }
+            let name = options
+                .remove("name")
+                .ok_or("`pulse user add` needs --name <name>")?;
+            let role = match options.remove("role") {
+                None => Role::Editor,
+                Some(role) => Role::parse(&role)
+                    .ok_or_else(|| format!("--role is editor or admin, not {role}"))?,
+            };
+            Ok(Command::UserAdd { email, name, role })
+        }
+        [cmd, ..] if cmd == "user" => Err("`pulse user` needs `add` or `password`".into()),
         [cmd] if cmd == "import" => {
             Err("`pulse import` needs the directory to import, e.g. `pulse import content`".into())
         }
@@ -110,7 +159,9 @@ pub fn main(args: Vec<String>) -> ExitCode {
         Command::Serve
         | Command::Import(_)
         | Command::DigestPreview(_)
-        | Command::DigestSend(_) => {}
+        | Command::DigestSend(_)
+        | Command::UserAdd { .. }
+        | Command::UserPassword { .. } => {}
     }
     init_logging();
     let config = match Config::load() {
@@ -135,6 +186,8 @@ pub fn main(args: Vec<String>) -> ExitCode {
             Command::Import(dir) => import(config, dir).await,
             Command::DigestPreview(at) => digest_preview(config, at).await,
             Command::DigestSend(at) => digest_send(config, at).await,
+            Command::UserAdd { email, name, role } => user_add(config, email, name, role).await,
+            Command::UserPassword { email } => user_password(config, email).await,
             _ => serve(config).await,
         }
     });
@@ -262,6 +315,77 @@ async fn digest_send(config: Config, at: Option<OffsetDateTime>) -> Result<(), S
     Ok(())
 }
 
+/// The new password: asked for twice on a terminal, else the first line of stdin.
+fn read_new_password(email: &str) -> Result<String, String> {
+    let password = if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ").map_err(|e| e.to_string())?;
+        let again = rpassword::prompt_password("Again: ").map_err(|e| e.to_string())?;
+        if first != again {
+            return Err("the two passwords differ".to_string());
+        }
+        first
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(|e| format!("cannot read the password from stdin: {e}"))?;
+        line.trim_end_matches(['\r', '\n']).to_string()
+    };
+    check_new_password(&password, email).map_err(|e| e.to_string())?;
+    Ok(password)
+}
+
+fn account_email(email: &str) -> Result<String, String> {
+    check_email(email)
+        .map(str::to_ascii_lowercase)
+        .map_err(|e| e.to_string())
+}
+
+async fn user_add(config: Config, email: String, name: String, role: Role) -> Result<(), String> {
+    let email = account_email(&email)?;
+    let name = check_editor_name(&name)
+        .map_err(|e| e.to_string())?
+        .to_string();
+    let password = read_new_password(&email)?;
+    let store = open_store(&config).await?;
+    let hash = hash_password(password).await.map_err(|e| e.to_string())?;
+    match store
+        .add_editor(&email, &name, role, &hash)
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        AddedEditor::Added(editor) => {
+            println!(
+                "Added {} ({}) as {}; sign in at /desk/login.",
+                editor.name,
+                editor.email,
+                role.as_str()
+            );
+            Ok(())
+        }
+        AddedEditor::EmailTaken => Err(format!(
+            "there is already an account for {email}; `pulse user password` changes its password"
+        )),
+    }
+}
+
+async fn user_password(config: Config, email: String) -> Result<(), String> {
+    let email = account_email(&email)?;
+    let password = read_new_password(&email)?;
+    let store = open_store(&config).await?;
+    let hash = hash_password(password).await.map_err(|e| e.to_string())?;
+    if store
+        .set_editor_password(&email, &hash, None)
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        println!("Password changed for {email}; its sessions have ended.");
+        Ok(())
+    } else {
+        Err(format!("there is no account for {email}"))
+    }
+}
+
 async fn serve(config: Config) -> Result<(), String> {
     let leptos = get_configuration(None)
         .map_err(|e| format!("Leptos settings: {e}"))?
@@ -309,4 +433,58 @@ async fn serve(config: Config) -> Result<(), String> {
     http::serve(state)
         .await
         .map_err(|e| format!("server error: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(line: &str) -> Vec<String> {
+        line.split_whitespace().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn user_commands_parse_and_explain_their_mistakes() {
+        match parse(&args("user add --email a@b.co --name Ada --role admin")) {
+            Ok(Command::UserAdd { email, name, role }) => {
+                assert_eq!(
+                    (email.as_str(), name.as_str(), role),
+                    ("a@b.co", "Ada", Role::Admin)
+                );
+            }
+            _ => panic!("user add did not parse"),
+        }
+        assert!(matches!(
+            parse(&args("user add --name Ada --email a@b.co")),
+            Ok(Command::UserAdd {
+                role: Role::Editor,
+                ..
+            })
+        ));
+        assert!(matches!(
+            parse(&args("user password --email a@b.co")),
+            Ok(Command::UserPassword { .. })
+        ));
+        for (line, complaint) in [
+            ("user add --email a@b.co", "--name"),
+            ("user add --name Ada", "--email"),
+            (
+                "user add --email a@b.co --name Ada --role root",
+                "editor or admin",
+            ),
+            ("user add --email", "needs a value"),
+            (
+                "user add --email a@b.co --name Ada --admin",
+                "unknown option",
+            ),
+            ("user password --email a@b.co --name Ada", "only --email"),
+            ("user", "`add` or `password`"),
+            ("user remove", "`add` or `password`"),
+        ] {
+            match parse(&args(line)) {
+                Err(message) => assert!(message.contains(complaint), "{line}: {message}"),
+                Ok(_) => panic!("{line} parsed"),
+            }
+        }
+    }
 }

@@ -78,7 +78,9 @@ pub async fn compose_issue(
         .briefs_for_digest(&digest_floor(state, at).await?, &end)
         .await?;
     if briefs.is_empty() {
-        return Ok(None);
+        // Another instance may have stored this week's issue between the first look and
+        // the brief query (its items are then no longer "undigested"): answer with that one.
+        return state.store.digest_issue(&slug).await;
     }
     let title = issue_title(state, at);
     let issue = state

@@ -49,6 +49,23 @@ pub fn check_same_origin(headers: &HeaderMap) -> Result<(), AppError> {
     Ok(())
 }
 
+/// For reads that need a session: a page opened from another site (a navigation) may read, but
+/// another site's script may not (`Sec-Fetch-Site` says where the request came from,
+/// `Sec-Fetch-Mode` whether it is a navigation).
+pub fn check_not_cross_site_script(headers: &HeaderMap) -> Result<(), AppError> {
+    let value = |name: &'static str| {
+        headers
+            .get(header::HeaderName::from_static(name))
+            .map(|v| v.to_str().unwrap_or("\u{0}"))
+    };
+    match (value("sec-fetch-site"), value("sec-fetch-mode")) {
+        (Some("cross-site" | "same-site"), mode) if mode != Some("navigate") => Err(
+            AppError::Forbidden("This can only be read from Pulse itself.".into()),
+        ),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,5 +106,27 @@ mod tests {
             check_same_origin(&headers(&[("origin", "null"), ("host", "pulse.test")])).is_err()
         );
         assert!(check_same_origin(&headers(&[])).is_ok());
+    }
+
+    #[test]
+    fn reads_refuse_other_sites_scripts_but_not_their_links() {
+        let check = |pairs| check_not_cross_site_script(&headers(pairs));
+        assert!(check(&[("sec-fetch-site", "cross-site"), ("sec-fetch-mode", "cors")]).is_err());
+        assert!(check(&[("sec-fetch-site", "cross-site")]).is_err());
+        assert!(
+            check(&[
+                ("sec-fetch-site", "cross-site"),
+                ("sec-fetch-mode", "navigate")
+            ])
+            .is_ok()
+        );
+        assert!(
+            check(&[
+                ("sec-fetch-site", "same-origin"),
+                ("sec-fetch-mode", "cors")
+            ])
+            .is_ok()
+        );
+        assert!(check(&[]).is_ok());
     }
 }

@@ -214,7 +214,8 @@ pub async fn one_click_unsubscribe(
     }
 }
 
-/// Deletes never-confirmed addresses once an hour, for as long as the process runs.
+/// Deletes never-confirmed addresses and ended desk sessions once an hour, for as long as the
+/// process runs.
 pub fn start_purge(store: Store, after_hours: u32) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(3_600));
@@ -225,6 +226,12 @@ pub fn start_purge(store: Store, after_hours: u32) {
                 && purged > 0
             {
                 tracing::info!(purged, "deleted never-confirmed newsletter addresses");
+            }
+            // Ended desk sessions are refused anyway; this only keeps the table small.
+            if let Ok(purged) = store.purge_sessions(OffsetDateTime::now_utc()).await
+                && purged > 0
+            {
+                tracing::info!(purged, "deleted ended desk sessions");
             }
         }
     });

@@ -390,8 +390,13 @@ fn reports_from_enough_readers_take_a_comment_down() {
         let heard = changes(&app).await;
         assert_eq!(heard.len(), 1);
         assert_eq!(
-            (heard[0].id, heard[0].comment.is_none(), heard[0].count),
-            (id, true, 1)
+            (
+                heard[0].id,
+                heard[0].comment.is_none(),
+                heard[0].count,
+                heard[0].held
+            ),
+            (id, true, 1, true)
         );
         // Gone from other pages; its author still sees it, as held.
         let page = app.get(&format!("/pulse/{SLUG}")).await;

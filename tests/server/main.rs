@@ -6,9 +6,11 @@
 mod api;
 mod comment_changes;
 mod comments;
+mod desk;
 mod import;
 mod instances;
 mod live;
+mod moderation;
 mod newsletter;
 mod pages;
 mod reactions;

@@ -597,12 +597,12 @@ async fn confirmed_subscriber(app: &TestApp, smtp: &SmtpServer, email: &str) {
 }
 
 /// A brief published at `at`, with a title that tries to smuggle a header line.
-fn late_brief(dir: &Path, at: &str) {
+fn late_brief(dir: &Path, at: &str, title: &str) {
     crate::support::write(
         dir,
         "late.md",
         &format!(
-            "+++\nslug = \"late-breaking-eval-note\"\ntitle = \"Late note\\r\\nBcc: victim@example.com\"\n\
+            "+++\nslug = \"late-breaking-eval-note\"\ntitle = \"{title}\"\n\
              category = \"ai-news\"\ntags = []\npublished_at = {at}\nsummary = \"A brief for the next digest.\"\n\n\
              [source]\nname = \"Pulse\"\nurl = \"https://pulse.example/late\"\n+++\n\n\
              ## What Happened\n\nSomething happened.\n\n## Take\n\nIt matters *a little*.\n\n\
@@ -765,8 +765,20 @@ fn the_digest_reaches_each_confirmed_subscriber_once_and_one_click_ends_it() {
         let token = https[0].rsplit_once("token=").expect("token").1;
         assert_eq!(one_click(&app, token).await.status, StatusCode::OK);
         let dir = tempfile::tempdir().expect("dir");
-        // Dated inside week 48 but imported after its issue went out: it joins week 49.
-        late_brief(dir.path(), "2026-11-25T10:00:00Z");
+        // A title that would end a mail header line never gets in at all…
+        late_brief(
+            dir.path(),
+            "2026-11-25T10:00:00Z",
+            "Late note\\r\\nBcc: victim@example.com",
+        );
+        assert!(app.import(dir.path()).await.is_err());
+        // …and a header-like one stays text. Dated inside week 48 but imported after its
+        // issue went out, the brief joins week 49.
+        late_brief(
+            dir.path(),
+            "2026-11-25T10:00:00Z",
+            "Late note Bcc: victim@example.com",
+        );
         app.import(dir.path()).await.expect("late brief imports");
         let next = send_digest(&app.state, datetime!(2026-12-03 9:00 UTC))
             .await

@@ -109,7 +109,8 @@ pub fn CommentsSection(
     });
 
     // Changes heard live, applied in place. The reader's own comment taken off everyone's page
-    // (held for review) stays on theirs, marked as held, as it would after a reload.
+    // for review (held) stays on theirs, marked as held, as it would after a reload; one a
+    // moderator hid or deleted leaves theirs too.
     let applied = StoredValue::new(0_usize);
     Effect::new({
         let slug = slug.clone();
@@ -121,7 +122,7 @@ pub fn CommentsSection(
                     }
                     let own = mine.with_untracked(|m| m.iter().any(|o| o.id == changed.id));
                     thread.update(|t| match (&changed.comment, own) {
-                        (None, true) => {
+                        (None, true) if changed.held => {
                             if let Some(c) = t.iter_mut().find(|c| c.id == changed.id) {
                                 c.state = CommentState::Held;
                             }

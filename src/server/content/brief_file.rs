@@ -7,6 +7,7 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use crate::model::desk::BriefFields;
 use crate::model::{SiteInfo, validate_slug};
 use crate::server::content::markdown::{linked_brief_slugs, render, render_inline, word_count};
 
@@ -295,11 +296,84 @@ pub fn parse_brief(file: &str, text: &str, site: &SiteInfo) -> Result<ParsedBrie
     })
 }
 
-/// Trims `value` and checks it is present and not too long.
+/// The brief file an editor's form stands for, published at `published_at` (RFC 3339) with
+/// these correction notes: the desk checks, renders and stores a brief by composing this and
+/// parsing it with [`parse_brief`], so nothing differs from an import. Strings are written as
+/// TOML strings (any quote or backslash survives); the Builder's Brief fields are one line
+/// each, as the file format has them.
+pub fn compose(
+    fields: &BriefFields,
+    published_at: &str,
+    updates: &[(String, String)],
+) -> Result<String, ContentError> {
+    let err = |reason: String| ContentError {
+        file: "the form".to_string(),
+        line: 0,
+        reason,
+    };
+    let datetime = |value: &str, key: &str| {
+        value
+            .parse::<toml::value::Datetime>()
+            .map(toml::Value::Datetime)
+            .map_err(|_| err(format!("{key}: not a date and time: {value}")))
+    };
+    let text = |value: &str| toml::Value::String(value.trim().to_string());
+    let mut header = toml::Table::new();
+    header.insert("slug".into(), text(&fields.slug));
+    header.insert("title".into(), text(&fields.title));
+    header.insert("category".into(), text(&fields.category));
+    let tags = fields
+        .tags
+        .split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(text)
+        .collect();
+    header.insert("tags".into(), toml::Value::Array(tags));
+    header.insert(
+        "published_at".into(),
+        datetime(published_at, "published_at")?,
+    );
+    header.insert("summary".into(), text(&fields.summary));
+    let mut source = toml::Table::new();
+    source.insert("name".into(), text(&fields.source_name));
+    source.insert("url".into(), text(&fields.source_url));
+    header.insert("source".into(), toml::Value::Table(source));
+    let mut notes = Vec::with_capacity(updates.len());
+    for (at, note) in updates {
+        let mut update = toml::Table::new();
+        update.insert("at".into(), datetime(at, "updates.at")?);
+        update.insert("note".into(), text(note));
+        notes.push(toml::Value::Table(update));
+    }
+    if !notes.is_empty() {
+        header.insert("updates".into(), toml::Value::Array(notes));
+    }
+    let front = toml::to_string(&header).map_err(|e| err(e.to_string()))?;
+    // Builder fields are single lines in the file; line breaks typed in the form become spaces.
+    let line = |value: &str| value.split_whitespace().collect::<Vec<_>>().join(" ");
+    Ok(format!(
+        "{FENCE}\n{front}{FENCE}\n\n## What Happened\n{}\n\n## Take\n{}\n\n## What To Do\n{}\n\n\
+         ## Builder's Brief\n- **Who:** {}\n- **What changes:** {}\n- **When:** {}\n- **Watch for:** {}\n\n\
+         ## What Skeptics Say\n{}\n",
+        fields.what_happened.trim_end(),
+        fields.take.trim_end(),
+        fields.what_to_do.trim_end(),
+        line(&fields.who),
+        line(&fields.what_changes),
+        line(&fields.when),
+        line(&fields.watch_for),
+        fields.skeptics.trim_end(),
+    ))
+}
+
+/// Trims `value` and checks it is present, not too long and free of control characters.
 fn required(value: &str, max_chars: usize) -> Result<String, String> {
     let value = value.trim();
     if value.is_empty() {
         Err("must not be empty".into())
+    } else if value.chars().any(char::is_control) {
+        Err("must be one line without control characters".into())
     } else if value.chars().count() > max_chars {
         Err(format!("must be at most {max_chars} characters"))
     } else {
@@ -459,6 +533,69 @@ Do it.
 
 Not so fast, says [this one](/pulse/a-brief).
 "#;
+
+    fn form() -> BriefFields {
+        BriefFields {
+            slug: "a-brief".into(),
+            title: "A brief".into(),
+            category: "tools".into(),
+            tags: "agents, , agents".into(),
+            summary: "One line.".into(),
+            source_name: "The Source".into(),
+            source_url: "https://source.test/story".into(),
+            what_happened: "Something happened, see [the other one](/pulse/other-brief).\n".into(),
+            take: "We think <b>so</b>.".into(),
+            what_to_do: "Do it.".into(),
+            who: "Teams".into(),
+            what_changes: "Everything\n  and more".into(),
+            when: "Now".into(),
+            watch_for: "[Signals](https://pulse.test/pulse/third-brief)".into(),
+            skeptics: "Not so fast, says [this one](/pulse/a-brief).".into(),
+        }
+    }
+
+    #[test]
+    fn a_form_composes_into_the_brief_its_file_would_be() {
+        let updates = [(
+            "2026-11-21T08:00:00Z".to_string(),
+            "Fixed a number.".to_string(),
+        )];
+        let text = compose(&form(), "2026-11-20T10:00:00+01:00", &updates).expect("composes");
+        let from_form = parse_brief("form", &text, &site()).expect("valid");
+        let from_file = parse_brief("good.md", GOOD, &site()).expect("valid");
+        let same = |b: &ParsedBrief| {
+            (
+                b.slug.clone(),
+                b.title.clone(),
+                b.tags.clone(),
+                b.published_at.clone(),
+                b.updates.clone(),
+                b.what_happened_html.clone(),
+                b.take_html.clone(),
+                b.what_changes_html.clone(),
+                b.skeptics_html.clone(),
+                b.links.clone(),
+            )
+        };
+        assert_eq!(same(&from_form), same(&from_file));
+
+        // Quotes, backslashes and TOML syntax in a field are only text.
+        let mut tricky = form();
+        tricky.title = r#"Say "hi" \ [source] = 1"#.into();
+        let text = compose(&tricky, "2026-11-20T09:00:00Z", &[]).expect("composes");
+        let parsed = parse_brief("form", &text, &site()).expect("valid");
+        assert_eq!(parsed.title, r#"Say "hi" \ [source] = 1"#);
+
+        // A line break or control character in a title is refused with the field named.
+        for title in ["Two\nlines", "Bell\u{7}"] {
+            let mut bad = form();
+            bad.title = title.into();
+            let text = compose(&bad, "2026-11-20T09:00:00Z", &[]).expect("composes");
+            let error = parse_brief("form", &text, &site()).expect_err("refused");
+            assert!(error.reason.starts_with("title:"), "{error}");
+        }
+        assert!(compose(&form(), "tomorrow", &[]).is_err());
+    }
 
     #[test]
     fn parses_a_good_file() {

@@ -114,31 +114,31 @@ pub enum Reported {
 }
 
 #[derive(FromRow)]
-struct CommentRow {
-    id: i64,
-    brief_id: i64,
-    parent_id: Option<i64>,
-    depth: i64,
-    reader_id: String,
-    author_name: String,
-    body_md: String,
-    body_html: String,
-    created_at: String,
-    edited_at: Option<String>,
-    status: String,
-    deleted_at: Option<String>,
+pub(super) struct CommentRow {
+    pub(super) id: i64,
+    pub(super) brief_id: i64,
+    pub(super) parent_id: Option<i64>,
+    pub(super) depth: i64,
+    pub(super) reader_id: String,
+    pub(super) author_name: String,
+    pub(super) body_md: String,
+    pub(super) body_html: String,
+    pub(super) created_at: String,
+    pub(super) edited_at: Option<String>,
+    pub(super) status: String,
+    pub(super) deleted_at: Option<String>,
 }
 
-const COLUMNS: &str = "id, brief_id, parent_id, depth, reader_id, author_name, body_md, body_html, \
+pub(super) const COLUMNS: &str = "id, brief_id, parent_id, depth, reader_id, author_name, body_md, body_html, \
                        created_at, edited_at, status, deleted_at";
 
 impl CommentRow {
-    fn deleted(&self) -> bool {
+    pub(super) fn deleted(&self) -> bool {
         self.deleted_at.is_some()
     }
 
     /// Everyone sees it in full.
-    fn public(&self) -> bool {
+    pub(super) fn public(&self) -> bool {
         self.status == "visible" && !self.deleted()
     }
 
@@ -167,7 +167,7 @@ impl CommentRow {
     }
 
     /// The comment as shown in `state`; placeholders carry neither name nor body.
-    fn to_comment(&self, state: CommentState) -> Comment {
+    pub(super) fn to_comment(&self, state: CommentState) -> Comment {
         let shown = matches!(state, CommentState::Visible | CommentState::Held);
         let created = OffsetDateTime::parse(&self.created_at, &Rfc3339).ok();
         Comment {
@@ -316,7 +316,7 @@ async fn public_view(
         .then(|| row.to_comment(row.placeholder_state())))
 }
 
-fn encode<T: serde::Serialize>(value: &T) -> Result<String, AppError> {
+pub(super) fn encode<T: serde::Serialize>(value: &T) -> Result<String, AppError> {
     serde_json::to_string(value).map_err(|error| {
         tracing::error!(%error, "cannot encode a comment event");
         AppError::Internal
@@ -324,7 +324,7 @@ fn encode<T: serde::Serialize>(value: &T) -> Result<String, AppError> {
 }
 
 /// Appends the change of a comment everyone could see to the live log.
-async fn publish_change(
+pub(super) async fn publish_change(
     conn: &mut Conn<'_>,
     slug: &str,
     row: &CommentRow,
@@ -334,6 +334,7 @@ async fn publish_change(
         id: row.id,
         comment: public_view(conn, row).await?,
         count: count(conn, row.brief_id).await?,
+        held: row.status == "held" && !row.deleted(),
     };
     events::append(conn, COMMENT_CHANGED_EVENT, &encode(&changed)?).await?;
     Ok(changed)
@@ -478,7 +479,11 @@ impl Store {
                 return Ok(Posted::Duplicate);
             }
         }
-        let held = new_reader && new.links > new.rules.new_reader_max_links;
+        let many_links = new_reader && new.links > new.rules.new_reader_max_links;
+        // A blocked reader's comments wait for a moderator (no held_reason: the queue reads
+        // the block itself).
+        let blocked = super::moderation::is_blocked(&mut tx.conn(), new.reader.as_str()).await?;
+        let held = many_links || blocked;
 
         let row: CommentRow = on!(&mut tx.conn(), c => sqlx::query_as(&format!(
             "INSERT INTO comments (brief_id, parent_id, depth, reader_id, idempotency_key, \
@@ -494,7 +499,7 @@ impl Store {
         .bind(new.body_md)
         .bind(new.body_html)
         .bind(if held { "held" } else { "visible" })
-        .bind(held.then_some("links"))
+        .bind(many_links.then_some("links"))
         .bind(stamp(now))
         .bind(&new.source_tag)
         .fetch_one(&mut **c).await)?;
@@ -533,6 +538,7 @@ impl Store {
                     id: row.id,
                     comment: Some(row.for_author()),
                     count: count(&mut tx.conn(), row.brief_id).await?,
+                    held: row.status == "held",
                 }),
                 published: false,
             });
@@ -567,6 +573,7 @@ impl Store {
                 id: row.id,
                 comment: Some(row.for_author()),
                 count,
+                held: row.status == "held",
             }),
             published: was_public,
         })
@@ -596,6 +603,7 @@ impl Store {
                 id: row.id,
                 comment: public_view(&mut tx.conn(), &row).await?,
                 count: count(&mut tx.conn(), row.brief_id).await?,
+                held: false,
             }
         };
         tx.commit().await?;

@@ -10,8 +10,11 @@
 //! backend. Where the dialects differ, the code says so at that spot.
 mod briefs;
 mod comments;
+mod desk;
 mod digests;
+mod editors;
 mod events;
+mod moderation;
 mod newsletter;
 pub mod postgres;
 mod reactions;
@@ -19,7 +22,9 @@ mod reactions;
 pub(crate) use briefs::date_label;
 pub use comments::{Amended, Amendment, NewBody, NewComment, Posted, Report, Reported};
 pub use digests::{DigestBrief, StoredIssue};
+pub use editors::{AddedEditor, Attempt};
 pub use events::{EVENTS_CHANNEL, StoredEvent};
+pub use moderation::Moderated;
 pub use newsletter::{Confirmed, OutboxMail, Outgoing, Subscribed, TokenState};
 
 use std::str::FromStr;

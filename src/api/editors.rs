@@ -1,0 +1,261 @@
+//! Editor accounts and desk sessions: signing in and out, who is signed in, and (admins only)
+//! the list of accounts and adding one. Every endpoint checks the session itself, inside the
+//! function — never by URL. Signing in works as a plain form post too: without JavaScript the
+//! browser is sent on to the desk, or back to the form with the reason.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::editors::Editor;
+use leptos::server_fn::codec::GetUrl;
+
+/// The answer to a refused sign-in, the same whether the address has an account or not.
+pub const SIGN_IN_REFUSED: &str = "That email and password don't match an editor account.";
+
+/// Signs an editor in: a new session (never the one the browser came with) in an HttpOnly,
+/// SameSite=Strict cookie. `next` is where a form post goes afterwards (a desk address only).
+/// Refused sign-ins answer 401 (429 after too many), except for a plain form post, which is
+/// sent back to the sign-in page with the reason instead (and gets `None`).
+#[server(prefix = "/api", endpoint = "sign_in")]
+pub async fn sign_in(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<Option<Editor>, AppError> {
+    use crate::model::check_email;
+    use crate::model::editors::MAX_PASSWORD_BYTES;
+    use crate::server::editors::{
+        LOGIN_FAILURES_PER_EMAIL, LOGIN_FAILURES_PER_SOURCE, LOGIN_WINDOW, SESSION_IDLE,
+        email_subject, new_session_token, secure_cookies, session_cookie, session_token,
+        token_hash, verify_password,
+    };
+    use crate::server::guard::{accepts_html, check_same_origin, request_parts};
+    use crate::server::rate_limit::client_ip;
+    use crate::server::repo::Attempt;
+    use crate::server::{respond, state::app_state};
+
+    let parts = request_parts()?;
+    check_same_origin(&parts.headers)?;
+    let state = app_state()?;
+    let form_post = accepts_html(&parts.headers);
+    let next = crate::model::editors::desk_destination(next.as_deref());
+    // A plain form post goes back to the form with the reason; the app gets the error itself.
+    let refuse = |error: AppError, reason: &str| {
+        if form_post {
+            let next = crate::model::encode_query_value(&next);
+            leptos_axum::redirect(&format!("/desk/login?failed={reason}&next={next}"));
+            Ok(None)
+        } else {
+            Err(error)
+        }
+    };
+    let email = match check_email(&email) {
+        Ok(email) => email.to_ascii_lowercase(),
+        Err(error) => return refuse(error, "email"),
+    };
+    if password.is_empty() || password.len() > MAX_PASSWORD_BYTES {
+        return refuse(
+            AppError::Unauthorized(SIGN_IN_REFUSED.to_string()),
+            "credentials",
+        );
+    }
+
+    let now = time::OffsetDateTime::now_utc();
+    let email_subject = email_subject(&state, &email);
+    let source_subject = client_ip(&parts, &state.config.limits.trusted_proxies)
+        .map(|ip| state.readers.tag("sign-in-source", &ip.to_string()));
+    let mut subjects = vec![(email_subject.as_str(), LOGIN_FAILURES_PER_EMAIL)];
+    if let Some(source) = &source_subject {
+        subjects.push((source.as_str(), LOGIN_FAILURES_PER_SOURCE));
+    }
+    if let Attempt::Locked { retry_after } = state
+        .store
+        .begin_sign_in(&subjects, LOGIN_WINDOW, now)
+        .await?
+    {
+        tracing::warn!("sign-in refused: too many failures");
+        return refuse(AppError::TooManyRequests { retry_after }, "locked");
+    }
+
+    let account = state.store.editor_credentials(&email).await?;
+    let (editor, hash) = match account {
+        Some((editor, hash)) => (Some(editor), Some(hash)),
+        None => (None, None),
+    };
+    // Verified even when there is no account (against a decoy), so both cost the same.
+    let verified = verify_password(hash, password).await;
+    let Some(editor) = editor.filter(|_| verified) else {
+        tracing::info!("sign-in refused: wrong email or password");
+        return refuse(
+            AppError::Unauthorized(SIGN_IN_REFUSED.to_string()),
+            "credentials",
+        );
+    };
+
+    let secure = secure_cookies(&state);
+    let (token, hash) = new_session_token()?;
+    let planted = session_token(&parts.headers, secure).map(token_hash);
+    state
+        .store
+        .sign_in_succeeded(
+            &editor,
+            &email_subject,
+            &hash,
+            planted.as_deref(),
+            now,
+            SESSION_IDLE,
+        )
+        .await?;
+    tracing::info!(editor = editor.id, "editor signed in");
+    respond::set_cookie(session_cookie(&token, secure));
+    if form_post {
+        leptos_axum::redirect(&next);
+    }
+    Ok(Some(editor))
+}
+
+/// Signs out: the session ends on the server (the old cookie opens nothing any more) and the
+/// cookie is cleared. Signing out without a session is not an error.
+#[server(prefix = "/api", endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    use crate::server::editors::{cleared_cookie, secure_cookies, session_token, token_hash};
+    use crate::server::guard::{accepts_html, check_same_origin, request_parts};
+    use crate::server::{respond, state::app_state};
+
+    let parts = request_parts()?;
+    check_same_origin(&parts.headers)?;
+    let state = app_state()?;
+    let secure = secure_cookies(&state);
+    if let Some(token) = session_token(&parts.headers, secure)
+        && state.store.end_session(&token_hash(token)).await?
+    {
+        tracing::info!("editor signed out");
+    }
+    respond::set_cookie(cleared_cookie(secure));
+    if accepts_html(&parts.headers) {
+        leptos_axum::redirect("/desk/login?signed_out=1");
+    }
+    Ok(())
+}
+
+/// The editor signed in on this request, if any.
+#[server(prefix = "/api", endpoint = "current_editor", input = GetUrl)]
+pub async fn current_editor() -> Result<Option<Editor>, AppError> {
+    use crate::server::editors::signed_in;
+    use crate::server::guard::{check_not_cross_site_script, request_parts};
+    use crate::server::state::app_state;
+
+    let parts = request_parts()?;
+    check_not_cross_site_script(&parts.headers)?;
+    signed_in(&app_state()?, &parts.headers).await
+}
+
+/// Every editor account (admins only).
+#[server(prefix = "/api", endpoint = "list_editors", input = GetUrl)]
+pub async fn list_editors() -> Result<Vec<Editor>, AppError> {
+    let (state, _, _) = crate::server::editors::require_admin(false).await?;
+    state.store.list_editors().await
+}
+
+/// Adds an editor account (admins only). The new editor signs in with this password and
+/// should change it.
+#[server(prefix = "/api", endpoint = "add_editor")]
+pub async fn add_editor(
+    email: String,
+    name: String,
+    role: String,
+    password: String,
+) -> Result<Editor, AppError> {
+    use crate::model::check_email;
+    use crate::model::editors::{Role, check_editor_name, check_new_password};
+    use crate::server::editors::{hash_password, require_admin};
+    use crate::server::guard::accepts_html;
+    use crate::server::repo::AddedEditor;
+
+    let (state, parts, admin) = require_admin(true).await?;
+    let email = check_email(&email)?.to_ascii_lowercase();
+    let name = check_editor_name(&name)?;
+    let role = Role::parse(&role)
+        .ok_or_else(|| AppError::invalid("role", "The role must be editor or admin."))?;
+    check_new_password(&password, &email)?;
+    let hash = hash_password(password).await?;
+    match state.store.add_editor(&email, name, role, &hash).await? {
+        AddedEditor::Added(editor) => {
+            tracing::info!(
+                by = admin.id,
+                editor = editor.id,
+                role = role.as_str(),
+                "editor account added"
+            );
+            if accepts_html(&parts.headers) {
+                leptos_axum::redirect("/desk/editors");
+            }
+            Ok(editor)
+        }
+        AddedEditor::EmailTaken => Err(AppError::invalid(
+            "email",
+            "There is already an account with this email address.",
+        )),
+    }
+}
+
+/// Changes the signed-in editor's own password. The current one must be given (wrong guesses
+/// count towards the sign-in lock); every other session of the account ends, this one stays.
+#[server(prefix = "/api", endpoint = "change_password")]
+pub async fn change_password(
+    current: String,
+    new_password: String,
+    repeat: String,
+) -> Result<(), AppError> {
+    use crate::model::editors::{MAX_PASSWORD_BYTES, check_new_password};
+    use crate::server::editors::{
+        LOGIN_FAILURES_PER_EMAIL, LOGIN_WINDOW, email_subject, hash_password, require_editor,
+        secure_cookies, session_token, token_hash, verify_password,
+    };
+    use crate::server::guard::accepts_html;
+    use crate::server::repo::Attempt;
+
+    let (state, parts, editor) = require_editor(true).await?;
+    let wrong = || AppError::invalid("current", "That is not your current password.");
+    if current.is_empty() || current.len() > MAX_PASSWORD_BYTES {
+        return Err(wrong());
+    }
+    check_new_password(&new_password, &editor.email)
+        .map_err(|e| AppError::invalid("new_password", e.to_string()))?;
+    if repeat != new_password {
+        return Err(AppError::invalid("repeat", "The two new passwords differ."));
+    }
+    let subject = email_subject(&state, &editor.email);
+    let now = time::OffsetDateTime::now_utc();
+    if let Attempt::Locked { retry_after } = state
+        .store
+        .begin_sign_in(
+            &[(subject.as_str(), LOGIN_FAILURES_PER_EMAIL)],
+            LOGIN_WINDOW,
+            now,
+        )
+        .await?
+    {
+        return Err(AppError::TooManyRequests { retry_after });
+    }
+    let hash = state
+        .store
+        .editor_credentials(&editor.email)
+        .await?
+        .map(|(_, hash)| hash);
+    if !verify_password(hash, current).await {
+        return Err(wrong());
+    }
+    state.store.forgive_sign_in_failures(&subject).await?;
+    let new_hash = hash_password(new_password).await?;
+    let keep = session_token(&parts.headers, secure_cookies(&state)).map(token_hash);
+    state
+        .store
+        .set_editor_password(&editor.email, &new_hash, keep.as_deref())
+        .await?;
+    tracing::info!(editor = editor.id, "editor changed their password");
+    if accepts_html(&parts.headers) {
+        leptos_axum::redirect("/desk/account?changed=1");
+    }
+    Ok(())
+}

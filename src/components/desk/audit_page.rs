@@ -1,0 +1,72 @@
+//! `/desk/audit` (admins only): every moderation action, newest first — who did what to which
+//! comment, when, and the note they gave.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::moderation::audit_log;
+use crate::components::desk::desk_frame::DeskFrame;
+use crate::components::error_page::ErrorPage;
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    view! {
+        <Title text="Desk · Audit log"/>
+        <DeskFrame title="Audit log" children=|_| view! { <AuditTable/> }/>
+    }
+}
+
+#[component]
+fn AuditTable() -> impl IntoView {
+    let log = Resource::new(|| (), |()| audit_log());
+    view! {
+        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading the log…"</p> }>
+            {move || Suspend::new(async move {
+                match log.await {
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                    Ok(entries) if entries.is_empty() => view! {
+                        <p class="empty-state">"No moderation yet."</p>
+                    }
+                    .into_any(),
+                    Ok(entries) => view! {
+                        <table class="desk-table">
+                            <thead>
+                                <tr>
+                                    <th scope="col">"When"</th>
+                                    <th scope="col">"Who"</th>
+                                    <th scope="col">"What"</th>
+                                    <th scope="col">"Comment"</th>
+                                    <th scope="col">"Why"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {entries
+                                    .into_iter()
+                                    .map(|e| {
+                                        let target = match (e.brief_slug, e.comment_id) {
+                                            (Some(slug), Some(id)) => view! {
+                                                <a href=format!("/pulse/{slug}#comment-{id}")>{format!("#{id}")}</a>
+                                            }
+                                            .into_any(),
+                                            _ => view! { <span>"—"</span> }.into_any(),
+                                        };
+                                        view! {
+                                            <tr>
+                                                <td><time datetime=e.at>{e.at_label}</time></td>
+                                                <td>{e.editor_name}</td>
+                                                <td>{e.action.as_str()}</td>
+                                                <td>{target}</td>
+                                                <td>{e.note}</td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

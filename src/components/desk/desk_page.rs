@@ -1,0 +1,131 @@
+//! `/desk`: every brief, newest first, searchable (`?q=`) and filterable by category
+//! (`?category=`), with comment counts and what waits for moderation. The search is a plain
+//! GET form, so every view has its own address and works without JavaScript.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::desk::desk_briefs;
+use crate::components::desk::desk_frame::DeskFrame;
+use crate::components::error_page::ErrorPage;
+use crate::contexts::site::use_site;
+use crate::model::desk::{DeskBriefPage, MAX_DESK_QUERY_CHARS};
+use crate::model::{encode_query_value, parse_page};
+
+#[component]
+pub fn DeskPage() -> impl IntoView {
+    view! {
+        <Title text="Desk · Briefs"/>
+        <DeskFrame title="Briefs" children=|_| view! { <BriefList/> }/>
+    }
+}
+
+#[component]
+fn BriefList() -> impl IntoView {
+    let query = use_query_map();
+    let list = Resource::new(
+        move || {
+            let q = query.read();
+            (q.get("q"), q.get("category"), q.get("page"))
+        },
+        |(q, category, page)| async move {
+            let page = parse_page(page.as_deref())?;
+            desk_briefs(q, category, Some(page)).await
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading briefs…"</p> }>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Ok(list) => view! { <BriefTable list/> }.into_any(),
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn BriefTable(list: DeskBriefPage) -> impl IntoView {
+    let site = use_site();
+    let chosen = list.category.as_ref().map(|c| c.slug.clone());
+    let options = site
+        .categories
+        .iter()
+        .map(|c| {
+            let selected = chosen.as_deref() == Some(c.slug.as_str());
+            view! { <option value=c.slug.clone() selected=selected>{c.name.clone()}</option> }
+        })
+        .collect_view();
+    let found = match list.total {
+        1 => "1 brief".to_string(),
+        n => format!("{n} briefs"),
+    };
+    let filters = format!(
+        "q={}&category={}",
+        encode_query_value(&list.query),
+        encode_query_value(chosen.as_deref().unwrap_or(""))
+    );
+    let page_link = move |p: u32| format!("/desk?{filters}&page={p}");
+    let newer = (list.page > 1).then(|| page_link(list.page - 1));
+    let older = (list.page < list.total_pages).then(|| page_link(list.page + 1));
+    let rows = list
+        .briefs
+        .into_iter()
+        .map(|b| {
+            let held = (b.held_count > 0).then(|| {
+                view! { <span class="badge badge--warn">{format!("{} held", b.held_count)}</span> }
+            });
+            view! {
+                <tr>
+                    <td>
+                        <a href=format!("/pulse/{}", b.slug)>{b.title}</a>
+                    </td>
+                    <td>{b.category.name}</td>
+                    <td>
+                        <time datetime=b.published_at>{b.published_label}</time>
+                    </td>
+                    <td>{b.comment_count} " " {held}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <form class="desk-search" method="get" action="/desk" role="search">
+            <label for="desk-q">"Search briefs"</label>
+            <input
+                id="desk-q"
+                type="search"
+                name="q"
+                value=list.query.clone()
+                maxlength=MAX_DESK_QUERY_CHARS.to_string()
+            />
+            <label for="desk-category">"Category"</label>
+            <select id="desk-category" name="category">
+                <option value="" selected=chosen.is_none()>"All categories"</option>
+                {options}
+            </select>
+            <button type="submit">"Search"</button>
+        </form>
+        <p class="desk__count" role="status">{found}</p>
+        <table class="desk-table">
+            <thead>
+                <tr>
+                    <th scope="col">"Title"</th>
+                    <th scope="col">"Category"</th>
+                    <th scope="col">"Published"</th>
+                    <th scope="col">"Comments"</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+        {(list.total_pages > 1).then(|| view! {
+            <nav class="pagination" aria-label="Pagination">
+                {newer.map(|h| view! { <a href=h rel="prev">"← Newer"</a> })}
+                <span class="pagination__where">{format!("Page {} of {}", list.page, list.total_pages)}</span>
+                {older.map(|h| view! { <a href=h rel="next">"Older →"</a> })}
+            </nav>
+        })}
+    }
+}

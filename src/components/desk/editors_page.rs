@@ -1,0 +1,104 @@
+//! `/desk/editors` (admins only): every editor account, and a form to add one. An editor who
+//! is not an admin gets a 403 page; the server functions refuse them as well.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+
+use crate::api::editors::{AddEditor, add_editor, list_editors};
+use crate::components::desk::desk_frame::DeskFrame;
+use crate::components::error_page::ErrorPage;
+use crate::model::editors::{MIN_PASSWORD_CHARS, Role};
+
+#[component]
+pub fn EditorsPage() -> impl IntoView {
+    view! {
+        <Title text="Desk · Editors"/>
+        <DeskFrame title="Editors" children=|_| view! { <EditorList/> }/>
+    }
+}
+
+#[component]
+fn EditorList() -> impl IntoView {
+    let add = Action::new(|fields: &[String; 4]| {
+        let [email, name, role, password] = fields.clone();
+        async move { add_editor(email, name, role, password).await }
+    });
+    let editors = Resource::new(move || add.version().get(), |_| list_editors());
+    let fields: [RwSignal<String>; 4] = std::array::from_fn(|_| RwSignal::new(String::new()));
+    let [email, name, role, password] = fields;
+    role.set(Role::Editor.as_str().to_string());
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if !add.pending().get_untracked() {
+            add.dispatch(fields.map(|f| f.get_untracked()));
+        }
+    };
+    let error = move || {
+        add.value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| e.to_string())
+    };
+    let roles = Role::ALL
+        .into_iter()
+        .map(|r| view! { <option value=r.as_str()>{r.as_str()}</option> })
+        .collect_view();
+    view! {
+        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading editors…"</p> }>
+            {move || Suspend::new(async move {
+                match editors.await {
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                    Ok(editors) => view! {
+                        <table class="desk-table">
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Name"</th>
+                                    <th scope="col">"Email"</th>
+                                    <th scope="col">"Role"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {editors
+                                    .into_iter()
+                                    .map(|e| view! {
+                                        <tr>
+                                            <td>{e.name}</td>
+                                            <td>{e.email}</td>
+                                            <td>{e.role.as_str()}</td>
+                                        </tr>
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
+        <h2>"Add an editor"</h2>
+        <form class="desk-form" method="post" action=AddEditor::url() on:submit=on_submit>
+            <p class="form-error" role="alert">{error}</p>
+            <label for="editor-email">"Email address"</label>
+            <input id="editor-email" type="email" name="email" required maxlength="254" autocomplete="off"
+                on:input=move |ev| email.set(event_target_value(&ev))/>
+            <label for="editor-name">"Name"</label>
+            <input id="editor-name" name="name" required maxlength="80" autocomplete="off"
+                on:input=move |ev| name.set(event_target_value(&ev))/>
+            <label for="editor-role">"Role"</label>
+            <select id="editor-role" name="role" on:change=move |ev| role.set(event_target_value(&ev))>{roles}</select>
+            <label for="editor-password">"First password"</label>
+            <input
+                id="editor-password"
+                type="password"
+                name="password"
+                required
+                minlength=MIN_PASSWORD_CHARS.to_string()
+                autocomplete="new-password"
+                on:input=move |ev| password.set(event_target_value(&ev))
+            />
+            <button type="submit" disabled=move || add.pending().get()>"Add editor"</button>
+        </form>
+    }
+}

@@ -1,0 +1,156 @@
+//! `/desk/moderation`: comments waiting for a moderator, oldest first, each with its brief, the
+//! comment it answers, what readers reported and why, and the actions. Each action is a form
+//! post that works without JavaScript; with it the queue updates in place.
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+
+use crate::api::moderation::{Moderate, moderate, moderation_queue};
+use crate::components::desk::desk_frame::DeskFrame;
+use crate::components::error_page::ErrorPage;
+use crate::model::moderation::{MAX_MODERATION_NOTE_CHARS, ModerationAction, QueuedComment};
+
+#[component]
+pub fn ModerationPage() -> impl IntoView {
+    view! {
+        <Title text="Desk · Moderation"/>
+        <DeskFrame title="Moderation" children=|_| view! { <Queue/> }/>
+    }
+}
+
+type Act = Action<(i64, ModerationAction, String), Result<(), crate::error::AppError>>;
+
+#[component]
+fn Queue() -> impl IntoView {
+    let act: Act = Action::new(|(id, action, note): &(i64, ModerationAction, String)| {
+        let (id, action, note) = (*id, action.as_str().to_string(), note.clone());
+        async move { moderate(id, action, Some(note)).await }
+    });
+    let queue = Resource::new(move || act.version().get(), |_| moderation_queue());
+    let error = move || {
+        act.value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| e.to_string())
+    };
+    view! {
+        <p class="form-error" role="alert">{error}</p>
+        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading the queue…"</p> }>
+            {move || Suspend::new(async move {
+                match queue.await {
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                    Ok(items) if items.is_empty() => view! {
+                        <p class="empty-state">"Nothing waits for a moderator."</p>
+                    }
+                    .into_any(),
+                    Ok(items) => view! {
+                        <ol class="mod-queue" aria-label="Comments waiting for a moderator">
+                            {items.into_iter().map(|item| view! { <QueueItem item act/> }).collect_view()}
+                        </ol>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn QueueItem(item: QueuedComment, act: Act) -> impl IntoView {
+    let id = item.id;
+    let note = RwSignal::new(String::new());
+    let heading_id = format!("queued-{id}");
+    let labelled_by = heading_id.clone();
+    let note_id = format!("queued-{id}-note");
+    let note_for = note_id.clone();
+    let author = if item.author_name.is_empty() {
+        "(no name)".to_string()
+    } else {
+        item.author_name.clone()
+    };
+    let reports = (!item.reports.is_empty()).then(|| {
+        view! {
+            <ul class="mod-item__reports" aria-label="Reports">
+                {item
+                    .reports
+                    .into_iter()
+                    .map(|r| {
+                        let line = format!("{} × {}", r.count, r.reason);
+                        view! {
+                            <li>
+                                {line}
+                                {r.notes.into_iter().map(|n| view! { <q class="mod-item__note">{n}</q> }).collect_view()}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+    });
+    let parent = item.parent_html.map(|html| {
+        let by = item.parent_author.clone().unwrap_or_default();
+        view! {
+            <blockquote class="mod-item__parent">
+                <p class="mod-item__meta">"In reply to " {by}</p>
+                <div inner_html=html></div>
+            </blockquote>
+        }
+    });
+    let block = if item.author_blocked {
+        (ModerationAction::Unblock, "Unblock author")
+    } else {
+        (ModerationAction::Block, "Block author")
+    };
+    let buttons = [
+        (ModerationAction::Approve, "Approve"),
+        (ModerationAction::Hide, "Hide"),
+        (ModerationAction::Delete, "Delete"),
+        block,
+    ]
+    .into_iter()
+    .map(|(action, label)| {
+        view! {
+            <button
+                type="submit"
+                name="action"
+                value=action.as_str()
+                disabled=move || act.pending().get()
+                on:click=move |ev| {
+                    ev.prevent_default();
+                    act.dispatch((id, action, note.get_untracked()));
+                }
+            >
+                {label}
+            </button>
+        }
+    })
+    .collect_view();
+    view! {
+        <li class="mod-item" aria-labelledby=labelled_by>
+            <h2 class="mod-item__title" id=heading_id>
+                {format!("Comment by {author} on ")}
+                <a href=format!("/pulse/{}#comment-{id}", item.brief_slug)>{item.brief_title}</a>
+            </h2>
+            <p class="mod-item__meta">
+                <span class="badge badge--warn">{item.waiting.label()}</span>
+                " "
+                <time datetime=item.created_at>{item.created_label}</time>
+            </p>
+            {parent}
+            <div class="mod-item__body prose" inner_html=item.body_html></div>
+            {reports}
+            <form class="mod-item__actions" method="post" action=Moderate::url()>
+                <input type="hidden" name="id" value=id.to_string()/>
+                <label for=note_for>"Note for the log (optional)"</label>
+                <input
+                    id=note_id
+                    name="note"
+                    maxlength=MAX_MODERATION_NOTE_CHARS.to_string()
+                    on:input=move |ev| note.set(event_target_value(&ev))
+                />
+                <div class="mod-item__buttons">{buttons}</div>
+            </form>
+        </li>
+    }
+}

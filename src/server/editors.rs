@@ -1,0 +1,264 @@
+//! Editor accounts and desk sessions: argon2id password hashes (computed off the async
+//! runtime), sign-in limits, session tokens in a cookie, and the check every desk server
+//! function runs first ([`require_editor`]).
+//!
+//! A session is a random token in a cookie; the database keeps only its SHA-256, with the
+//! editor, when it was made and when it ends, so signing out and expiry end it everywhere.
+//! Signing in always makes a new token and deletes the one the browser came with, so a token
+//! planted before sign-in is worthless after it.
+
+use std::sync::OnceLock;
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use axum::http::{HeaderMap, HeaderValue, request::Parts};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sha2::{Digest as _, Sha256};
+use time::{Duration, OffsetDateTime};
+
+use crate::error::AppError;
+use crate::model::editors::Editor;
+use crate::server::guard::{check_same_origin, request_parts};
+use crate::server::respond::cookie_value;
+use crate::server::state::{AppState, app_state};
+
+/// Cookie names: `__Host-` binds the cookie to this exact origin, but browsers accept that
+/// prefix only on `Secure` cookies, so a site served over plain http (development, tests) uses
+/// the plain name.
+const SECURE_COOKIE: &str = "__Host-pulse_desk";
+const PLAIN_COOKIE: &str = "pulse_desk";
+
+/// A session ends after this long without use…
+pub const SESSION_IDLE: Duration = Duration::hours(12);
+/// …and this long after sign-in, however busy.
+pub const SESSION_MAX: Duration = Duration::days(7);
+/// Sessions in use are renewed at most this often (one write per few minutes, not per request).
+const SESSION_RENEW_AFTER: Duration = Duration::minutes(5);
+
+/// Failed sign-ins are counted over this window…
+pub const LOGIN_WINDOW: Duration = Duration::minutes(15);
+/// …and this many for one email address (known or not) lock it until the window passes…
+pub const LOGIN_FAILURES_PER_EMAIL: i64 = 5;
+/// …while one client address may fail this often across all addresses.
+pub const LOGIN_FAILURES_PER_SOURCE: i64 = 30;
+
+/// argon2id at OWASP's recommended cost: 19 MiB of memory, two passes, one lane.
+fn argon2() -> Argon2<'static> {
+    // These parameters are constants within argon2's documented bounds.
+    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Hashes a password into a PHC string (algorithm, parameters and salt inside). CPU-heavy:
+/// call it through [`hash_password`] from async code.
+pub fn hash_password_blocking(password: &str) -> Result<String, AppError> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|error| {
+        tracing::error!(%error, "no randomness for a password salt");
+        AppError::Internal
+    })?;
+    let salt = SaltString::encode_b64(&salt).map_err(|error| {
+        tracing::error!(%error, "cannot encode a password salt");
+        AppError::Internal
+    })?;
+    argon2()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|error| {
+            tracing::error!(%error, "cannot hash a password");
+            AppError::Internal
+        })
+}
+
+/// [`hash_password_blocking`] on a blocking thread, off the async runtime.
+pub async fn hash_password(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || hash_password_blocking(&password))
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "password hashing task failed");
+            AppError::Internal
+        })?
+}
+
+/// A hash of a password nobody knows, verified in place of a missing account's, so that an
+/// unknown address costs exactly the time of a wrong password.
+fn decoy_hash() -> &'static str {
+    static DECOY: OnceLock<String> = OnceLock::new();
+    DECOY.get_or_init(|| {
+        let mut secret = [0u8; 32];
+        let _ = getrandom::fill(&mut secret);
+        hash_password_blocking(&URL_SAFE_NO_PAD.encode(secret)).unwrap_or_default()
+    })
+}
+
+/// Whether `password` matches `hash`; with no hash (no such account) the decoy is checked
+/// instead and the answer is always no. Runs on a blocking thread.
+pub async fn verify_password(hash: Option<String>, password: String) -> bool {
+    let verified = tokio::task::spawn_blocking(move || {
+        let known = hash.is_some();
+        let stored = hash.unwrap_or_else(|| decoy_hash().to_string());
+        let matches = PasswordHash::new(&stored)
+            .map(|parsed| {
+                argon2()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
+            .unwrap_or(false);
+        known && matches
+    })
+    .await;
+    verified.unwrap_or(false)
+}
+
+/// What sign-in failures for `email` (lower-cased) are counted under: a keyed hash, so the
+/// table holds no addresses.
+pub fn email_subject(state: &AppState, email: &str) -> String {
+    state.readers.tag("sign-in-email", email)
+}
+
+/// A new session token (the cookie's value) and the hash the database keeps.
+pub fn new_session_token() -> Result<(String, String), AppError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|error| {
+        tracing::error!(%error, "no randomness for a session token");
+        AppError::Internal
+    })?;
+    let token = URL_SAFE_NO_PAD.encode(bytes);
+    let hash = token_hash(&token);
+    Ok((token, hash))
+}
+
+/// What the database stores for a token.
+pub fn token_hash(token: &str) -> String {
+    URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes()))
+}
+
+fn cookie_name(secure: bool) -> &'static str {
+    if secure { SECURE_COOKIE } else { PLAIN_COOKIE }
+}
+
+/// The session token the request carries, if any (well-formed tokens only).
+pub fn session_token(headers: &HeaderMap, secure: bool) -> Option<&str> {
+    cookie_value(headers, cookie_name(secure)).filter(|t| {
+        t.len() == 43
+            && t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    })
+}
+
+/// The `Set-Cookie` value for a new session: HttpOnly, SameSite=Strict, Secure over https. No
+/// Max-Age: the server ends the session; the browser forgets it when it closes at the latest.
+pub fn session_cookie(token: &str, secure: bool) -> HeaderValue {
+    let flags = if secure { "; Secure" } else { "" };
+    let value = format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Strict{flags}",
+        cookie_name(secure)
+    );
+    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn cleared_cookie(secure: bool) -> HeaderValue {
+    let flags = if secure { "; Secure" } else { "" };
+    let value = format!(
+        "{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict{flags}",
+        cookie_name(secure)
+    );
+    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// Whether cookies are marked `Secure` (the site is served over https).
+pub fn secure_cookies(state: &AppState) -> bool {
+    state.config.site.base_url.starts_with("https://")
+}
+
+/// The editor signed in on this request, or `None`. Renews a session in use.
+pub async fn signed_in(state: &AppState, headers: &HeaderMap) -> Result<Option<Editor>, AppError> {
+    let Some(token) = session_token(headers, secure_cookies(state)) else {
+        return Ok(None);
+    };
+    let now = OffsetDateTime::now_utc();
+    state
+        .store
+        .session_editor(&token_hash(token), now, SESSION_RENEW_AFTER, SESSION_IDLE)
+        .await
+}
+
+fn sign_in_needed() -> AppError {
+    AppError::Unauthorized("Please sign in to the desk to do this.".to_string())
+}
+
+/// The check every desk server function runs first: the request comes from Pulse itself (for
+/// reads, anything but another site's script) and carries a live session. Answers 403 for a
+/// cross-site request, 401 without a session.
+pub async fn require_editor(mutating: bool) -> Result<(AppState, Parts, Editor), AppError> {
+    let parts = request_parts()?;
+    if mutating {
+        check_same_origin(&parts.headers)?;
+    } else {
+        crate::server::guard::check_not_cross_site_script(&parts.headers)?;
+    }
+    let state = app_state()?;
+    let editor = signed_in(&state, &parts.headers)
+        .await?
+        .ok_or_else(sign_in_needed)?;
+    Ok((state, parts, editor))
+}
+
+/// [`require_editor`] for what only admins may do (managing accounts): 403 for editors.
+pub async fn require_admin(mutating: bool) -> Result<(AppState, Parts, Editor), AppError> {
+    let (state, parts, editor) = require_editor(mutating).await?;
+    if !editor.is_admin() {
+        return Err(AppError::Forbidden(
+            "Only an admin may do this.".to_string(),
+        ));
+    }
+    Ok((state, parts, editor))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_are_argon2id_salted_and_verify_only_the_right_password() {
+        let one = hash_password_blocking("correct horse battery").expect("hash");
+        let two = hash_password_blocking("correct horse battery").expect("hash");
+        assert!(one.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{one}");
+        assert_ne!(one, two, "every hash has its own salt");
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async {
+            assert!(verify_password(Some(one.clone()), "correct horse battery".into()).await);
+            assert!(!verify_password(Some(one), "correct horse battery!".into()).await);
+            assert!(!verify_password(None, "correct horse battery".into()).await);
+            assert!(!verify_password(Some("not a hash".into()), "x".into()).await);
+        });
+    }
+
+    #[test]
+    fn tokens_are_random_and_only_their_hash_is_kept() {
+        let (token, hash) = new_session_token().expect("token");
+        let (other, _) = new_session_token().expect("token");
+        assert_ne!(token, other);
+        assert_eq!(token.len(), 43);
+        assert_eq!(hash, token_hash(&token));
+        assert_ne!(hash, token);
+        let cookie = session_cookie(&token, true);
+        let cookie = cookie.to_str().expect("ascii");
+        assert!(cookie.starts_with("__Host-pulse_desk="), "{cookie}");
+        assert!(
+            cookie.contains("HttpOnly")
+                && cookie.contains("SameSite=Strict")
+                && cookie.contains("Secure")
+        );
+        assert!(
+            !session_cookie(&token, false)
+                .to_str()
+                .expect("ascii")
+                .contains("Secure")
+        );
+    }
+}

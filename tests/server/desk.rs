@@ -1,0 +1,555 @@
+//! The editor desk's door: accounts, sign-in, sessions, and every desk server function refusing
+//! (and changing nothing) without a live session, from another site, or for the wrong role.
+
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use pulse::model::editors::Role;
+use pulse::server::editors::{hash_password, new_session_token};
+use pulse::server::repo::AddedEditor;
+use time::{Duration, OffsetDateTime};
+
+use crate::support::{Reply, TestApp, app, form, reader_cookie, run, texts};
+
+const PASSWORD: &str = "a long and quiet desk password";
+
+pub async fn add(app: &TestApp, email: &str, role: Role) {
+    let hash = hash_password(PASSWORD.to_string()).await.expect("hash");
+    let added = app
+        .store
+        .add_editor(email, "Dana Desk", role, &hash)
+        .await
+        .expect("add editor");
+    assert!(matches!(added, AddedEditor::Added(_)), "{added:?}");
+}
+
+async fn sign_in(app: &TestApp, email: &str, password: &str, cookie: Option<&str>) -> Reply {
+    app.post_form(
+        "sign_in",
+        &[("email", email), ("password", password), ("next", "/desk")],
+        cookie,
+    )
+    .await
+}
+
+/// The `pulse_desk=…` pair a reply set.
+fn desk_cookie(reply: &Reply) -> String {
+    reply
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("pulse_desk="))
+        .and_then(|v| v.split(';').next())
+        .unwrap_or_else(|| panic!("no desk cookie in {:?}", reply.headers))
+        .to_string()
+}
+
+pub async fn signed_in(app: &TestApp, email: &str) -> String {
+    let reply = sign_in(app, email, PASSWORD, None).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    desk_cookie(&reply)
+}
+
+pub async fn get_with(app: &TestApp, uri: &str, cookie: &str, headers: &[(&str, &str)]) -> Reply {
+    let mut request = Request::get(uri)
+        .header("accept", "application/json")
+        .header("cookie", cookie);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    app.send(request.body(Body::empty()).expect("request"))
+        .await
+}
+
+#[test]
+fn signing_in_sets_a_strict_session_and_signing_out_ends_it_on_the_server() {
+    run(async {
+        let app = app().await;
+        add(&app, "dana@pulse.test", Role::Editor).await;
+
+        let wrong = sign_in(&app, "dana@pulse.test", "not the password at all", None).await;
+        let unknown = sign_in(&app, "nobody@pulse.test", PASSWORD, None).await;
+        for reply in [&wrong, &unknown] {
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}", reply.body);
+            assert!(reply.headers.get("set-cookie").is_none());
+        }
+        assert_eq!(
+            wrong.body, unknown.body,
+            "an unknown address answers like a wrong password"
+        );
+
+        let reply = sign_in(&app, "Dana@Pulse.test ", PASSWORD, None).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        assert_eq!(reply.json()["name"], "Dana Desk");
+        let set_cookie = reply.header("set-cookie").to_string();
+        assert!(
+            set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"),
+            "{set_cookie}"
+        );
+        let cookie = desk_cookie(&reply);
+
+        let me = get_with(&app, "/api/current_editor", &cookie, &[]).await;
+        assert_eq!(me.json()["email"], "dana@pulse.test");
+        let desk = app.get_as("/desk", &cookie).await;
+        assert_eq!(desk.status, StatusCode::OK);
+        assert!(texts(&desk.html(), "h1").contains(&"Briefs".to_string()));
+        assert!(
+            texts(&desk.html(), ".desk__who")
+                .iter()
+                .any(|t| t.contains("Dana Desk"))
+        );
+
+        let out = app.post_form("sign_out", &[], Some(&cookie)).await;
+        assert_eq!(out.status, StatusCode::OK, "{}", out.body);
+        assert!(out.header("set-cookie").contains("Max-Age=0"));
+        // The old cookie, kept by someone, opens nothing any more.
+        let me = get_with(&app, "/api/current_editor", &cookie, &[]).await;
+        assert_eq!(me.json(), serde_json::Value::Null);
+        let list = get_with(&app, "/api/desk_briefs", &cookie, &[]).await;
+        assert_eq!(list.status, StatusCode::UNAUTHORIZED);
+    })
+}
+
+#[test]
+fn a_session_planted_before_sign_in_is_worthless_after_it() {
+    run(async {
+        let app = app().await;
+        add(&app, "dana@pulse.test", Role::Editor).await;
+        add(&app, "mallory@pulse.test", Role::Editor).await;
+        // Mallory plants her own live session, and a made-up one, in Dana's browser.
+        let planted = signed_in(&app, "mallory@pulse.test").await;
+        let made_up = format!("pulse_desk={}", "A".repeat(43));
+        for cookie in [&planted, &made_up] {
+            let reply = sign_in(&app, "dana@pulse.test", PASSWORD, Some(cookie)).await;
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+            let fresh = desk_cookie(&reply);
+            assert_ne!(&fresh, cookie, "sign-in makes a new session id");
+            let me = get_with(&app, "/api/current_editor", &fresh, &[]).await;
+            assert_eq!(me.json()["email"], "dana@pulse.test");
+            let old = get_with(&app, "/api/current_editor", cookie, &[]).await;
+            assert_eq!(
+                old.json(),
+                serde_json::Value::Null,
+                "the planted id is not valid"
+            );
+        }
+    })
+}
+
+#[test]
+fn every_desk_function_refuses_and_changes_nothing_without_a_live_session() {
+    run(async {
+        let app = app().await;
+        add(&app, "ada@pulse.test", Role::Admin).await;
+        add(&app, "dana@pulse.test", Role::Editor).await;
+        let admin = signed_in(&app, "ada@pulse.test").await;
+        let editor = signed_in(&app, "dana@pulse.test").await;
+
+        // A reader cookie (a reader who once reacted) and a session that ended yesterday.
+        let reader = {
+            let reply = app
+                .post_form(
+                    "react",
+                    &[
+                        ("slug", "halcyon-atlas-3-release"),
+                        ("kind", "hot"),
+                        ("active", "true"),
+                    ],
+                    None,
+                )
+                .await;
+            reader_cookie(&reply)
+        };
+        let (token, hash) = new_session_token().expect("token");
+        let ada = app
+            .store
+            .editor_credentials("ada@pulse.test")
+            .await
+            .expect("query")
+            .expect("ada")
+            .0;
+        app.store
+            .sign_in_succeeded(
+                &ada,
+                "-",
+                &hash,
+                None,
+                OffsetDateTime::now_utc() - Duration::days(2),
+                Duration::hours(12),
+            )
+            .await
+            .expect("old session");
+        let expired = format!("pulse_desk={token}");
+
+        let new_editor = [
+            ("email", "eve@pulse.test"),
+            ("name", "Eve"),
+            ("role", "admin"),
+            ("password", "eve wants to be an admin"),
+        ];
+        let reads = ["/api/desk_briefs", "/api/list_editors"];
+        for cookie in ["", reader.as_str(), expired.as_str()] {
+            for uri in reads {
+                let reply = get_with(&app, uri, cookie, &[]).await;
+                assert_eq!(
+                    reply.status,
+                    StatusCode::UNAUTHORIZED,
+                    "{uri} with {cookie:?}"
+                );
+            }
+            let cookie = (!cookie.is_empty()).then_some(cookie);
+            let reply = app.post_form("add_editor", &new_editor, cookie).await;
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}", reply.body);
+        }
+
+        // A live admin session, but the request comes from another site.
+        let cross_site = [("sec-fetch-site", "cross-site"), ("sec-fetch-mode", "cors")];
+        for uri in reads {
+            let reply = get_with(&app, uri, &admin, &cross_site).await;
+            assert_eq!(reply.status, StatusCode::FORBIDDEN, "{uri}");
+        }
+        let body = form(&new_editor);
+        let reply = app
+            .send(
+                Request::post("/api/add_editor")
+                    .header("host", "pulse.test")
+                    .header("origin", "https://evil.test")
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .header("cookie", &admin)
+                    .body(Body::from(body))
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN);
+
+        // An editor is signed in but is not an admin.
+        let reply = get_with(&app, "/api/list_editors", &editor, &[]).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN);
+        let reply = app
+            .post_form("add_editor", &new_editor, Some(&editor))
+            .await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN);
+
+        let emails: Vec<String> = app
+            .store
+            .list_editors()
+            .await
+            .expect("list")
+            .into_iter()
+            .map(|e| e.email)
+            .collect();
+        assert_eq!(
+            emails,
+            ["ada@pulse.test", "dana@pulse.test"],
+            "nothing was added"
+        );
+
+        // The admin, from Pulse itself, may.
+        let reply = app.post_form("add_editor", &new_editor, Some(&admin)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        let again = app.post_form("add_editor", &new_editor, Some(&admin)).await;
+        assert_eq!(again.status, StatusCode::BAD_REQUEST, "{}", again.body);
+        let list = get_with(&app, "/api/list_editors", &admin, &[]).await;
+        assert_eq!(list.json().as_array().map(Vec::len), Some(3));
+        let eve = sign_in(&app, "eve@pulse.test", "eve wants to be an admin", None).await;
+        assert_eq!(eve.json()["role"], "admin");
+    })
+}
+
+#[test]
+fn repeated_failures_lock_an_address_whether_it_has_an_account_or_not() {
+    run(async {
+        let app = app().await;
+        add(&app, "dana@pulse.test", Role::Editor).await;
+        for email in ["dana@pulse.test", "ghost@pulse.test"] {
+            for _ in 0..5 {
+                let reply = sign_in(&app, email, "guessing wrongly again", None).await;
+                assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+            }
+            // Locked: even the right password waits now.
+            let reply = sign_in(&app, email, PASSWORD, None).await;
+            assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS, "{email}");
+            let wait: u64 = reply.header("retry-after").parse().expect("seconds");
+            assert!((1..=15 * 60).contains(&wait), "{wait}");
+        }
+        // Another address is not affected.
+        add(&app, "ada@pulse.test", Role::Admin).await;
+        signed_in(&app, "ada@pulse.test").await;
+    })
+}
+
+#[test]
+fn desk_pages_send_visitors_without_a_session_to_sign_in_and_back() {
+    run(async {
+        let app = app().await;
+        add(&app, "dana@pulse.test", Role::Editor).await;
+        let reply = app.get("/desk?q=atlas").await;
+        assert!(reply.status.is_redirection(), "{}", reply.status);
+        assert_eq!(
+            reply.header("location"),
+            "/desk/login?next=/desk%3Fq%3Datlas"
+        );
+
+        let login = app.get("/desk/login?next=/desk%3Fq%3Datlas").await;
+        assert_eq!(login.status, StatusCode::OK);
+        let html = login.html();
+        assert_eq!(
+            crate::support::attrs(&html, "input[name=next]", "value"),
+            ["/desk?q=atlas"]
+        );
+
+        // Without JavaScript: a refused sign-in comes back to the form with the reason; a good
+        // one goes where the editor was going (never off the desk).
+        let post = |fields: Vec<(&'static str, &'static str)>| {
+            let body = form(&fields);
+            Request::post("/api/sign_in")
+                .header("host", "pulse.test")
+                .header("origin", "http://pulse.test")
+                .header("accept", "text/html")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .expect("request")
+        };
+        let refused = app
+            .send(post(vec![
+                ("email", "dana@pulse.test"),
+                ("password", "wrong wrong wrong"),
+                ("next", "/desk?q=atlas"),
+            ]))
+            .await;
+        assert!(refused.status.is_redirection());
+        assert_eq!(
+            refused.header("location"),
+            "/desk/login?failed=credentials&next=/desk%3Fq%3Datlas"
+        );
+        let page = app.get(refused.header("location")).await;
+        assert!(
+            texts(&page.html(), "[role=alert]")
+                .iter()
+                .any(|t| t.contains("don't match")),
+            "{}",
+            page.body
+        );
+        let ok = app
+            .send(post(vec![
+                ("email", "dana@pulse.test"),
+                ("password", PASSWORD),
+                ("next", "https://evil.test/desk"),
+            ]))
+            .await;
+        assert!(ok.status.is_redirection());
+        assert_eq!(ok.header("location"), "/desk");
+    })
+}
+
+#[test]
+fn the_desk_lists_searches_and_filters_every_brief() {
+    run(async {
+        let app = app().await;
+        add(&app, "dana@pulse.test", Role::Editor).await;
+        let cookie = signed_in(&app, "dana@pulse.test").await;
+        let all = get_with(&app, "/api/desk_briefs", &cookie, &[])
+            .await
+            .json();
+        let total = app.store.count_briefs().await.expect("count");
+        assert_eq!(all["total"], total);
+
+        let found = get_with(&app, "/api/desk_briefs?q=HALCYON%20atlas", &cookie, &[])
+            .await
+            .json();
+        let slugs: Vec<&str> = found["briefs"]
+            .as_array()
+            .expect("briefs")
+            .iter()
+            .filter_map(|b| b["slug"].as_str())
+            .collect();
+        assert!(slugs.contains(&"halcyon-atlas-3-release"), "{slugs:?}");
+        assert!(slugs.len() < total as usize);
+
+        // Wildcards are plain characters; a long query is refused; an unknown category is 404.
+        let wild = get_with(&app, "/api/desk_briefs?q=%25", &cookie, &[])
+            .await
+            .json();
+        assert_eq!(wild["total"], 0);
+        let long = format!("/api/desk_briefs?q={}", "a".repeat(201));
+        assert_eq!(
+            get_with(&app, &long, &cookie, &[]).await.status,
+            StatusCode::BAD_REQUEST
+        );
+        let gossip = get_with(&app, "/api/desk_briefs?category=gossip", &cookie, &[]).await;
+        assert_eq!(gossip.status, StatusCode::NOT_FOUND);
+        let tools = get_with(&app, "/api/desk_briefs?category=tools", &cookie, &[])
+            .await
+            .json();
+        assert!(
+            tools["briefs"]
+                .as_array()
+                .expect("briefs")
+                .iter()
+                .all(|b| b["category"]["slug"] == "tools")
+        );
+        assert!(tools["total"].as_u64() < all["total"].as_u64());
+    })
+}
+
+#[test]
+fn the_command_line_adds_editors_and_resets_passwords() {
+    run(async {
+        let app = app().await;
+        let pulse = |args: &[&str], stdin: &str| {
+            let mut child = Command::new(env!("CARGO_BIN_EXE_pulse"))
+                .args(args)
+                .env("DATABASE_URL", &app.config.database_url)
+                .env("PULSE_DATA_DIR", &app.config.data_dir)
+                .env("RUST_LOG", "warn")
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("run pulse");
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(stdin.as_bytes())
+                .expect("write password");
+            child.wait_with_output().expect("pulse exits")
+        };
+        let add = [
+            "user",
+            "add",
+            "--email",
+            "Ada@Pulse.test",
+            "--name",
+            "Ada",
+            "--role",
+            "admin",
+        ];
+        let short = pulse(&add, "short\n");
+        assert!(!short.status.success());
+        assert!(String::from_utf8_lossy(&short.stderr).contains("at least 12"));
+
+        let added = pulse(&add, &format!("{PASSWORD}\n"));
+        assert!(
+            added.status.success(),
+            "{}",
+            String::from_utf8_lossy(&added.stderr)
+        );
+        let reply = sign_in(&app, "ada@pulse.test", PASSWORD, None).await;
+        assert_eq!(reply.json()["role"], "admin");
+        let session = desk_cookie(&reply);
+
+        let twice = pulse(&add, &format!("{PASSWORD}\n"));
+        assert!(!twice.status.success());
+
+        let reset = pulse(
+            &["user", "password", "--email", "ada@pulse.test"],
+            "an entirely new passphrase\n",
+        );
+        assert!(
+            reset.status.success(),
+            "{}",
+            String::from_utf8_lossy(&reset.stderr)
+        );
+        let me = get_with(&app, "/api/current_editor", &session, &[]).await;
+        assert_eq!(
+            me.json(),
+            serde_json::Value::Null,
+            "a reset ends every session"
+        );
+        let old = sign_in(&app, "ada@pulse.test", PASSWORD, None).await;
+        assert_eq!(old.status, StatusCode::UNAUTHORIZED);
+        let new = sign_in(&app, "ada@pulse.test", "an entirely new passphrase", None).await;
+        assert_eq!(new.status, StatusCode::OK);
+
+        let bad = pulse(&["user", "add", "--email", "x@pulse.test"], "");
+        assert_eq!(
+            bad.status.code(),
+            Some(2),
+            "missing --name is a usage error"
+        );
+    })
+}
+
+#[test]
+fn an_editor_changes_their_own_password_and_only_this_session_survives() {
+    run(async {
+        let app = app().await;
+        add(&app, "dana@pulse.test", Role::Editor).await;
+        let here = signed_in(&app, "dana@pulse.test").await;
+        let elsewhere = signed_in(&app, "dana@pulse.test").await;
+        let change = |cookie: Option<String>,
+                      current: &'static str,
+                      new: &'static str,
+                      repeat: &'static str| {
+            let app = &app;
+            async move {
+                app.post_form(
+                    "change_password",
+                    &[
+                        ("current", current),
+                        ("new_password", new),
+                        ("repeat", repeat),
+                    ],
+                    cookie.as_deref(),
+                )
+                .await
+            }
+        };
+        let next = "a brand new desk passphrase";
+
+        let none = change(None, PASSWORD, next, next).await;
+        assert_eq!(none.status, StatusCode::UNAUTHORIZED);
+        let wrong = change(Some(here.clone()), "not my password at all", next, next).await;
+        assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+        assert_eq!(wrong.json()["Invalid"]["field"], "current");
+        let differ = change(
+            Some(here.clone()),
+            PASSWORD,
+            next,
+            "a brand new desk passphrasE",
+        )
+        .await;
+        assert_eq!(differ.json()["Invalid"]["field"], "repeat");
+        let weak = change(Some(here.clone()), PASSWORD, "short", "short").await;
+        assert_eq!(weak.json()["Invalid"]["field"], "new_password");
+        // Nothing changed so far.
+        assert_eq!(
+            sign_in(&app, "dana@pulse.test", PASSWORD, None)
+                .await
+                .status,
+            StatusCode::OK
+        );
+
+        let done = change(Some(here.clone()), PASSWORD, next, next).await;
+        assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+        let me = get_with(&app, "/api/current_editor", &here, &[]).await;
+        assert_eq!(me.json()["email"], "dana@pulse.test", "this session stays");
+        let other = get_with(&app, "/api/current_editor", &elsewhere, &[]).await;
+        assert_eq!(
+            other.json(),
+            serde_json::Value::Null,
+            "every other session ends"
+        );
+        assert_eq!(
+            sign_in(&app, "dana@pulse.test", PASSWORD, None)
+                .await
+                .status,
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            sign_in(&app, "dana@pulse.test", next, None).await.status,
+            StatusCode::OK
+        );
+
+        // Guessing the current password from a stolen session runs into the sign-in lock.
+        for _ in 0..5 {
+            change(Some(here.clone()), "guess guess guess", next, next).await;
+        }
+        let locked = change(Some(here.clone()), next, PASSWORD, PASSWORD).await;
+        assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+    })
+}

@@ -1,0 +1,294 @@
+//! Moderation from the desk: the queue of held and reported comments with their context,
+//! approve / hide / delete / block, each reaching open pages live and recorded in the audit log
+//! that only admins read; and none of it for anyone without a desk session.
+
+use axum::http::StatusCode;
+use pulse::model::editors::Role;
+use pulse::model::{COMMENT_CHANGED_EVENT, COMMENT_EVENT, CommentAdded, CommentChanged};
+
+use crate::desk::{add, get_with, signed_in};
+use crate::support::{Reply, TestApp, app, app_with, reader_cookie, run};
+
+const SLUG: &str = "postmortem-prompt-cache-stampede";
+
+async fn post(app: &TestApp, cookie: Option<&str>, body: &str, key: &str) -> Reply {
+    let fields = [
+        ("slug", SLUG),
+        ("name", "Ada"),
+        ("body", body),
+        ("key", key),
+    ];
+    let reply = app.post_form("post_comment", &fields, cookie).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply
+}
+
+async fn report(app: &TestApp, id: i64, reason: &str, detail: &str) {
+    // A new reader each time (they got their cookie by reacting).
+    let reply = app
+        .post_form(
+            "react",
+            &[("slug", SLUG), ("kind", "insightful"), ("active", "true")],
+            None,
+        )
+        .await;
+    let reader = reader_cookie(&reply);
+    let id = id.to_string();
+    let fields = [
+        ("slug", SLUG),
+        ("id", id.as_str()),
+        ("reason", reason),
+        ("detail", detail),
+    ];
+    let reply = app
+        .post_form("report_comment", &fields, Some(&reader))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+}
+
+async fn moderate(app: &TestApp, cookie: &str, id: i64, action: &str, note: &str) -> Reply {
+    let id = id.to_string();
+    app.post_form(
+        "moderate",
+        &[("id", id.as_str()), ("action", action), ("note", note)],
+        Some(cookie),
+    )
+    .await
+}
+
+async fn queue(app: &TestApp, cookie: &str) -> serde_json::Value {
+    let reply = get_with(app, "/api/moderation_queue", cookie, &[]).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply.json()
+}
+
+async fn events<T: serde::de::DeserializeOwned>(app: &TestApp, kind: &str) -> Vec<T> {
+    app.store
+        .events_after(0, 1_000)
+        .await
+        .expect("events")
+        .into_iter()
+        .filter(|e| e.kind == kind)
+        .map(|e| serde_json::from_str(&e.payload).expect("payload"))
+        .collect()
+}
+
+async fn public_ids(app: &TestApp) -> Vec<i64> {
+    app.brief(SLUG)
+        .await
+        .expect("brief")
+        .comments
+        .iter()
+        .map(|c| c.id)
+        .collect()
+}
+
+#[test]
+fn reported_comments_are_judged_from_the_queue_and_pages_follow_live() {
+    run(async {
+        let app = app().await;
+        add(&app, "dana@pulse.test", Role::Editor).await;
+        let desk = signed_in(&app, "dana@pulse.test").await;
+        let threshold = app.config.comments.report_threshold;
+
+        let first = post(&app, None, "A fair point, made rudely", "key-moderation-1").await;
+        let first_id = first.json()["id"].as_i64().expect("id");
+        let second = post(&app, None, "Buy cheap watches", "key-moderation-2").await;
+        let second_id = second.json()["id"].as_i64().expect("id");
+        assert!(
+            queue(&app, &desk)
+                .await
+                .as_array()
+                .expect("queue")
+                .is_empty()
+        );
+
+        // One report: still shown, but in the queue. Enough reports: held, off every page.
+        report(&app, first_id, "abuse", "needlessly harsh").await;
+        for _ in 0..threshold {
+            report(&app, second_id, "spam", "").await;
+        }
+        let waiting = queue(&app, &desk).await;
+        let items = waiting.as_array().expect("queue");
+        assert_eq!(items.len(), 2, "{waiting}");
+        assert_eq!(items[0]["id"], first_id);
+        assert_eq!(items[0]["waiting"], "reported");
+        assert_eq!(items[0]["brief_slug"], SLUG);
+        assert_eq!(items[0]["reports"][0]["reason"], "abuse");
+        assert_eq!(items[0]["reports"][0]["notes"][0], "needlessly harsh");
+        assert_eq!(items[1]["waiting"], "reports");
+        assert_eq!(items[1]["reports"][0]["count"], threshold);
+        assert_eq!(public_ids(&app).await, [first_id]);
+
+        // Approving the held one puts it back on every page (as a new comment to them) and
+        // settles its reports; hiding the reported one takes it off every page.
+        assert_eq!(
+            moderate(&app, &desk, second_id, "approve", "not spam after all")
+                .await
+                .status,
+            StatusCode::OK
+        );
+        let added: Vec<CommentAdded> = events(&app, COMMENT_EVENT).await;
+        assert_eq!(added.last().map(|a| a.comment.id), Some(second_id));
+        assert_eq!(
+            moderate(&app, &desk, first_id, "hide", "").await.status,
+            StatusCode::OK
+        );
+        let changed: Vec<CommentChanged> = events(&app, COMMENT_CHANGED_EVENT).await;
+        let last = changed.last().expect("a change");
+        // Gone for its author too: nothing marks it as merely held.
+        assert_eq!(
+            (last.id, last.comment.is_none(), last.held),
+            (first_id, true, false)
+        );
+        assert_eq!(public_ids(&app).await, [second_id]);
+        let page = app.get(&format!("/pulse/{SLUG}")).await;
+        assert!(!page.body.contains("made rudely"));
+        assert!(
+            queue(&app, &desk)
+                .await
+                .as_array()
+                .expect("queue")
+                .is_empty()
+        );
+
+        // Hiding twice changes nothing and logs nothing; an unknown comment is 404; a bad
+        // action or note is 400.
+        let before = events::<CommentChanged>(&app, COMMENT_CHANGED_EVENT)
+            .await
+            .len();
+        assert_eq!(
+            moderate(&app, &desk, first_id, "hide", "").await.status,
+            StatusCode::OK
+        );
+        assert_eq!(
+            events::<CommentChanged>(&app, COMMENT_CHANGED_EVENT)
+                .await
+                .len(),
+            before
+        );
+        assert_eq!(
+            moderate(&app, &desk, 999_999, "hide", "").await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            moderate(&app, &desk, second_id, "ban", "").await.status,
+            StatusCode::BAD_REQUEST
+        );
+        let long = "x".repeat(501);
+        assert_eq!(
+            moderate(&app, &desk, second_id, "hide", &long).await.status,
+            StatusCode::BAD_REQUEST
+        );
+        assert_eq!(public_ids(&app).await, [second_id]);
+
+        // Deleting erases the text for good.
+        assert_eq!(
+            moderate(&app, &desk, second_id, "delete", "on reflection")
+                .await
+                .status,
+            StatusCode::OK
+        );
+        assert!(public_ids(&app).await.is_empty());
+
+        // The audit log: admins only, newest first, who, what and why.
+        let log = get_with(&app, "/api/audit_log", &desk, &[]).await;
+        assert_eq!(log.status, StatusCode::FORBIDDEN);
+        add(&app, "ada@pulse.test", Role::Admin).await;
+        let admin = signed_in(&app, "ada@pulse.test").await;
+        let log = get_with(&app, "/api/audit_log", &admin, &[]).await.json();
+        let lines: Vec<(String, String, String)> = log
+            .as_array()
+            .expect("log")
+            .iter()
+            .map(|l| {
+                (
+                    l["editor_name"].as_str().unwrap_or("").to_string(),
+                    l["action"].as_str().unwrap_or("").to_string(),
+                    l["note"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        let dana = |a: &str, n: &str| ("Dana Desk".to_string(), a.to_string(), n.to_string());
+        assert_eq!(
+            lines,
+            [
+                dana("delete", "on reflection"),
+                dana("hide", ""),
+                dana("approve", "not spam after all")
+            ]
+        );
+    })
+}
+
+#[test]
+fn a_blocked_readers_comments_wait_for_a_moderator() {
+    run(async {
+        // One reader posts three times in a row here.
+        let app = app_with(&[("PULSE_COMMENTS_PER_MINUTE_PER_READER", "10")]).await;
+        add(&app, "dana@pulse.test", Role::Editor).await;
+        let desk = signed_in(&app, "dana@pulse.test").await;
+        let first = post(&app, None, "First words", "key-blocked-1").await;
+        let author = reader_cookie(&first);
+        let id = first.json()["id"].as_i64().expect("id");
+
+        assert_eq!(
+            moderate(&app, &desk, id, "block", "spam run").await.status,
+            StatusCode::OK
+        );
+        let held = post(&app, Some(&author), "Second words", "key-blocked-2").await;
+        assert_eq!(held.json()["state"], "held");
+        let held_id = held.json()["id"].as_i64().expect("id");
+        assert_eq!(public_ids(&app).await, [id]);
+        let waiting = queue(&app, &desk).await;
+        assert_eq!(waiting[0]["id"], held_id);
+        assert_eq!(waiting[0]["waiting"], "blocked");
+        assert_eq!(waiting[0]["author_blocked"], true);
+
+        assert_eq!(
+            moderate(&app, &desk, held_id, "unblock", "").await.status,
+            StatusCode::OK
+        );
+        let free = post(&app, Some(&author), "Third words", "key-blocked-3").await;
+        assert_eq!(free.json()["state"], "visible");
+        assert_eq!(public_ids(&app).await.len(), 2);
+    })
+}
+
+#[test]
+fn moderation_refuses_and_changes_nothing_without_a_live_session() {
+    run(async {
+        let app = app().await;
+        let posted = post(&app, None, "Leave me be", "key-guarded-1").await;
+        let reader = reader_cookie(&posted);
+        let id = posted.json()["id"].as_i64().expect("id");
+        for cookie in [
+            "",
+            reader.as_str(),
+            "pulse_desk=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        ] {
+            let reply = get_with(&app, "/api/moderation_queue", cookie, &[]).await;
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+            let reply = moderate(&app, cookie, id, "hide", "").await;
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+        }
+        add(&app, "dana@pulse.test", Role::Editor).await;
+        let desk = signed_in(&app, "dana@pulse.test").await;
+        let cross_site = [("sec-fetch-site", "cross-site"), ("sec-fetch-mode", "cors")];
+        let reply = get_with(&app, "/api/moderation_queue", &desk, &cross_site).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN);
+        let reply = app
+            .send(
+                axum::http::Request::post("/api/moderate")
+                    .header("host", "pulse.test")
+                    .header("sec-fetch-site", "cross-site")
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .header("cookie", &desk)
+                    .body(axum::body::Body::from(format!("id={id}&action=hide")))
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN);
+        assert_eq!(public_ids(&app).await, [id], "nothing changed");
+    })
+}
