@@ -9,7 +9,9 @@ use crate::components::brief_page::BriefPage;
 use crate::components::confirm_page::ConfirmPage;
 use crate::components::desk::account_page::AccountPage;
 use crate::components::desk::audit_page::AuditPage;
+use crate::components::desk::brief_edit_page::BriefEditPage;
 use crate::components::desk::desk_page::DeskPage;
+use crate::components::desk::draft_page::DraftPage;
 use crate::components::desk::editors_page::EditorsPage;
 use crate::components::desk::login_page::LoginPage;
 use crate::components::desk::moderation_page::ModerationPage;
@@ -80,6 +82,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/newsletter/unsubscribe") view=UnsubscribePage ssr=SsrMode::Async/>
                     <Route path=path!("/desk") view=DeskPage ssr=SsrMode::Async/>
                     <Route path=path!("/desk/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/desk/new") view=DraftPage ssr=SsrMode::Async/>
+                    <Route path=path!("/desk/drafts/:id") view=DraftPage ssr=SsrMode::Async/>
+                    <Route path=path!("/desk/briefs/:slug") view=BriefEditPage ssr=SsrMode::Async/>
                     <Route path=path!("/desk/editors") view=EditorsPage ssr=SsrMode::Async/>
                     <Route path=path!("/desk/moderation") view=ModerationPage ssr=SsrMode::Async/>
                     <Route path=path!("/desk/audit") view=AuditPage ssr=SsrMode::Async/>

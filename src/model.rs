@@ -52,6 +52,16 @@ pub const COMMENT_EVENT: &str = "comment";
 /// SSE event type of a comment edited, deleted or taken down; its data is a [`CommentChanged`].
 pub const COMMENT_CHANGED_EVENT: &str = "comment_changed";
 
+/// SSE event type of a brief that just went live; its data is a [`BriefPublished`].
+pub const BRIEF_EVENT: &str = "brief";
+
+/// A brief published from the desk (now, on schedule, or again after being unpublished): open
+/// feeds offer it as "1 new brief — show".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BriefPublished {
+    pub brief: BriefSummary,
+}
+
 /// What other readers may see of a comment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

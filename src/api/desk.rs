@@ -10,15 +10,17 @@ use crate::model::desk::DeskBriefPage;
 /// Briefs per desk page.
 pub const DESK_PAGE_SIZE: u32 = 25;
 
-/// One page of the desk's brief list: `q` searches titles, summaries and slugs (every word
-/// must appear), `category` filters.
+/// One page of the desk's list of drafts and briefs: `q` searches titles, summaries and slugs
+/// (every word must appear), `category` and `status` (draft, scheduled, published,
+/// unpublished) filter.
 #[server(prefix = "/api", endpoint = "desk_briefs", input = GetUrl)]
 pub async fn desk_briefs(
     q: Option<String>,
     category: Option<String>,
+    status: Option<String>,
     page: Option<u32>,
 ) -> Result<DeskBriefPage, AppError> {
-    use crate::model::desk::MAX_DESK_QUERY_CHARS;
+    use crate::model::desk::{DeskStatus, MAX_DESK_QUERY_CHARS};
     use crate::model::{check_page, validate_slug};
     use crate::server::editors::require_editor;
 
@@ -43,8 +45,17 @@ pub async fn desk_briefs(
                 })?)
             }
         };
+    let status = match status.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(name) => Some(DeskStatus::parse(name).ok_or_else(|| {
+            AppError::invalid(
+                "status",
+                "The status must be draft, scheduled, published or unpublished.",
+            )
+        })?),
+    };
     state
         .store
-        .desk_briefs(query, category, page, DESK_PAGE_SIZE)
+        .desk_briefs(query, category, status, page, DESK_PAGE_SIZE)
         .await
 }

@@ -5,6 +5,7 @@ pub mod briefs;
 pub mod comments;
 pub mod desk;
 pub mod digests;
+pub mod drafts;
 pub mod editors;
 pub mod moderation;
 pub mod newsletter;

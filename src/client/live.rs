@@ -11,8 +11,8 @@ use leptos::prelude::*;
 
 use crate::contexts::live::{LiveContext, LiveStatus};
 use crate::model::{
-    COMMENT_CHANGED_EVENT, COMMENT_EVENT, CommentAdded, CommentChanged, REACTIONS_EVENT,
-    RESET_EVENT, ReactionsChanged,
+    BRIEF_EVENT, BriefPublished, COMMENT_CHANGED_EVENT, COMMENT_EVENT, CommentAdded,
+    CommentChanged, REACTIONS_EVENT, RESET_EVENT, ReactionsChanged,
 };
 
 const FIRST_BACKOFF: Duration = Duration::from_secs(1);
@@ -31,6 +31,7 @@ pub fn connect(live: LiveContext, cursor: i64) {
                     REACTIONS_EVENT,
                     COMMENT_EVENT,
                     COMMENT_CHANGED_EVENT,
+                    BRIEF_EVENT,
                     RESET_EVENT,
                 ]
                 .into_iter()
@@ -77,6 +78,15 @@ pub fn connect(live: LiveContext, cursor: i64) {
                             let data = message.data().as_string().unwrap_or_default();
                             if let Ok(changed) = serde_json::from_str::<CommentChanged>(&data) {
                                 live.comment_changed(changed);
+                            }
+                        }
+                        BRIEF_EVENT => {
+                            let data = message.data().as_string().unwrap_or_default();
+                            if let Ok(published) = serde_json::from_str::<BriefPublished>(&data) {
+                                live.new_briefs.update(|all| {
+                                    all.retain(|b| b.slug != published.brief.slug);
+                                    all.push(published.brief);
+                                });
                             }
                         }
                         _ => {}

@@ -1,109 +1,46 @@
-//! The anatomy of a brief, top to bottom, as PRODUCT.md lays it out. The `*_html` fields were
-//! sanitised at import time, which is what makes `inner_html` safe here.
+//! A brief's public page: its head tags, the brief itself ([`BriefBody`]), then reactions,
+//! the newsletter box and the discussion.
 
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
 
-use crate::components::builder_brief::BuilderBriefSection;
-use crate::components::cited_by::CitedBy;
+use crate::components::brief_body::BriefBody;
 use crate::components::comments::section::CommentsSection;
 use crate::components::newsletter_box::NewsletterBox;
 use crate::components::reaction_bar::ReactionBar;
-use crate::contexts::live::use_live;
 use crate::contexts::site::use_site;
-use crate::model::{Brief, comments_label};
+use crate::model::Brief;
 
 #[component]
-pub fn BriefArticle(brief: Brief) -> impl IntoView {
+pub fn BriefArticle(mut brief: Brief) -> impl IntoView {
     let site = use_site();
-    let take_heading = format!("{}'s Take", site.house_name);
     let canonical = format!(
         "{}/pulse/{}",
         site.base_url.trim_end_matches('/'),
         brief.slug
     );
-    let updates = brief.updates;
-    let tags = brief.tags;
+    let title = format!("{} · {}", brief.title, site.name);
+    let description = brief.summary.clone();
+    let slug = brief.slug.clone();
+    let reactions = std::mem::take(&mut brief.reactions);
+    let comments = std::mem::take(&mut brief.comments);
+    let count = brief.comment_count;
+    let mine = std::mem::take(&mut brief.mine);
+    let my_name = brief.my_name.take();
+    let comment_key = std::mem::take(&mut brief.comment_key);
 
     view! {
-        <Title text=format!("{} · {}", brief.title, site.name)/>
-        <Meta name="description" content=brief.summary.clone()/>
+        <Title text=title/>
+        <Meta name="description" content=description/>
         <Link rel="canonical" href=canonical/>
         <nav class="back-link" aria-label="Back">
             <a href="/">"← Back to Pulse"</a>
         </nav>
         <article class="brief">
-            <header class="brief__header">
-                <p class="brief__category">
-                    <a class="tag" href=format!("/category/{}", brief.category.slug)>{brief.category.name}</a>
-                </p>
-                <h1 class="brief__title">{brief.title}</h1>
-                <p class="brief__meta">
-                    "Published "
-                    <time datetime=brief.published_at>{brief.published_label}</time>
-                    {format!(" · {} min read · ", brief.reading_minutes)}
-                    <a href="#comments">
-                        {
-                            let live = use_live();
-                            let slug = brief.slug.clone();
-                            let rendered = brief.comment_count;
-                            move || match live.comment_count(&slug, rendered) {
-                                0 => "No comments yet".to_string(),
-                                n => comments_label(n),
-                            }
-                        }
-                    </a>
-                </p>
-                {(!updates.is_empty()).then(|| view! {
-                    <ul class="brief__updates" aria-label="Updates">
-                        {updates.into_iter().map(|u| view! {
-                            <li>
-                                <strong>"Updated "</strong>
-                                <time datetime=u.at>{u.at_label}</time>
-                                ": " {u.note}
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                })}
-                {(!tags.is_empty()).then(|| view! {
-                    <ul class="brief__tags" aria-label="Tags">
-                        {tags.into_iter().map(|t| view! { <li class="tag tag--quiet">{t}</li> }).collect_view()}
-                    </ul>
-                })}
-                <p class="brief__source">
-                    "Read the full article: "
-                    <a href=brief.source_url rel="noopener">{brief.source_name}</a>
-                </p>
-            </header>
-
-            <section class="brief__section" aria-labelledby="what-happened">
-                <h2 id="what-happened">"What Happened"</h2>
-                <div class="prose" inner_html=brief.what_happened_html></div>
-            </section>
-            <section class="brief__section brief__section--take" aria-labelledby="take">
-                <h2 id="take">{take_heading}</h2>
-                <div class="prose" inner_html=brief.take_html></div>
-            </section>
-            <section class="brief__section" aria-labelledby="what-to-do">
-                <h2 id="what-to-do">"What To Do"</h2>
-                <div class="prose" inner_html=brief.what_to_do_html></div>
-            </section>
-            <BuilderBriefSection builder=brief.builder/>
-            <section class="brief__section" aria-labelledby="skeptics">
-                <h2 id="skeptics">"What Skeptics Say"</h2>
-                <div class="prose" inner_html=brief.skeptics_html></div>
-            </section>
-            <CitedBy links=brief.cited_by/>
-            <ReactionBar slug=brief.slug.clone() state=brief.reactions/>
+            <BriefBody brief/>
+            <ReactionBar slug=slug.clone() state=reactions/>
             <NewsletterBox/>
-            <CommentsSection
-                slug=brief.slug.clone()
-                comments=brief.comments
-                count=brief.comment_count
-                mine=brief.mine
-                my_name=brief.my_name
-                comment_key=brief.comment_key
-            />
+            <CommentsSection slug comments count mine my_name comment_key/>
         </article>
     }
 }

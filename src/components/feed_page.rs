@@ -12,7 +12,7 @@ use crate::components::newsletter_box::NewsletterBox;
 use crate::components::pagination::Pagination;
 use crate::contexts::live::use_live;
 use crate::contexts::site::use_site;
-use crate::model::{FeedPage as Feed, parse_page};
+use crate::model::{BriefSummary, FeedPage as Feed, parse_page};
 
 #[component]
 pub fn FeedPage() -> impl IntoView {
@@ -70,6 +70,31 @@ fn FeedView(feed: Feed) -> impl IntoView {
         n => format!("{n} briefs"),
     };
     let empty = feed.briefs.is_empty();
+    // Briefs published while the page is open: offered above the list on the first page of
+    // a feed they belong to, and shown when the reader asks.
+    let live = use_live();
+    let listed: Vec<String> = feed.briefs.iter().map(|b| b.slug.clone()).collect();
+    let first_page = feed.page == 1;
+    let feed_category = feed.category.as_ref().map(|c| c.slug.clone());
+    let shown: RwSignal<Vec<BriefSummary>> = RwSignal::new(Vec::new());
+    let waiting = Memo::new(move |_| {
+        let shown = shown.read();
+        live.new_briefs
+            .read()
+            .iter()
+            .filter(|b| first_page && feed_category.as_ref().is_none_or(|c| *c == b.category.slug))
+            .filter(|b| !listed.contains(&b.slug) && !shown.iter().any(|s| s.slug == b.slug))
+            .cloned()
+            .collect::<Vec<_>>()
+    });
+    let show_new = move |_| {
+        let mut arrived = waiting.get_untracked();
+        arrived.reverse();
+        shown.update(|s| {
+            arrived.append(s);
+            *s = arrived;
+        });
+    };
 
     view! {
         <Title text=title/>
@@ -87,7 +112,22 @@ fn FeedView(feed: Feed) -> impl IntoView {
                     <p><a href="/">"See all briefs"</a></p>
                 </div>
             </Show>
+            <Show when=move || !waiting.read().is_empty()>
+                <button type="button" class="feed__new" on:click=show_new>
+                    {move || match waiting.read().len() {
+                        1 => "1 new brief — show".to_string(),
+                        n => format!("{n} new briefs — show"),
+                    }}
+                </button>
+            </Show>
             <ol class="feed__list" aria-label="Briefs">
+                {move || {
+                    shown
+                        .get()
+                        .into_iter()
+                        .map(|brief| view! { <li><BriefCard brief/></li> })
+                        .collect_view()
+                }}
                 {feed
                     .briefs
                     .into_iter()

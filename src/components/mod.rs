@@ -1,6 +1,7 @@
 //! UI components, one per file. Route-level pages end in `_page`.
 
 pub mod brief_article;
+pub mod brief_body;
 pub mod brief_card;
 pub mod brief_page;
 pub mod builder_brief;

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 
-use crate::model::{Comment, CommentChanged, ReactionCounts};
+use crate::model::{BriefSummary, Comment, CommentChanged, ReactionCounts};
 
 /// Event id the server-rendered page is current to; the client resumes from there.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -34,6 +34,8 @@ pub struct LiveContext {
     pub comment_changes: RwSignal<Vec<CommentChanged>>,
     /// Latest comment count heard per brief slug.
     pub comment_counts: RwSignal<HashMap<String, u32>>,
+    /// Briefs published since the page was rendered, in arrival order.
+    pub new_briefs: RwSignal<Vec<BriefSummary>>,
     /// Moves when the page's data must be refetched.
     pub epoch: RwSignal<u64>,
 }
@@ -46,6 +48,7 @@ impl LiveContext {
             comments: RwSignal::new(HashMap::new()),
             comment_changes: RwSignal::new(Vec::new()),
             comment_counts: RwSignal::new(HashMap::new()),
+            new_briefs: RwSignal::new(Vec::new()),
             epoch: RwSignal::new(0),
         }
     }

@@ -430,6 +430,7 @@ async fn serve(config: Config) -> Result<(), String> {
         metrics: Metrics::default(),
     };
     digest::start_schedule(state.clone());
+    crate::server::drafts::start_schedule(state.clone());
     http::serve(state)
         .await
         .map_err(|e| format!("server error: {e}"))

@@ -6,6 +6,7 @@ pub mod comments;
 pub mod config;
 pub mod content;
 pub mod digest;
+pub mod drafts;
 pub mod editors;
 pub mod guard;
 pub mod http;

@@ -7,6 +7,7 @@ mod api;
 mod comment_changes;
 mod comments;
 mod desk;
+mod drafts;
 mod import;
 mod instances;
 mod live;

@@ -7,7 +7,7 @@ use pulse::model::editors::Role;
 use pulse::model::{COMMENT_CHANGED_EVENT, COMMENT_EVENT, CommentAdded, CommentChanged};
 
 use crate::desk::{add, get_with, signed_in};
-use crate::support::{Reply, TestApp, app, app_with, reader_cookie, run};
+use crate::support::{Reply, TestApp, app, app_with, events, reader_cookie, run};
 
 const SLUG: &str = "postmortem-prompt-cache-stampede";
 
@@ -60,17 +60,6 @@ async fn queue(app: &TestApp, cookie: &str) -> serde_json::Value {
     let reply = get_with(app, "/api/moderation_queue", cookie, &[]).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     reply.json()
-}
-
-async fn events<T: serde::de::DeserializeOwned>(app: &TestApp, kind: &str) -> Vec<T> {
-    app.store
-        .events_after(0, 1_000)
-        .await
-        .expect("events")
-        .into_iter()
-        .filter(|e| e.kind == kind)
-        .map(|e| serde_json::from_str(&e.payload).expect("payload"))
-        .collect()
 }
 
 async fn public_ids(app: &TestApp) -> Vec<i64> {

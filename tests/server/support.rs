@@ -398,3 +398,15 @@ impl Drop for PgTestDb {
             .status();
     }
 }
+
+/// The payloads of every stored live event of `kind`, oldest first.
+pub async fn events<T: serde::de::DeserializeOwned>(app: &TestApp, kind: &str) -> Vec<T> {
+    app.store
+        .events_after(0, 1_000)
+        .await
+        .expect("events")
+        .into_iter()
+        .filter(|e| e.kind == kind)
+        .map(|e| serde_json::from_str(&e.payload).expect("payload"))
+        .collect()
+}

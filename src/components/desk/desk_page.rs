@@ -1,6 +1,7 @@
-//! `/desk`: every brief, newest first, searchable (`?q=`) and filterable by category
-//! (`?category=`), with comment counts and what waits for moderation. The search is a plain
-//! GET form, so every view has its own address and works without JavaScript.
+//! `/desk`: every draft and brief — drafts first, then what is scheduled, then the rest newest
+//! first — searchable (`?q=`) and filterable by category (`?category=`) and status
+//! (`?status=`), with comment counts and what waits for moderation. The search is a plain GET
+//! form, so every view has its own address and works without JavaScript.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -10,7 +11,7 @@ use crate::api::desk::desk_briefs;
 use crate::components::desk::desk_frame::DeskFrame;
 use crate::components::error_page::ErrorPage;
 use crate::contexts::site::use_site;
-use crate::model::desk::{DeskBriefPage, MAX_DESK_QUERY_CHARS};
+use crate::model::desk::{DeskBriefPage, DeskStatus, MAX_DESK_QUERY_CHARS};
 use crate::model::{encode_query_value, parse_page};
 
 #[component]
@@ -27,14 +28,24 @@ fn BriefList() -> impl IntoView {
     let list = Resource::new(
         move || {
             let q = query.read();
-            (q.get("q"), q.get("category"), q.get("page"))
+            (
+                q.get("q"),
+                q.get("category"),
+                q.get("status"),
+                q.get("page"),
+            )
         },
-        |(q, category, page)| async move {
+        |(q, category, status, page)| async move {
             let page = parse_page(page.as_deref())?;
-            desk_briefs(q, category, Some(page)).await
+            desk_briefs(q, category, status, Some(page)).await
         },
     );
+    let deleted = move || query.read().get("done").as_deref() == Some("deleted");
     view! {
+        <p class="desk__new"><a class="button button--primary" href="/desk/new">"New brief"</a></p>
+        <Show when=deleted>
+            <p class="notice" role="status">"Draft deleted."</p>
+        </Show>
         <Suspense fallback=|| view! { <p class="loading" role="status">"Loading briefs…"</p> }>
             {move || Suspend::new(async move {
                 match list.await {
@@ -58,14 +69,22 @@ fn BriefTable(list: DeskBriefPage) -> impl IntoView {
             view! { <option value=c.slug.clone() selected=selected>{c.name.clone()}</option> }
         })
         .collect_view();
+    let status = list.status;
+    let statuses = DeskStatus::ALL
+        .into_iter()
+        .map(|s| {
+            view! { <option value=s.as_str() selected=status == Some(s)>{s.label()}</option> }
+        })
+        .collect_view();
     let found = match list.total {
         1 => "1 brief".to_string(),
         n => format!("{n} briefs"),
     };
     let filters = format!(
-        "q={}&category={}",
+        "q={}&category={}&status={}",
         encode_query_value(&list.query),
-        encode_query_value(chosen.as_deref().unwrap_or(""))
+        encode_query_value(chosen.as_deref().unwrap_or("")),
+        status.map_or("", DeskStatus::as_str)
     );
     let page_link = move |p: u32| format!("/desk?{filters}&page={p}");
     let newer = (list.page > 1).then(|| page_link(list.page - 1));
@@ -77,14 +96,28 @@ fn BriefTable(list: DeskBriefPage) -> impl IntoView {
             let held = (b.held_count > 0).then(|| {
                 view! { <span class="badge badge--warn">{format!("{} held", b.held_count)}</span> }
             });
+            let href = b.edit_href();
+            let title = if b.title.trim().is_empty() {
+                "Untitled draft".to_string()
+            } else {
+                b.title.clone()
+            };
+            let problem = b.problem.clone().map(|p| {
+                view! { <span class="badge badge--warn" title=p.clone()>"Schedule failed"</span> }
+            });
+            let view_link = (b.status == DeskStatus::Published).then(|| {
+                view! { " · " <a href=format!("/pulse/{}", b.slug)>"View"</a> }
+            });
             view! {
                 <tr>
                     <td>
-                        <a href=format!("/pulse/{}", b.slug)>{b.title}</a>
+                        <a href=href>{title}</a>
+                        {view_link}
                     </td>
+                    <td>{b.status.label()} " " {problem}</td>
                     <td>{b.category.name}</td>
                     <td>
-                        <time datetime=b.published_at>{b.published_label}</time>
+                        <time datetime=b.at>{b.at_label}</time>
                     </td>
                     <td>{b.comment_count} " " {held}</td>
                 </tr>
@@ -106,6 +139,11 @@ fn BriefTable(list: DeskBriefPage) -> impl IntoView {
                 <option value="" selected=chosen.is_none()>"All categories"</option>
                 {options}
             </select>
+            <label for="desk-status">"Status"</label>
+            <select id="desk-status" name="status">
+                <option value="" selected=status.is_none()>"Any status"</option>
+                {statuses}
+            </select>
             <button type="submit">"Search"</button>
         </form>
         <p class="desk__count" role="status">{found}</p>
@@ -113,8 +151,9 @@ fn BriefTable(list: DeskBriefPage) -> impl IntoView {
             <thead>
                 <tr>
                     <th scope="col">"Title"</th>
+                    <th scope="col">"Status"</th>
                     <th scope="col">"Category"</th>
-                    <th scope="col">"Published"</th>
+                    <th scope="col">"When"</th>
                     <th scope="col">"Comments"</th>
                 </tr>
             </thead>

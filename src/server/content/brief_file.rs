@@ -36,6 +36,8 @@ pub struct ParsedBrief {
     pub links: BTreeSet<String>,
     /// Fingerprint of the file's text, to tell unchanged files on re-import.
     pub content_hash: String,
+    /// The brief as the desk's editor form holds it, to reopen it there.
+    pub fields: BriefFields,
 }
 
 /// Why a file was rejected.
@@ -272,6 +274,23 @@ pub fn parse_brief(file: &str, text: &str, site: &SiteInfo) -> Result<ParsedBrie
     links.remove(&header.slug);
 
     let [who, what_changes, when, watch_for] = builder_fields;
+    let fields = BriefFields {
+        slug: header.slug.clone(),
+        title: title.clone(),
+        category: header.category.clone(),
+        tags: tags.join(", "),
+        summary: summary.clone(),
+        source_name: source_name.clone(),
+        source_url: source_url.clone(),
+        what_happened: what_happened.1.trim().to_string(),
+        take: take.1.trim().to_string(),
+        what_to_do: what_to_do.1.trim().to_string(),
+        who: who.clone(),
+        what_changes: what_changes.clone(),
+        when: when.clone(),
+        watch_for: watch_for.clone(),
+        skeptics: skeptics.1.trim().to_string(),
+    };
     Ok(ParsedBrief {
         slug: header.slug,
         title,
@@ -293,6 +312,7 @@ pub fn parse_brief(file: &str, text: &str, site: &SiteInfo) -> Result<ParsedBrie
         skeptics_html: render(&skeptics.1),
         links,
         content_hash: fingerprint(text),
+        fields,
     })
 }
 
@@ -578,6 +598,17 @@ Not so fast, says [this one](/pulse/a-brief).
             )
         };
         assert_eq!(same(&from_form), same(&from_file));
+        // A file reopened in the editor (its `fields`) composes back into the same brief.
+        let reopened = compose(
+            &from_file.fields,
+            &from_file.published_at,
+            &from_file.updates,
+        )
+        .expect("composes");
+        let reopened = parse_brief("reopened", &reopened, &site()).expect("valid");
+        assert_eq!(same(&reopened), same(&from_file));
+        assert_eq!(reopened.fields, from_file.fields);
+        assert_eq!(from_file.fields.tags, "agents");
 
         // Quotes, backslashes and TOML syntax in a field are only text.
         let mut tricky = form();

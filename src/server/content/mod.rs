@@ -5,5 +5,5 @@ pub mod brief_file;
 pub mod import;
 pub mod markdown;
 
-pub use brief_file::{ContentError, ParsedBrief, parse_brief};
+pub use brief_file::{ContentError, ParsedBrief, compose, parse_brief};
 pub use import::{ImportError, ImportReport, import_dir, load_dir};

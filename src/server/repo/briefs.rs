@@ -16,7 +16,7 @@ use crate::model::{
 use crate::server::config::CommentSettings;
 use crate::server::content::{ImportReport, ParsedBrief};
 use crate::server::readers::ReaderId;
-use crate::server::repo::{Store, comments, on, reactions};
+use crate::server::repo::{Store, Tx, comments, on, reactions};
 
 #[derive(FromRow)]
 struct SummaryRow {
@@ -73,7 +73,7 @@ pub(crate) fn date_label(rfc3339: &str) -> String {
 }
 
 /// "20 Nov 2026, 09:30 UTC" from a stored RFC 3339 timestamp.
-pub(super) fn time_label(rfc3339: &str) -> String {
+pub(crate) fn time_label(rfc3339: &str) -> String {
     OffsetDateTime::parse(rfc3339, &Rfc3339)
         .ok()
         .and_then(|t| {
@@ -104,14 +104,14 @@ impl Store {
         page_size: u32,
     ) -> Result<FeedPage, AppError> {
         let slug = category.as_ref().map(|c| c.slug.as_str());
-        let total: i64 = on!(&*self.pool, c => sqlx::query_scalar("SELECT COUNT(*) FROM briefs WHERE $1 IS NULL OR category = $1")
+        let total: i64 = on!(&*self.pool, c => sqlx::query_scalar("SELECT COUNT(*) FROM briefs WHERE status = 'published' AND ($1 IS NULL OR category = $1)")
                 .bind(slug)
                 .fetch_one(c).await)?;
         let rows: Vec<SummaryRow> = on!(&*self.pool, c => sqlx::query_as(
             "SELECT id, slug, title, category, summary, published_at, reading_minutes, \
              COALESCE((SELECT count FROM comment_counts WHERE brief_id = briefs.id), 0) AS comment_count \
              FROM briefs \
-             WHERE $1 IS NULL OR category = $1 \
+             WHERE status = 'published' AND ($1 IS NULL OR category = $1) \
              ORDER BY published_at DESC, id DESC LIMIT $2 OFFSET $3",
         )
         .bind(slug)
@@ -124,7 +124,7 @@ impl Store {
             let found: Vec<(i64, String, i64)> = on!(&*self.pool, c => sqlx::query_as(
                 "SELECT c.brief_id, c.kind, c.count FROM reaction_counts c \
                  JOIN briefs b ON b.id = c.brief_id \
-                 WHERE c.count > 0 AND ($1 IS NULL OR b.category = $1) \
+                 WHERE c.count > 0 AND b.status = 'published' AND ($1 IS NULL OR b.category = $1) \
                  AND (b.published_at, b.id) <= ($2, $3) AND (b.published_at, b.id) >= ($4, $5)",
             )
             .bind(slug)
@@ -174,7 +174,7 @@ impl Store {
         let Some(row) = on!(&*self.pool, c => sqlx::query_as::<_, BriefRow>(
             "SELECT id, slug, title, category, summary, source_name, source_url, published_at, reading_minutes, \
              what_happened_html, take_html, what_to_do_html, who_html, what_changes_html, when_html, \
-             watch_for_html, skeptics_html FROM briefs WHERE slug = $1",
+             watch_for_html, skeptics_html FROM briefs WHERE slug = $1 AND status = 'published'",
         )
         .bind(slug)
         .fetch_optional(c).await)?
@@ -190,15 +190,7 @@ impl Store {
         )
         .bind(row.id)
         .fetch_all(c).await)?;
-        let cited_by: Vec<LinkRow> = on!(&*self.pool, c => sqlx::query_as(
-            "SELECT b.slug, b.title, b.category, b.published_at FROM brief_links l \
-             JOIN briefs b ON b.id = l.from_brief_id \
-             WHERE l.to_slug = $1 AND b.id != $2 \
-             ORDER BY b.published_at DESC, b.id DESC",
-        )
-        .bind(&row.slug)
-        .bind(row.id)
-        .fetch_all(c).await)?;
+        let cited_by = self.cited_by(&row.slug).await?;
 
         let mut pooled = self.acquire().await?;
         let mut conn = pooled.conn();
@@ -245,15 +237,7 @@ impl Store {
                 watch_for_html: row.watch_for_html,
             },
             skeptics_html: row.skeptics_html,
-            cited_by: cited_by
-                .into_iter()
-                .map(|l| BriefLink {
-                    category: self.category(&l.category),
-                    published_label: date_label(&l.published_at),
-                    slug: l.slug,
-                    title: l.title,
-                })
-                .collect(),
+            cited_by,
         }))
     }
 
@@ -262,88 +246,130 @@ impl Store {
         let mut report = ImportReport::default();
         let mut tx = self.write().await?;
         for b in briefs {
-            let existing: Option<String> = on!(&mut tx.conn(), c => sqlx::query_scalar("SELECT content_hash FROM briefs WHERE slug = $1")
-                    .bind(&b.slug)
-                    .fetch_optional(&mut **c).await)?;
-            match existing {
-                Some(hash) if hash == b.content_hash => {
-                    report.unchanged += 1;
-                    continue;
-                }
-                Some(_) => report.updated += 1,
-                None => report.created += 1,
-            }
-            let id: i64 = on!(&mut tx.conn(), c => sqlx::query_scalar(
-                "INSERT INTO briefs (slug, title, category, summary, source_name, source_url, published_at, \
-                 reading_minutes, what_happened_html, take_html, what_to_do_html, who_html, what_changes_html, \
-                 when_html, watch_for_html, skeptics_html, content_hash) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
-                 ON CONFLICT (slug) DO UPDATE SET title = excluded.title, category = excluded.category, \
-                 summary = excluded.summary, source_name = excluded.source_name, source_url = excluded.source_url, \
-                 published_at = excluded.published_at, reading_minutes = excluded.reading_minutes, \
-                 what_happened_html = excluded.what_happened_html, take_html = excluded.take_html, \
-                 what_to_do_html = excluded.what_to_do_html, who_html = excluded.who_html, \
-                 what_changes_html = excluded.what_changes_html, when_html = excluded.when_html, \
-                 watch_for_html = excluded.watch_for_html, skeptics_html = excluded.skeptics_html, \
-                 content_hash = excluded.content_hash \
-                 RETURNING id",
-            )
-            .bind(&b.slug)
-            .bind(&b.title)
-            .bind(&b.category)
-            .bind(&b.summary)
-            .bind(&b.source_name)
-            .bind(&b.source_url)
-            .bind(&b.published_at)
-            .bind(i64::from(b.reading_minutes))
-            .bind(&b.what_happened_html)
-            .bind(&b.take_html)
-            .bind(&b.what_to_do_html)
-            .bind(&b.who_html)
-            .bind(&b.what_changes_html)
-            .bind(&b.when_html)
-            .bind(&b.watch_for_html)
-            .bind(&b.skeptics_html)
-            .bind(&b.content_hash)
-            .fetch_one(&mut **c).await)?;
-
-            for table in ["brief_tags", "brief_updates", "brief_links"] {
-                let column = if table == "brief_links" {
-                    "from_brief_id"
-                } else {
-                    "brief_id"
-                };
-                on!(&mut tx.conn(), c => sqlx::query(&format!("DELETE FROM {table} WHERE {column} = $1"))
-                    .bind(id)
-                    .execute(&mut **c).await
-        .map(|done| done.rows_affected()))?;
-            }
-            for (position, tag) in (0_i64..).zip(&b.tags) {
-                on!(&mut tx.conn(), c => sqlx::query("INSERT INTO brief_tags (brief_id, position, tag) VALUES ($1, $2, $3)")
-                    .bind(id)
-                    .bind(position)
-                    .bind(tag)
-                    .execute(&mut **c).await
-        .map(|done| done.rows_affected()))?;
-            }
-            for (position, (at, note)) in (0_i64..).zip(&b.updates) {
-                on!(&mut tx.conn(), c => sqlx::query("INSERT INTO brief_updates (brief_id, position, noted_at, note) VALUES ($1, $2, $3, $4)")
-                    .bind(id)
-                    .bind(position)
-                    .bind(at)
-                    .bind(note)
-                    .execute(&mut **c).await
-        .map(|done| done.rows_affected()))?;
-            }
-            for slug in &b.links {
-                on!(&mut tx.conn(), c => sqlx::query("INSERT INTO brief_links (from_brief_id, to_slug) VALUES ($1, $2)")
-                    .bind(id)
-                    .bind(slug)
-                    .execute(&mut **c).await
-        .map(|done| done.rows_affected()))?;
+            match store_brief(&mut tx, b).await? {
+                Stored::Created => report.created += 1,
+                Stored::Updated => report.updated += 1,
+                Stored::Unchanged => report.unchanged += 1,
             }
         }
         tx.commit().await?;
         Ok(report)
     }
+
+    /// The briefs that link to `slug` (other than itself), newest first: its Cited By list.
+    pub async fn cited_by(&self, slug: &str) -> Result<Vec<BriefLink>, AppError> {
+        let rows: Vec<LinkRow> = on!(&*self.pool, c => sqlx::query_as(
+            "SELECT b.slug, b.title, b.category, b.published_at FROM brief_links l \
+             JOIN briefs b ON b.id = l.from_brief_id \
+             WHERE l.to_slug = $1 AND b.slug != $1 AND b.status = 'published' \
+             ORDER BY b.published_at DESC, b.id DESC",
+        )
+        .bind(slug)
+        .fetch_all(c).await)?;
+        Ok(rows
+            .into_iter()
+            .map(|l| BriefLink {
+                category: self.category(&l.category),
+                published_label: date_label(&l.published_at),
+                slug: l.slug,
+                title: l.title,
+            })
+            .collect())
+    }
+}
+
+/// What storing one brief did.
+pub(super) enum Stored {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+/// Inserts or updates one brief by slug inside the caller's write transaction: its row, tags,
+/// correction notes and outgoing links (so Cited By follows every save). The publication
+/// status is left as it is.
+pub(super) async fn store_brief(tx: &mut Tx, b: &ParsedBrief) -> Result<Stored, sqlx::Error> {
+    // A row stored before briefs kept their form (`fields` empty) is rewritten even when its
+    // file is unchanged, so it can be reopened in the editor.
+    let existing: Option<(String, bool)> = on!(&mut tx.conn(), c => sqlx::query_as(
+        "SELECT content_hash, fields = '' FROM briefs WHERE slug = $1",
+    )
+    .bind(&b.slug)
+    .fetch_optional(&mut **c).await)?;
+    let created = match existing {
+        Some((hash, false)) if hash == b.content_hash => return Ok(Stored::Unchanged),
+        Some(_) => false,
+        None => true,
+    };
+    let fields = serde_json::to_string(&b.fields).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let id: i64 = on!(&mut tx.conn(), c => sqlx::query_scalar(
+        "INSERT INTO briefs (slug, title, category, summary, source_name, source_url, published_at, \
+         reading_minutes, what_happened_html, take_html, what_to_do_html, who_html, what_changes_html, \
+         when_html, watch_for_html, skeptics_html, content_hash, fields) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
+         ON CONFLICT (slug) DO UPDATE SET title = excluded.title, category = excluded.category, \
+         summary = excluded.summary, source_name = excluded.source_name, source_url = excluded.source_url, \
+         published_at = excluded.published_at, reading_minutes = excluded.reading_minutes, \
+         what_happened_html = excluded.what_happened_html, take_html = excluded.take_html, \
+         what_to_do_html = excluded.what_to_do_html, who_html = excluded.who_html, \
+         what_changes_html = excluded.what_changes_html, when_html = excluded.when_html, \
+         watch_for_html = excluded.watch_for_html, skeptics_html = excluded.skeptics_html, \
+         content_hash = excluded.content_hash, fields = excluded.fields \
+         RETURNING id",
+    )
+    .bind(&b.slug)
+    .bind(&b.title)
+    .bind(&b.category)
+    .bind(&b.summary)
+    .bind(&b.source_name)
+    .bind(&b.source_url)
+    .bind(&b.published_at)
+    .bind(i64::from(b.reading_minutes))
+    .bind(&b.what_happened_html)
+    .bind(&b.take_html)
+    .bind(&b.what_to_do_html)
+    .bind(&b.who_html)
+    .bind(&b.what_changes_html)
+    .bind(&b.when_html)
+    .bind(&b.watch_for_html)
+    .bind(&b.skeptics_html)
+    .bind(&b.content_hash)
+    .bind(&fields)
+    .fetch_one(&mut **c).await)?;
+
+    for (table, column) in [
+        ("brief_tags", "brief_id"),
+        ("brief_updates", "brief_id"),
+        ("brief_links", "from_brief_id"),
+    ] {
+        on!(&mut tx.conn(), c => sqlx::query(&format!("DELETE FROM {table} WHERE {column} = $1"))
+            .bind(id)
+            .execute(&mut **c).await.map(|done| done.rows_affected()))?;
+    }
+    for (position, tag) in (0_i64..).zip(&b.tags) {
+        on!(&mut tx.conn(), c => sqlx::query("INSERT INTO brief_tags (brief_id, position, tag) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(position)
+            .bind(tag)
+            .execute(&mut **c).await.map(|done| done.rows_affected()))?;
+    }
+    for (position, (at, note)) in (0_i64..).zip(&b.updates) {
+        on!(&mut tx.conn(), c => sqlx::query("INSERT INTO brief_updates (brief_id, position, noted_at, note) VALUES ($1, $2, $3, $4)")
+            .bind(id)
+            .bind(position)
+            .bind(at)
+            .bind(note)
+            .execute(&mut **c).await.map(|done| done.rows_affected()))?;
+    }
+    for slug in &b.links {
+        on!(&mut tx.conn(), c => sqlx::query("INSERT INTO brief_links (from_brief_id, to_slug) VALUES ($1, $2)")
+            .bind(id)
+            .bind(slug)
+            .execute(&mut **c).await.map(|done| done.rows_affected()))?;
+    }
+    Ok(if created {
+        Stored::Created
+    } else {
+        Stored::Updated
+    })
 }

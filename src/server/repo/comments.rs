@@ -365,7 +365,7 @@ async fn own_row(
 ) -> Result<Result<CommentRow, Amended>, sqlx::Error> {
     let row: Option<CommentRow> = on!(conn, c => sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM comments WHERE id = $1 \
-         AND brief_id = (SELECT id FROM briefs WHERE slug = $2)"
+         AND brief_id = (SELECT id FROM briefs WHERE slug = $2 AND status = 'published')"
     ))
     .bind(amendment.id)
     .bind(amendment.slug)
@@ -395,7 +395,7 @@ impl Store {
         if let Some(row) = existing {
             return Ok(Posted::AlreadyPosted(row.for_author()));
         }
-        let Some(brief_id) = on!(&mut tx.conn(), c => sqlx::query_scalar::<_, i64>("SELECT id FROM briefs WHERE slug = $1")
+        let Some(brief_id) = on!(&mut tx.conn(), c => sqlx::query_scalar::<_, i64>("SELECT id FROM briefs WHERE slug = $1 AND status = 'published'")
             .bind(new.slug)
             .fetch_optional(&mut **c).await)?
         else {
@@ -632,7 +632,7 @@ impl Store {
         let mut tx = self.write().await?;
         let row: Option<CommentRow> = on!(&mut tx.conn(), c => sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM comments WHERE id = $1 \
-             AND brief_id = (SELECT id FROM briefs WHERE slug = $2)"
+             AND brief_id = (SELECT id FROM briefs WHERE slug = $2 AND status = 'published')"
         ))
         .bind(id)
         .bind(slug)

@@ -80,7 +80,7 @@ impl Store {
     ) -> Result<Vec<DigestBrief>, AppError> {
         Ok(on!(&*self.pool, c => sqlx::query_as(
             "SELECT slug, title, category, summary, take_html, published_at FROM briefs \
-             WHERE published_at > $1 AND published_at <= $2 \
+             WHERE status = 'published' AND published_at > $1 AND published_at <= $2 \
              AND slug NOT IN (SELECT brief_slug FROM digest_items) ORDER BY published_at, id",
         )
         .bind(after)

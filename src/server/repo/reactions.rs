@@ -54,7 +54,7 @@ impl Store {
     ) -> Result<Option<ReactionState>, AppError> {
         let mut tx = self.write().await?;
         let Some(brief_id) = on!(&mut tx, t => sqlx::query_scalar::<_, i64>(
-            "SELECT id FROM briefs WHERE slug = $1",
+            "SELECT id FROM briefs WHERE slug = $1 AND status = 'published'",
         )
         .bind(slug)
         .fetch_optional(&mut **t)

@@ -1,0 +1,96 @@
+import { test, expect } from './fixtures';
+import type { Page } from '@playwright/test';
+
+// global-setup.ts creates this editor with `pulse user add` before the suite starts.
+const EMAIL = process.env.PULSE_E2E_EDITOR_EMAIL ?? 'eddie@pulse.test';
+const PASSWORD = process.env.PULSE_E2E_EDITOR_PASSWORD ?? '';
+
+async function signIn(page: Page, next: string, hydrated: (page: Page) => Promise<void>) {
+  expect(PASSWORD, 'global-setup.ts creates the editor when PULSE_E2E_BIN names the pulse binary').not.toBe('');
+  await page.goto(`/desk/login?next=${encodeURIComponent(next)}`);
+  await hydrated(page);
+  await page.getByLabel('Email address').fill(EMAIL);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+test('an editor writes a brief with a preview, schedules it, sees it go live on an open feed and corrects it', async ({ page, browser, hydrated, jsEnabled }, info) => {
+  test.setTimeout(60_000);
+  const tag = `${info.project.name}-${Date.now().toString(36)}`;
+  const slug = `desk-e2e-${tag}`;
+  const title = `Desk brief ${tag}`;
+
+  // A reader has the front page open before the brief exists.
+  const readerContext = await browser.newContext({ javaScriptEnabled: jsEnabled });
+  const reader = await readerContext.newPage();
+  await reader.goto('/');
+  await hydrated(reader);
+  await expect(reader.getByRole('link', { name: title })).toHaveCount(0);
+
+  await signIn(page, '/desk/new', hydrated);
+  await expect(page.getByRole('heading', { name: 'Draft', level: 1 })).toBeVisible();
+  await hydrated(page);
+  const form = page.getByRole('form', { name: 'Brief' });
+  await form.getByLabel('Title', { exact: true }).fill(title);
+  await form.getByLabel('Slug', { exact: true }).fill(slug);
+  await form.getByLabel('Category', { exact: true }).selectOption({ label: 'Tools' });
+  await form.getByLabel('Tags', { exact: true }).fill('agents, evals');
+  await form.getByLabel('Summary', { exact: true }).fill('Written, previewed and scheduled in a browser test.');
+  await form.getByLabel('Source name', { exact: true }).fill('Pulse Lab');
+  await form.getByLabel('Source address', { exact: true }).fill('https://lab.pulse.example/e2e');
+  await form.getByLabel('What Happened', { exact: true }).fill('An editor wrote this on the desk.');
+  await form.getByLabel('Take', { exact: true }).fill('The desk works *end to end*.');
+  await form.getByLabel('What To Do', { exact: true }).fill('Read it on the feed.');
+  await form.getByLabel('Who', { exact: true }).fill('Editors');
+  await form.getByLabel('What changes', { exact: true }).fill('Everything is written in the browser');
+  await form.getByLabel('When', { exact: true }).fill('Now');
+  await form.getByLabel('Watch for', { exact: true }).fill('The correction note');
+  await form.getByLabel('What Skeptics Say', { exact: true }).fill('Tests are not readers.');
+
+  // The preview follows the form with JavaScript; without it, after a save.
+  if (!jsEnabled) {
+    await form.getByRole('button', { name: 'Save draft' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Draft saved.' })).toBeVisible();
+  }
+  const preview = page.getByRole('region', { name: 'Preview' });
+  await expect(preview.getByRole('heading', { name: title, level: 1 })).toBeVisible();
+  await expect(preview.getByRole('emphasis')).toHaveText('end to end');
+
+  // Scheduled a few seconds ahead (the field is read as UTC); the schedule publishes it.
+  const at = new Date(Date.now() + 8_000).toISOString().slice(0, 19);
+  await page.getByLabel('Publish at (UTC)').fill(at);
+  await page.getByRole('button', { name: 'Schedule' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Scheduled for' }).first()).toBeVisible();
+
+  if (jsEnabled) {
+    // The open feed offers it by itself.
+    const offer = reader.getByRole('button', { name: /new briefs? — show/ });
+    await expect(offer).toBeVisible({ timeout: 30_000 });
+    await offer.click();
+    await expect(reader.getByRole('link', { name: title })).toBeVisible();
+  } else {
+    await expect(async () => {
+      await reader.reload();
+      await expect(reader.getByRole('link', { name: title })).toBeVisible({ timeout: 1_000 });
+    }).toPass({ timeout: 30_000 });
+  }
+  await readerContext.close();
+
+  // A correction needs a note, and the page shows it under the title.
+  await page.goto(`/desk/briefs/${slug}`);
+  await expect(page.getByRole('button', { name: 'Unpublish' })).toBeVisible();
+  await hydrated(page);
+  await form.getByLabel('Take', { exact: true }).fill('The desk works *end to end*, corrections included.');
+  await form.getByLabel('Correction note (shown under the title)').fill('Sharpened the take.');
+  await form.getByRole('button', { name: 'Save correction' }).click();
+  if (!jsEnabled) {
+    await expect(page.getByRole('status').filter({ hasText: 'The correction note is on the brief' })).toBeVisible();
+  }
+  await expect(page.getByRole('region', { name: 'Corrections so far' })).toContainText('Sharpened the take.');
+
+  await page.goto(`/pulse/${slug}`);
+  const updates = page.getByRole('list', { name: 'Updates' });
+  await expect(updates.getByRole('listitem')).toHaveCount(1);
+  await expect(updates.getByRole('listitem')).toContainText(/Updated .*: Sharpened the take\./);
+  await expect(page.getByText('corrections included')).toBeVisible();
+});
