@@ -82,6 +82,18 @@ test('an editor writes a brief with a preview, schedules it, sees it go live on 
   await hydrated(page);
   await form.getByLabel('Take', { exact: true }).fill('The desk works *end to end*, corrections included.');
   await form.getByLabel('Correction note (shown under the title)').fill('Sharpened the take.');
+  if (jsEnabled) {
+    // Following a link with unsaved changes asks first; staying keeps them.
+    let asked = '';
+    page.once('dialog', (dialog) => {
+      asked = dialog.message();
+      void dialog.dismiss();
+    });
+    await page.getByRole('navigation', { name: 'Desk' }).getByRole('link', { name: 'Briefs' }).click();
+    await expect.poll(() => asked).toContain('unsaved changes');
+    await expect(page.getByRole('heading', { name: 'Edit brief', level: 1 })).toBeVisible();
+    await expect(form.getByLabel('Correction note (shown under the title)')).toHaveValue('Sharpened the take.');
+  }
   await form.getByRole('button', { name: 'Save correction' }).click();
   if (!jsEnabled) {
     await expect(page.getByRole('status').filter({ hasText: 'The correction note is on the brief' })).toBeVisible();

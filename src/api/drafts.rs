@@ -64,9 +64,12 @@ pub async fn preview_brief(
 }
 
 /// Saves a draft (`id` none creates one) and then does what `intent` says: `save` (the
-/// default), `schedule` (at `publish_at`, read as UTC), `unschedule`, or `publish` now.
-/// `revision` is the one the editor last loaded or saved: a save over someone else's newer
-/// one is refused with 409, as is a slug another brief or draft already uses.
+/// default), `schedule` (at `publish_at`, read as UTC), `unschedule`, or `publish` now. The
+/// words are saved even when the intent is then refused (a time in the past, a brief not
+/// complete enough to publish), so an editor never loses them. `revision` is the one the
+/// editor last loaded or saved: a save over someone else's newer one is refused with 409, as
+/// is a slug another brief or draft already uses (a plain form post then keeps the text under
+/// the draft's previous slug, since the browser does not hold it).
 #[server(prefix = "/api", endpoint = "save_draft")]
 pub async fn save_draft(
     id: Option<i64>,
@@ -76,7 +79,7 @@ pub async fn save_draft(
     publish_at: Option<String>,
 ) -> Result<SavedDraft, AppError> {
     use crate::model::desk::DraftOutcome;
-    use crate::server::drafts::{publish, schedule_time};
+    use crate::server::drafts::publish;
     use crate::server::editors::require_editor;
     use crate::server::guard::accepts_html;
     use crate::server::repo::{DraftSave, Publication, stamp};
@@ -84,6 +87,8 @@ pub async fn save_draft(
     let (state, parts, editor) = require_editor(true).await?;
     let form_post = accepts_html(&parts.headers);
     let intent = intent.unwrap_or_else(|| "save".to_string());
+    // The draft the browser should land on without JavaScript (a new one once saved).
+    let mut landed = id;
     let result: Result<SavedDraft, AppError> = async {
         if !matches!(
             intent.as_str(),
@@ -97,27 +102,9 @@ pub async fn save_draft(
         check_fields(&fields)?;
         let now = time::OffsetDateTime::now_utc();
         let schedule_at = if intent == "schedule" {
-            let at = publish_at
-                .as_deref()
-                .and_then(schedule_time)
-                .ok_or_else(|| {
-                    AppError::invalid("publish_at", "Give the date and time to publish at (UTC).")
-                })?;
-            if at <= now {
-                return Err(AppError::invalid(
-                    "publish_at",
-                    "That time has passed: choose a later one, or publish now.",
-                ));
-            }
-            if at > now + time::Duration::days(366) {
-                return Err(AppError::invalid(
-                    "publish_at",
-                    "Schedule at most a year ahead.",
-                ));
-            }
-            Some(at)
+            schedule_time_for(publish_at.as_deref(), now).map(Some)
         } else {
-            None
+            Ok(None)
         };
         let (id, revision) = match state
             .store
@@ -133,6 +120,21 @@ pub async fn save_draft(
                 ));
             }
             DraftSave::SlugTaken(title) => {
+                if form_post {
+                    let mut kept = fields.clone();
+                    kept.slug = match id {
+                        Some(id) => state.store.draft(id).await?.map(|d| d.fields.slug),
+                        None => None,
+                    }
+                    .unwrap_or_default();
+                    if let DraftSave::Saved { id, .. } = state
+                        .store
+                        .save_draft(id, revision, &kept, editor.id, now)
+                        .await?
+                    {
+                        landed = Some(id);
+                    }
+                }
                 return Err(AppError::Conflict(format!(
                     "The slug “{}” is already used by {title}. Choose another.",
                     fields.slug.trim()
@@ -144,6 +146,8 @@ pub async fn save_draft(
                 ));
             }
         };
+        landed = Some(id);
+        let schedule_at = schedule_at?;
         let saved_label = crate::server::drafts::clock_label(now);
         let outcome = match intent.as_str() {
             "schedule" => {
@@ -203,7 +207,7 @@ pub async fn save_draft(
                 done_word(&saved.outcome)
             ),
             Err(error) => {
-                let page = id.map_or_else(
+                let page = landed.map_or_else(
                     || "/desk/new".to_string(),
                     |id| format!("/desk/drafts/{id}"),
                 );
@@ -225,6 +229,32 @@ pub async fn save_draft(
         }));
     }
     result
+}
+
+/// The schedule time from the form: in the future, at most a year ahead.
+#[cfg(feature = "ssr")]
+fn schedule_time_for(
+    value: Option<&str>,
+    now: time::OffsetDateTime,
+) -> Result<time::OffsetDateTime, AppError> {
+    let at = value
+        .and_then(crate::server::drafts::schedule_time)
+        .ok_or_else(|| {
+            AppError::invalid("publish_at", "Give the date and time to publish at (UTC).")
+        })?;
+    if at <= now {
+        return Err(AppError::invalid(
+            "publish_at",
+            "That time has passed: choose a later one, or publish now.",
+        ));
+    }
+    if at > now + time::Duration::days(366) {
+        return Err(AppError::invalid(
+            "publish_at",
+            "Schedule at most a year ahead.",
+        ));
+    }
+    Ok(at)
 }
 
 #[cfg(feature = "ssr")]

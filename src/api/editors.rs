@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::editors::Editor;
+use crate::model::editors::{Editor, EditorAccount};
 use leptos::server_fn::codec::GetUrl;
 
 /// The answer to a refused sign-in, the same whether the address has an account or not.
@@ -26,12 +26,12 @@ pub async fn sign_in(
     use crate::model::editors::MAX_PASSWORD_BYTES;
     use crate::server::editors::{
         LOGIN_FAILURES_PER_EMAIL, LOGIN_FAILURES_PER_SOURCE, LOGIN_WINDOW, SESSION_IDLE,
-        email_subject, new_session_token, secure_cookies, session_cookie, session_token,
-        token_hash, verify_password,
+        email_subject, secure_cookies, session_cookie, session_token, verify_password,
     };
     use crate::server::guard::{accepts_html, check_same_origin, request_parts};
     use crate::server::rate_limit::client_ip;
     use crate::server::repo::Attempt;
+    use crate::server::tokens::token_hash;
     use crate::server::{respond, state::app_state};
 
     let parts = request_parts()?;
@@ -93,7 +93,7 @@ pub async fn sign_in(
     };
 
     let secure = secure_cookies(&state);
-    let (token, hash) = new_session_token()?;
+    let (token, hash) = crate::server::tokens::new_token("a desk session")?;
     let planted = session_token(&parts.headers, secure).map(token_hash);
     state
         .store
@@ -118,8 +118,9 @@ pub async fn sign_in(
 /// cookie is cleared. Signing out without a session is not an error.
 #[server(prefix = "/api", endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    use crate::server::editors::{cleared_cookie, secure_cookies, session_token, token_hash};
+    use crate::server::editors::{cleared_cookie, secure_cookies, session_token};
     use crate::server::guard::{accepts_html, check_same_origin, request_parts};
+    use crate::server::tokens::token_hash;
     use crate::server::{respond, state::app_state};
 
     let parts = request_parts()?;
@@ -150,9 +151,9 @@ pub async fn current_editor() -> Result<Option<Editor>, AppError> {
     signed_in(&app_state()?, &parts.headers).await
 }
 
-/// Every editor account (admins only).
+/// Every editor account, with whether it is disabled (admins only).
 #[server(prefix = "/api", endpoint = "list_editors", input = GetUrl)]
-pub async fn list_editors() -> Result<Vec<Editor>, AppError> {
+pub async fn list_editors() -> Result<Vec<EditorAccount>, AppError> {
     let (state, _, _) = crate::server::editors::require_admin(false).await?;
     state.store.list_editors().await
 }
@@ -199,6 +200,64 @@ pub async fn add_editor(
     }
 }
 
+/// Gives account `id` a role and enables or disables it (admins only). Disabling ends the
+/// account's sessions at once and refuses its sign-ins (answered like a wrong password). An
+/// admin cannot demote or disable their own account, and the last enabled admin stays one.
+/// A plain form post is sent back to `/desk/editors` with the outcome.
+#[server(prefix = "/api", endpoint = "update_editor")]
+pub async fn update_editor(id: i64, role: String, disabled: bool) -> Result<(), AppError> {
+    use crate::model::editors::Role;
+    use crate::server::editors::require_admin;
+    use crate::server::guard::accepts_html;
+    use crate::server::repo::AccountChange;
+
+    let (state, parts, admin) = require_admin(true).await?;
+    let result = async {
+        let role = Role::parse(&role)
+            .ok_or_else(|| AppError::invalid("role", "The role must be editor or admin."))?;
+        if id == admin.id && (role != Role::Admin || disabled) {
+            return Err(AppError::invalid(
+                "role",
+                "You cannot demote or disable your own account; another admin can.",
+            ));
+        }
+        match state
+            .store
+            .update_editor(id, role, disabled, time::OffsetDateTime::now_utc())
+            .await?
+        {
+            AccountChange::Changed => {
+                tracing::info!(
+                    by = admin.id,
+                    editor = id,
+                    role = role.as_str(),
+                    disabled,
+                    "editor account changed"
+                );
+                Ok(())
+            }
+            AccountChange::NotFound => Err(AppError::not_found("There is no such account.")),
+            AccountChange::LastAdmin => Err(AppError::Conflict(
+                "At least one enabled admin must remain.".to_string(),
+            )),
+        }
+    }
+    .await;
+    if accepts_html(&parts.headers) {
+        let to = match &result {
+            Ok(()) => "/desk/editors?done=updated".to_string(),
+            Err(AppError::Internal) => return result,
+            Err(error) => format!(
+                "/desk/editors?problem={}",
+                crate::model::encode_query_value(&error.to_string())
+            ),
+        };
+        leptos_axum::redirect(&to);
+        return Ok(());
+    }
+    result
+}
+
 /// Changes the signed-in editor's own password. The current one must be given (wrong guesses
 /// count towards the sign-in lock); every other session of the account ends, this one stays.
 #[server(prefix = "/api", endpoint = "change_password")]
@@ -210,10 +269,11 @@ pub async fn change_password(
     use crate::model::editors::{MAX_PASSWORD_BYTES, check_new_password};
     use crate::server::editors::{
         LOGIN_FAILURES_PER_EMAIL, LOGIN_WINDOW, email_subject, hash_password, require_editor,
-        secure_cookies, session_token, token_hash, verify_password,
+        secure_cookies, session_token, verify_password,
     };
     use crate::server::guard::accepts_html;
     use crate::server::repo::Attempt;
+    use crate::server::tokens::token_hash;
 
     let (state, parts, editor) = require_editor(true).await?;
     let wrong = || AppError::invalid("current", "That is not your current password.");

@@ -48,9 +48,9 @@ pub async fn subscribe(email: String, website: Option<String>) -> Result<String,
 /// Where a confirmation link stands, for the page that shows its button.
 #[server(prefix = "/api", endpoint = "confirmation_state", input = GetUrl)]
 pub async fn confirmation_state(token: String) -> Result<Confirmation, AppError> {
-    use crate::server::newsletter::token_hash;
     use crate::server::repo::TokenState;
     use crate::server::state::app_state;
+    use crate::server::tokens::token_hash;
 
     if token.len() > 128 {
         return Ok(Confirmation::Unknown);
@@ -69,9 +69,9 @@ pub async fn confirmation_state(token: String) -> Result<Confirmation, AppError>
 #[server(prefix = "/api", endpoint = "confirm_subscription")]
 pub async fn confirm_subscription(token: String) -> Result<Confirmation, AppError> {
     use crate::server::guard::{accepts_html, check_same_origin, request_parts};
-    use crate::server::newsletter::token_hash;
     use crate::server::repo::Confirmed;
     use crate::server::state::app_state;
+    use crate::server::tokens::token_hash;
 
     let parts = request_parts()?;
     check_same_origin(&parts.headers)?;

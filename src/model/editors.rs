@@ -38,6 +38,15 @@ pub struct Editor {
     pub role: Role,
 }
 
+/// An account as the admins' list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditorAccount {
+    #[serde(flatten)]
+    pub editor: Editor,
+    /// Cannot sign in (an admin disabled the account).
+    pub disabled: bool,
+}
+
 impl Editor {
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin

@@ -14,7 +14,6 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use axum::http::{HeaderMap, HeaderValue, request::Parts};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use sha2::{Digest as _, Sha256};
 use time::{Duration, OffsetDateTime};
 
 use crate::error::AppError;
@@ -22,6 +21,7 @@ use crate::model::editors::Editor;
 use crate::server::guard::{check_same_origin, request_parts};
 use crate::server::respond::cookie_value;
 use crate::server::state::{AppState, app_state};
+use crate::server::tokens::token_hash;
 
 /// Cookie names: `__Host-` binds the cookie to this exact origin, but browsers accept that
 /// prefix only on `Secure` cookies, so a site served over plain http (development, tests) uses
@@ -115,23 +115,6 @@ pub async fn verify_password(hash: Option<String>, password: String) -> bool {
 /// table holds no addresses.
 pub fn email_subject(state: &AppState, email: &str) -> String {
     state.readers.tag("sign-in-email", email)
-}
-
-/// A new session token (the cookie's value) and the hash the database keeps.
-pub fn new_session_token() -> Result<(String, String), AppError> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|error| {
-        tracing::error!(%error, "no randomness for a session token");
-        AppError::Internal
-    })?;
-    let token = URL_SAFE_NO_PAD.encode(bytes);
-    let hash = token_hash(&token);
-    Ok((token, hash))
-}
-
-/// What the database stores for a token.
-pub fn token_hash(token: &str) -> String {
-    URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes()))
 }
 
 fn cookie_name(secure: bool) -> &'static str {
@@ -239,13 +222,8 @@ mod tests {
     }
 
     #[test]
-    fn tokens_are_random_and_only_their_hash_is_kept() {
-        let (token, hash) = new_session_token().expect("token");
-        let (other, _) = new_session_token().expect("token");
-        assert_ne!(token, other);
-        assert_eq!(token.len(), 43);
-        assert_eq!(hash, token_hash(&token));
-        assert_ne!(hash, token);
+    fn session_cookies_are_host_only_http_only_and_strict() {
+        let (token, _) = crate::server::tokens::new_token("a session").expect("token");
         let cookie = session_cookie(&token, true);
         let cookie = cookie.to_str().expect("ascii");
         assert!(cookie.starts_with("__Host-pulse_desk="), "{cookie}");

@@ -19,3 +19,4 @@ pub mod readers;
 pub mod repo;
 pub mod respond;
 pub mod state;
+pub mod tokens;

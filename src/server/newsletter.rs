@@ -7,9 +7,6 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use crate::error::AppError;
@@ -18,29 +15,10 @@ use crate::server::mail::compose::{Letter, compose, html_document, html_escape};
 use crate::server::readers::ReaderKeys;
 use crate::server::repo::{Store, Subscribed};
 use crate::server::state::AppState;
+use crate::server::tokens::{new_token, token_hash};
 
 /// Purpose string of unsubscribe tokens (see `ReaderKeys::sign`).
 const UNSUBSCRIBE: &str = "unsubscribe";
-
-/// A fresh confirmation token (256 random bits) and the hash that is all the database keeps.
-pub fn new_token() -> Result<(String, String), AppError> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|error| {
-        tracing::error!(%error, "no randomness for a confirmation token");
-        AppError::Internal
-    })?;
-    let token = URL_SAFE_NO_PAD.encode(bytes);
-    let hash = token_hash(&token);
-    Ok((token, hash))
-}
-
-/// The stored form of a token.
-pub fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
 
 /// The site's address without a trailing slash, for links in mail.
 fn base_url(state: &AppState) -> &str {
@@ -85,7 +63,7 @@ pub async fn unsubscribe_subject(state: &AppState, token: &str) -> Result<Option
 /// Signs `email` up and queues its confirmation email (if one is due). The same work is done
 /// whatever the address's state, so the answer's timing tells nothing either.
 pub async fn subscribe(state: &AppState, email: &str) -> Result<Subscribed, AppError> {
-    let (token, hash) = new_token()?;
+    let (token, hash) = new_token("a confirmation link")?;
     let site = &state.config.site;
     let link = format!("{}/newsletter/confirm?token={token}", base_url(state));
     let subject = format!("Confirm your {} weekly digest", site.name);
@@ -235,20 +213,4 @@ pub fn start_purge(store: Store, after_hours: u32) {
             }
         }
     });
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tokens_are_long_random_and_stored_only_hashed() {
-        let (a, hash_a) = new_token().expect("token");
-        let (b, _) = new_token().expect("token");
-        assert_ne!(a, b);
-        assert!(a.len() >= 43, "at least 256 bits: {a}");
-        assert_eq!(hash_a, token_hash(&a));
-        assert_eq!(hash_a.len(), 64);
-        assert!(!hash_a.contains(&a));
-    }
 }

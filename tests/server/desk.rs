@@ -7,11 +7,12 @@ use std::process::{Command, Stdio};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use pulse::model::editors::Role;
-use pulse::server::editors::{hash_password, new_session_token};
+use pulse::server::editors::hash_password;
 use pulse::server::repo::AddedEditor;
+use pulse::server::tokens::new_token;
 use time::{Duration, OffsetDateTime};
 
-use crate::support::{Reply, TestApp, app, form, reader_cookie, run, texts};
+use crate::support::{Reply, TestApp, app, attrs, form, reader_cookie, run, texts};
 
 const PASSWORD: &str = "a long and quiet desk password";
 
@@ -163,7 +164,7 @@ fn every_desk_function_refuses_and_changes_nothing_without_a_live_session() {
                 .await;
             reader_cookie(&reply)
         };
-        let (token, hash) = new_session_token().expect("token");
+        let (token, hash) = new_token("a test session").expect("token");
         let ada = app
             .store
             .editor_credentials("ada@pulse.test")
@@ -239,7 +240,7 @@ fn every_desk_function_refuses_and_changes_nothing_without_a_live_session() {
             .await
             .expect("list")
             .into_iter()
-            .map(|e| e.email)
+            .map(|e| e.editor.email)
             .collect();
         assert_eq!(
             emails,
@@ -551,5 +552,107 @@ fn an_editor_changes_their_own_password_and_only_this_session_survives() {
         }
         let locked = change(Some(here.clone()), next, PASSWORD, PASSWORD).await;
         assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+    })
+}
+
+#[test]
+fn an_admin_changes_roles_and_disables_accounts_and_a_disabled_editor_is_out_at_once() {
+    run(async {
+        let app = app().await;
+        add(&app, "ada@pulse.test", Role::Admin).await;
+        add(&app, "dana@pulse.test", Role::Editor).await;
+        let admin = signed_in(&app, "ada@pulse.test").await;
+        let dana = signed_in(&app, "dana@pulse.test").await;
+        let accounts = app.store.list_editors().await.expect("list");
+        let id_of = |email: &str| {
+            accounts
+                .iter()
+                .find(|a| a.editor.email == email)
+                .map(|a| a.editor.id.to_string())
+                .expect("account")
+        };
+        let (ada_id, dana_id) = (id_of("ada@pulse.test"), id_of("dana@pulse.test"));
+        let update = |cookie: String, id: String, role: &'static str, disabled: &'static str| {
+            let app = &app;
+            async move {
+                app.post_form(
+                    "update_editor",
+                    &[("id", &id), ("role", role), ("disabled", disabled)],
+                    Some(&cookie),
+                )
+                .await
+            }
+        };
+
+        // Only admins change accounts, and never their own role or access.
+        let own = update(dana.clone(), dana_id.clone(), "admin", "false").await;
+        assert_eq!(own.status, StatusCode::FORBIDDEN);
+        for (role, disabled) in [("editor", "false"), ("admin", "true")] {
+            let reply = update(admin.clone(), ada_id.clone(), role, disabled).await;
+            assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+        }
+        let nobody = update(admin.clone(), "9999".into(), "editor", "true").await;
+        assert_eq!(nobody.status, StatusCode::NOT_FOUND);
+
+        // Disabled: the open session ends at once and a sign-in is refused like a wrong password.
+        let off = update(admin.clone(), dana_id.clone(), "editor", "true").await;
+        assert_eq!(off.status, StatusCode::OK, "{}", off.body);
+        let list = get_with(&app, "/api/desk_briefs", &dana, &[]).await;
+        assert_eq!(list.status, StatusCode::UNAUTHORIZED);
+        let refused = sign_in(&app, "dana@pulse.test", PASSWORD, None).await;
+        let wrong = sign_in(&app, "dana@pulse.test", "certainly not her password", None).await;
+        assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(refused.body, wrong.body);
+        let listed = get_with(&app, "/api/list_editors", &admin, &[])
+            .await
+            .json();
+        let row = listed
+            .as_array()
+            .expect("accounts")
+            .iter()
+            .find(|a| a["email"] == "dana@pulse.test")
+            .cloned()
+            .expect("dana");
+        assert_eq!(
+            (row["disabled"].clone(), row["role"].clone()),
+            (true.into(), "editor".into())
+        );
+
+        // Enabled again as an admin: she signs in and may manage accounts.
+        let on = update(admin.clone(), dana_id.clone(), "admin", "false").await;
+        assert_eq!(on.status, StatusCode::OK, "{}", on.body);
+        let dana = signed_in(&app, "dana@pulse.test").await;
+        let list = get_with(&app, "/api/list_editors", &dana, &[]).await;
+        assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+        // Now one admin may demote the other; the last enabled admin cannot be removed.
+        let demoted = update(dana.clone(), ada_id.clone(), "editor", "false").await;
+        assert_eq!(demoted.status, StatusCode::OK, "{}", demoted.body);
+        assert_eq!(
+            app.store
+                .update_editor(
+                    dana_id.parse().expect("id"),
+                    Role::Editor,
+                    false,
+                    OffsetDateTime::now_utc()
+                )
+                .await
+                .expect("update"),
+            pulse::server::repo::AccountChange::LastAdmin
+        );
+        // The page offers each account's role and access as plain forms.
+        let page = app.get_as("/desk/editors", &dana).await.html();
+        assert_eq!(
+            attrs(
+                &page,
+                "form[action='/api/update_editor'] button",
+                "aria-label"
+            ),
+            [
+                "Save role of Dana Desk",
+                "Disable Dana Desk",
+                "Save role of Dana Desk",
+                "Disable Dana Desk"
+            ]
+        );
     })
 }

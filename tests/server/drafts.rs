@@ -234,8 +234,8 @@ fn a_scheduled_draft_goes_out_once_when_due_even_with_two_instances() {
         let draft = app.store.draft(id).await.expect("query").expect("draft");
         assert_eq!(
             (draft.revision, draft.publish_at),
-            (1, None),
-            "nothing changed"
+            (2, None),
+            "the words are kept; the schedule is refused"
         );
 
         let at = now + Duration::hours(1);
@@ -541,6 +541,27 @@ fn without_javascript_the_editor_form_posts_and_lands_on_pages() {
                 .iter()
                 .any(|t| t.contains("already used"))
         );
+        assert_eq!(
+            attrs(&page, "#brief-slug", "value"),
+            ["form-posted-brief"],
+            "the draft keeps its own slug"
+        );
+
+        // A new draft whose slug is taken still keeps its words, on a page of its own.
+        let kept = brief_form(HALCYON, "Kept although the slug is taken");
+        let fresh = send("save_draft", browser(&kept)).await;
+        assert_eq!(fresh.status, StatusCode::FOUND);
+        let landed = fresh.header("location").to_string();
+        assert!(
+            landed.starts_with("/desk/drafts/") && landed.contains("?problem="),
+            "{landed}"
+        );
+        let page = app.get_as(&landed, &cookie).await.html();
+        assert_eq!(
+            attrs(&page, "#brief-title", "value"),
+            ["Kept although the slug is taken"]
+        );
+        assert_eq!(attrs(&page, "#brief-slug", "value"), [""]);
 
         let published = send(
             "save_draft",

@@ -1,7 +1,8 @@
 //! The brief editor: every field of a brief beside a live preview rendered by the server with
 //! the public page's own renderer and sanitiser. For a draft: autosave, save, publish now,
 //! schedule and cancel a schedule; for a stored brief: save with a correction note (required
-//! once published). Leaving with unsaved changes asks first.
+//! once published). Leaving with unsaved changes — closing the tab, reloading, or following a
+//! link — asks first.
 //!
 //! Without JavaScript it is one plain form: each button posts it with its `intent`, and the
 //! server sends the browser back to the page, which shows the stored draft and its preview.
@@ -309,6 +310,12 @@ pub fn BriefEditor(
         }
     });
     on_cleanup(move || leaving.remove());
+    // So does following a link inside the app (which no `beforeunload` sees). The guard
+    // listens for as long as the editor lives.
+    #[cfg(feature = "hydrate")]
+    StoredValue::new_local(crate::client::page::LeaveGuard::new(move || {
+        dirty.get_untracked()
+    }));
 
     let on_button = move |intent: &'static str| {
         let correct = correct.clone();

@@ -10,6 +10,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::desk::desk_briefs;
 use crate::components::desk::desk_frame::DeskFrame;
 use crate::components::error_page::ErrorPage;
+use crate::components::pagination::Pagination;
 use crate::contexts::site::use_site;
 use crate::model::desk::{DeskBriefPage, DeskStatus, MAX_DESK_QUERY_CHARS};
 use crate::model::{encode_query_value, parse_page};
@@ -86,9 +87,6 @@ fn BriefTable(list: DeskBriefPage) -> impl IntoView {
         encode_query_value(chosen.as_deref().unwrap_or("")),
         status.map_or("", DeskStatus::as_str)
     );
-    let page_link = move |p: u32| format!("/desk?{filters}&page={p}");
-    let newer = (list.page > 1).then(|| page_link(list.page - 1));
-    let older = (list.page < list.total_pages).then(|| page_link(list.page + 1));
     let rows = list
         .briefs
         .into_iter()
@@ -159,12 +157,6 @@ fn BriefTable(list: DeskBriefPage) -> impl IntoView {
             </thead>
             <tbody>{rows}</tbody>
         </table>
-        {(list.total_pages > 1).then(|| view! {
-            <nav class="pagination" aria-label="Pagination">
-                {newer.map(|h| view! { <a href=h rel="prev">"← Newer"</a> })}
-                <span class="pagination__where">{format!("Page {} of {}", list.page, list.total_pages)}</span>
-                {older.map(|h| view! { <a href=h rel="next">"Older →"</a> })}
-            </nav>
-        })}
+        <Pagination base_path="/desk".to_string() page=list.page total_pages=list.total_pages filters/>
     }
 }

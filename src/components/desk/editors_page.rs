@@ -1,15 +1,17 @@
-//! `/desk/editors` (admins only): every editor account, and a form to add one. An editor who
-//! is not an admin gets a 403 page; the server functions refuse them as well.
+//! `/desk/editors` (admins only): every editor account — with its role to change and a button
+//! to disable or enable it, plain form posts that work without JavaScript — and a form to add
+//! one. An editor who is not an admin gets a 403 page; the server functions refuse them too.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
-use crate::api::editors::{AddEditor, add_editor, list_editors};
+use crate::api::editors::{AddEditor, UpdateEditor, add_editor, list_editors};
 use crate::components::desk::desk_frame::DeskFrame;
 use crate::components::error_page::ErrorPage;
-use crate::model::editors::{MIN_PASSWORD_CHARS, Role};
+use crate::model::editors::{EditorAccount, MIN_PASSWORD_CHARS, Role};
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn EditorsPage() -> impl IntoView {
@@ -45,7 +47,14 @@ fn EditorList() -> impl IntoView {
         .into_iter()
         .map(|r| view! { <option value=r.as_str()>{r.as_str()}</option> })
         .collect_view();
+    let query = use_query_map();
+    let done = move || query.read().get("done").is_some_and(|d| d == "updated");
+    let problem = move || query.read().get("problem");
     view! {
+        <Show when=done>
+            <p class="notice" role="status">"Account updated."</p>
+        </Show>
+        {move || problem().map(|p| view! { <p class="notice notice--error" role="alert">{p}</p> })}
         <Suspense fallback=|| view! { <p class="loading" role="status">"Loading editors…"</p> }>
             {move || Suspend::new(async move {
                 match editors.await {
@@ -57,18 +66,13 @@ fn EditorList() -> impl IntoView {
                                     <th scope="col">"Name"</th>
                                     <th scope="col">"Email"</th>
                                     <th scope="col">"Role"</th>
+                                    <th scope="col">"Access"</th>
                                 </tr>
                             </thead>
                             <tbody>
                                 {editors
                                     .into_iter()
-                                    .map(|e| view! {
-                                        <tr>
-                                            <td>{e.name}</td>
-                                            <td>{e.email}</td>
-                                            <td>{e.role.as_str()}</td>
-                                        </tr>
-                                    })
+                                    .map(|account| view! { <AccountRow account/> })
                                     .collect_view()}
                             </tbody>
                         </table>
@@ -100,5 +104,44 @@ fn EditorList() -> impl IntoView {
             />
             <button type="submit" disabled=move || add.pending().get()>"Add editor"</button>
         </form>
+    }
+}
+
+/// One account: its role (changeable) and whether it may sign in.
+#[component]
+fn AccountRow(account: EditorAccount) -> impl IntoView {
+    let EditorAccount { editor, disabled } = account;
+    let id = editor.id.to_string();
+    let options = Role::ALL
+        .into_iter()
+        .map(|r| view! { <option value=r.as_str() selected=r == editor.role>{r.as_str()}</option> })
+        .collect_view();
+    let (state, toggle) = if disabled {
+        ("Disabled", "Enable")
+    } else {
+        ("Can sign in", "Disable")
+    };
+    view! {
+        <tr>
+            <td>{editor.name.clone()}</td>
+            <td>{editor.email}</td>
+            <td>
+                <form class="desk-inline" method="post" action=UpdateEditor::url()>
+                    <input type="hidden" name="id" value=id.clone()/>
+                    <input type="hidden" name="disabled" value=disabled.to_string()/>
+                    <select name="role" aria-label=format!("Role of {}", editor.name)>{options}</select>
+                    <button type="submit" aria-label=format!("Save role of {}", editor.name)>"Save role"</button>
+                </form>
+            </td>
+            <td>
+                {state} " "
+                <form class="desk-inline" method="post" action=UpdateEditor::url()>
+                    <input type="hidden" name="id" value=id/>
+                    <input type="hidden" name="role" value=editor.role.as_str()/>
+                    <input type="hidden" name="disabled" value=(!disabled).to_string()/>
+                    <button type="submit" aria-label=format!("{toggle} {}", editor.name)>{toggle}</button>
+                </form>
+            </td>
+        </tr>
     }
 }

@@ -4,7 +4,7 @@ use sqlx::FromRow;
 use time::{Duration, OffsetDateTime};
 
 use crate::error::AppError;
-use crate::model::editors::{Editor, Role};
+use crate::model::editors::{Editor, EditorAccount, Role};
 use crate::server::repo::{Store, on, stamp};
 
 #[derive(FromRow)]
@@ -42,6 +42,15 @@ struct SessionRow {
 pub enum AddedEditor {
     Added(Editor),
     EmailTaken,
+}
+
+/// What changing an account's role or access did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountChange {
+    Changed,
+    NotFound,
+    /// Refused: no enabled admin would be left.
+    LastAdmin,
 }
 
 /// Whether a sign-in attempt may go ahead.
@@ -111,22 +120,85 @@ impl Store {
         Ok(id.is_some())
     }
 
-    /// Every account, by name.
-    pub async fn list_editors(&self) -> Result<Vec<Editor>, AppError> {
-        let rows: Vec<EditorRow> = on!(&*self.pool, c => sqlx::query_as(
-            "SELECT id, email, name, role FROM editors ORDER BY name, id",
+    /// Every account, by name, with whether it is disabled.
+    pub async fn list_editors(&self) -> Result<Vec<EditorAccount>, AppError> {
+        let rows: Vec<(i64, String, String, String, bool)> = on!(&*self.pool, c => sqlx::query_as(
+            "SELECT id, email, name, role, disabled_at IS NOT NULL FROM editors ORDER BY name, id",
         )
         .fetch_all(c).await)?;
-        Ok(rows.into_iter().map(EditorRow::into_editor).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(id, email, name, role, disabled)| EditorAccount {
+                editor: EditorRow {
+                    id,
+                    email,
+                    name,
+                    role,
+                }
+                .into_editor(),
+                disabled,
+            })
+            .collect())
     }
 
-    /// The account with this (lower-cased) email and its password hash.
+    /// Gives account `id` this role and enables or disables it; disabling ends its sessions.
+    /// Refused if no enabled admin would be left (two admins demoting each other at once
+    /// cannot both succeed: the check runs inside the write transaction).
+    pub async fn update_editor(
+        &self,
+        id: i64,
+        role: Role,
+        disabled: bool,
+        now: OffsetDateTime,
+    ) -> Result<AccountChange, AppError> {
+        let mut tx = self.write().await?;
+        let exists: Option<i64> = on!(&mut tx.conn(), c => sqlx::query_scalar(
+            "SELECT id FROM editors WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut **c).await)?;
+        if exists.is_none() {
+            return Ok(AccountChange::NotFound);
+        }
+        if role != Role::Admin || disabled {
+            let other_admins: i64 = on!(&mut tx.conn(), c => sqlx::query_scalar(
+                "SELECT COUNT(*) FROM editors WHERE role = 'admin' AND disabled_at IS NULL AND id != $1",
+            )
+            .bind(id)
+            .fetch_one(&mut **c).await)?;
+            if other_admins == 0 {
+                return Ok(AccountChange::LastAdmin);
+            }
+        }
+        on!(&mut tx.conn(), c => sqlx::query(
+            "UPDATE editors SET role = $2, \
+             disabled_at = CASE WHEN $3 IS NULL THEN NULL ELSE COALESCE(disabled_at, $3) END \
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(role.as_str())
+        .bind(disabled.then(|| stamp(now)))
+        .execute(&mut **c).await
+        .map(|done| done.rows_affected()))?;
+        if disabled {
+            on!(&mut tx.conn(), c => sqlx::query("DELETE FROM editor_sessions WHERE editor_id = $1")
+                .bind(id)
+                .execute(&mut **c).await
+                .map(|done| done.rows_affected()))?;
+        }
+        tx.commit().await?;
+        Ok(AccountChange::Changed)
+    }
+
+    /// The enabled account with this (lower-cased) email and its password hash; a disabled
+    /// one is answered like an unknown address.
     pub async fn editor_credentials(
         &self,
         email: &str,
     ) -> Result<Option<(Editor, String)>, AppError> {
         let row: Option<(i64, String, String, String, String)> = on!(&*self.pool, c => sqlx::query_as(
-            "SELECT id, email, name, role, password_hash FROM editors WHERE email = $1",
+            "SELECT id, email, name, role, password_hash FROM editors \
+             WHERE email = $1 AND disabled_at IS NULL",
         )
         .bind(email)
         .fetch_optional(c).await)?;
@@ -244,7 +316,7 @@ impl Store {
         let row: Option<SessionRow> = on!(&*self.pool, c => sqlx::query_as(
             "SELECT e.id, e.email, e.name, e.role, s.created_at, s.seen_at \
              FROM editor_sessions s JOIN editors e ON e.id = s.editor_id \
-             WHERE s.token_hash = $1 AND s.expires_at > $2",
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND e.disabled_at IS NULL",
         )
         .bind(token_hash)
         .bind(&at)

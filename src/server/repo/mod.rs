@@ -24,7 +24,7 @@ pub(crate) use briefs::{date_label, time_label};
 pub use comments::{Amended, Amendment, NewBody, NewComment, Posted, Report, Reported};
 pub use digests::{DigestBrief, StoredIssue};
 pub use drafts::{Build, Correction, DraftSave, Publication};
-pub use editors::{AddedEditor, Attempt};
+pub use editors::{AccountChange, AddedEditor, Attempt};
 pub use events::{EVENTS_CHANNEL, StoredEvent};
 pub use moderation::Moderated;
 pub use newsletter::{Confirmed, OutboxMail, Outgoing, Subscribed, TokenState};
