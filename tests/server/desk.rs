@@ -65,6 +65,68 @@ pub async fn get_with(app: &TestApp, uri: &str, cookie: &str, headers: &[(&str, 
         .await
 }
 
+/// Cookies a desk function must refuse with 401, named: none, a reader's cookie, and a session
+/// of `email` (an existing editor) that ended yesterday.
+pub async fn refused_cookies(app: &TestApp, email: &str) -> [(&'static str, String); 3] {
+    let reader = {
+        let reply = app
+            .post_form(
+                "react",
+                &[
+                    ("slug", "halcyon-atlas-3-release"),
+                    ("kind", "hot"),
+                    ("active", "true"),
+                ],
+                None,
+            )
+            .await;
+        reader_cookie(&reply)
+    };
+    let (token, hash) = new_token("a test session").expect("token");
+    let editor = app
+        .store
+        .editor_credentials(email)
+        .await
+        .expect("query")
+        .expect("editor")
+        .0;
+    app.store
+        .sign_in_succeeded(
+            &editor,
+            "-",
+            &hash,
+            None,
+            OffsetDateTime::now_utc() - Duration::days(2),
+            Duration::hours(12),
+        )
+        .await
+        .expect("old session");
+    [
+        ("no cookie", String::new()),
+        ("a reader cookie", reader),
+        ("an ended session", format!("pulse_desk={token}")),
+    ]
+}
+
+/// A same-origin-looking form post to `endpoint` that comes from another site, with `cookie`.
+pub async fn cross_site_post(
+    app: &TestApp,
+    endpoint: &str,
+    fields: &[(&str, &str)],
+    cookie: &str,
+) -> Reply {
+    app.send(
+        Request::post(format!("/api/{endpoint}"))
+            .header("host", "pulse.test")
+            .header("origin", "https://evil.test")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", cookie)
+            .body(Body::from(form(fields)))
+            .expect("request"),
+    )
+    .await
+}
+
 #[test]
 fn signing_in_sets_a_strict_session_and_signing_out_ends_it_on_the_server() {
     run(async {
@@ -149,41 +211,7 @@ fn every_desk_function_refuses_and_changes_nothing_without_a_live_session() {
         let admin = signed_in(&app, "ada@pulse.test").await;
         let editor = signed_in(&app, "dana@pulse.test").await;
 
-        // A reader cookie (a reader who once reacted) and a session that ended yesterday.
-        let reader = {
-            let reply = app
-                .post_form(
-                    "react",
-                    &[
-                        ("slug", "halcyon-atlas-3-release"),
-                        ("kind", "hot"),
-                        ("active", "true"),
-                    ],
-                    None,
-                )
-                .await;
-            reader_cookie(&reply)
-        };
-        let (token, hash) = new_token("a test session").expect("token");
-        let ada = app
-            .store
-            .editor_credentials("ada@pulse.test")
-            .await
-            .expect("query")
-            .expect("ada")
-            .0;
-        app.store
-            .sign_in_succeeded(
-                &ada,
-                "-",
-                &hash,
-                None,
-                OffsetDateTime::now_utc() - Duration::days(2),
-                Duration::hours(12),
-            )
-            .await
-            .expect("old session");
-        let expired = format!("pulse_desk={token}");
+        let refused = refused_cookies(&app, "ada@pulse.test").await;
 
         let new_editor = [
             ("email", "eve@pulse.test"),
@@ -192,18 +220,37 @@ fn every_desk_function_refuses_and_changes_nothing_without_a_live_session() {
             ("password", "eve wants to be an admin"),
         ];
         let reads = ["/api/desk_briefs", "/api/list_editors"];
-        for cookie in ["", reader.as_str(), expired.as_str()] {
+        let ada_id = app
+            .store
+            .editor_credentials("ada@pulse.test")
+            .await
+            .expect("query")
+            .expect("ada")
+            .0
+            .id
+            .to_string();
+        let demote = [
+            ("id", ada_id.as_str()),
+            ("role", "editor"),
+            ("disabled", "true"),
+        ];
+        for (what, cookie) in &refused {
             for uri in reads {
                 let reply = get_with(&app, uri, cookie, &[]).await;
+                assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{uri} with {what}");
+            }
+            let cookie = (!cookie.is_empty()).then_some(cookie.as_str());
+            for (endpoint, fields) in [
+                ("add_editor", &new_editor[..]),
+                ("update_editor", &demote[..]),
+            ] {
+                let reply = app.post_form(endpoint, fields, cookie).await;
                 assert_eq!(
                     reply.status,
                     StatusCode::UNAUTHORIZED,
-                    "{uri} with {cookie:?}"
+                    "{endpoint} with {what}"
                 );
             }
-            let cookie = (!cookie.is_empty()).then_some(cookie);
-            let reply = app.post_form("add_editor", &new_editor, cookie).await;
-            assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}", reply.body);
         }
 
         // A live admin session, but the request comes from another site.
@@ -212,19 +259,13 @@ fn every_desk_function_refuses_and_changes_nothing_without_a_live_session() {
             let reply = get_with(&app, uri, &admin, &cross_site).await;
             assert_eq!(reply.status, StatusCode::FORBIDDEN, "{uri}");
         }
-        let body = form(&new_editor);
-        let reply = app
-            .send(
-                Request::post("/api/add_editor")
-                    .header("host", "pulse.test")
-                    .header("origin", "https://evil.test")
-                    .header("content-type", "application/x-www-form-urlencoded")
-                    .header("cookie", &admin)
-                    .body(Body::from(body))
-                    .expect("request"),
-            )
-            .await;
-        assert_eq!(reply.status, StatusCode::FORBIDDEN);
+        for (endpoint, fields) in [
+            ("add_editor", &new_editor[..]),
+            ("update_editor", &demote[..]),
+        ] {
+            let reply = cross_site_post(&app, endpoint, fields, &admin).await;
+            assert_eq!(reply.status, StatusCode::FORBIDDEN, "{endpoint}");
+        }
 
         // An editor is signed in but is not an admin.
         let reply = get_with(&app, "/api/list_editors", &editor, &[]).await;
@@ -234,18 +275,21 @@ fn every_desk_function_refuses_and_changes_nothing_without_a_live_session() {
             .await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN);
 
-        let emails: Vec<String> = app
+        let accounts: Vec<(String, Role, bool)> = app
             .store
             .list_editors()
             .await
             .expect("list")
             .into_iter()
-            .map(|e| e.editor.email)
+            .map(|a| (a.editor.email, a.editor.role, a.disabled))
             .collect();
         assert_eq!(
-            emails,
-            ["ada@pulse.test", "dana@pulse.test"],
-            "nothing was added"
+            accounts,
+            [
+                ("ada@pulse.test".to_string(), Role::Admin, false),
+                ("dana@pulse.test".to_string(), Role::Editor, false)
+            ],
+            "nothing was added or changed"
         );
 
         // The admin, from Pulse itself, may.

@@ -9,7 +9,7 @@ use pulse::model::{BRIEF_EVENT, BriefPublished};
 use pulse::server::drafts::publish_due;
 use time::{Duration, OffsetDateTime};
 
-use crate::desk::{add, get_with, signed_in};
+use crate::desk::{add, cross_site_post, get_with, refused_cookies, signed_in};
 use crate::support::{Reply, TestApp, app, attrs, events, form, run, texts};
 
 const HALCYON: &str = "halcyon-atlas-3-release";
@@ -625,32 +625,34 @@ fn the_brief_editor_refuses_and_changes_nothing_without_a_live_session() {
                 ("published".into(), "false".into()),
             ],
         ));
+        let refused = refused_cookies(&app, "dana@pulse.test").await;
         for (endpoint, fields) in &writes {
-            let reply = post(&app, endpoint, fields, "").await;
-            assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{endpoint}");
+            for (what, outsider) in &refused {
+                let reply = post(&app, endpoint, fields, outsider).await;
+                assert_eq!(
+                    reply.status,
+                    StatusCode::UNAUTHORIZED,
+                    "{endpoint} with {what}"
+                );
+            }
             let pairs: Vec<(&str, &str)> = fields
                 .iter()
                 .map(|(k, v)| (k.as_str(), v.as_str()))
                 .collect();
-            let cross = app
-                .send(
-                    Request::post(format!("/api/{endpoint}"))
-                        .header("host", "pulse.test")
-                        .header("origin", "https://evil.test")
-                        .header("content-type", "application/x-www-form-urlencoded")
-                        .header("cookie", &cookie)
-                        .body(Body::from(crate::support::form(&pairs)))
-                        .expect("request"),
-                )
-                .await;
+            let cross = cross_site_post(&app, endpoint, &pairs, &cookie).await;
             assert_eq!(cross.status, StatusCode::FORBIDDEN, "{endpoint}");
         }
+        let cross_site = [("sec-fetch-site", "cross-site"), ("sec-fetch-mode", "cors")];
         for uri in [
             "/api/open_draft".to_string(),
             format!("/api/open_brief?slug={HALCYON}"),
         ] {
-            let reply = get_with(&app, &uri, "", &[]).await;
-            assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{uri}");
+            for (what, outsider) in &refused {
+                let reply = get_with(&app, &uri, outsider, &[]).await;
+                assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{uri} with {what}");
+            }
+            let reply = get_with(&app, &uri, &cookie, &cross_site).await;
+            assert_eq!(reply.status, StatusCode::FORBIDDEN, "{uri}");
         }
         let list = get_with(&app, "/api/desk_briefs?status=draft", &cookie, &[])
             .await

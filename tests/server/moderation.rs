@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use pulse::model::editors::Role;
 use pulse::model::{COMMENT_CHANGED_EVENT, COMMENT_EVENT, CommentAdded, CommentChanged};
 
-use crate::desk::{add, get_with, signed_in};
+use crate::desk::{add, get_with, refused_cookies, signed_in};
 use crate::support::{Reply, TestApp, app, app_with, events, reader_cookie, run};
 
 const SLUG: &str = "postmortem-prompt-cache-stampede";
@@ -249,20 +249,21 @@ fn moderation_refuses_and_changes_nothing_without_a_live_session() {
     run(async {
         let app = app().await;
         let posted = post(&app, None, "Leave me be", "key-guarded-1").await;
-        let reader = reader_cookie(&posted);
         let id = posted.json()["id"].as_i64().expect("id");
-        for cookie in [
-            "",
-            reader.as_str(),
-            "pulse_desk=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-        ] {
-            let reply = get_with(&app, "/api/moderation_queue", cookie, &[]).await;
-            assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
-            let reply = moderate(&app, cookie, id, "hide", "").await;
-            assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
-        }
-        add(&app, "dana@pulse.test", Role::Editor).await;
+        add(&app, "dana@pulse.test", Role::Admin).await;
         let desk = signed_in(&app, "dana@pulse.test").await;
+        for (what, cookie) in refused_cookies(&app, "dana@pulse.test").await {
+            for uri in ["/api/moderation_queue", "/api/audit_log"] {
+                let reply = get_with(&app, uri, &cookie, &[]).await;
+                assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{uri} with {what}");
+            }
+            let reply = moderate(&app, &cookie, id, "hide", "").await;
+            assert_eq!(
+                reply.status,
+                StatusCode::UNAUTHORIZED,
+                "moderate with {what}"
+            );
+        }
         let cross_site = [("sec-fetch-site", "cross-site"), ("sec-fetch-mode", "cors")];
         let reply = get_with(&app, "/api/moderation_queue", &desk, &cross_site).await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN);
