@@ -35,9 +35,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let live_cursor = use_context::<LiveCursor>().unwrap_or_default().0;
     let rendered_at = use_context::<RenderedAt>().unwrap_or_default().0;
     // `<` is escaped so no value can close the script element early.
-    let site_json = serde_json::to_string(&use_site())
+    let site = use_site();
+    let site_json = serde_json::to_string(&site)
         .unwrap_or_default()
         .replace('<', "\\u003c");
+    // Feed readers find the feeds from any page.
+    let base = site.base_url.trim_end_matches('/').to_string();
+    let feeds_title = format!("{} — all briefs", site.name);
     view! {
         <!DOCTYPE html>
         <html lang="en" data-theme=theme_attr data-live-cursor=live_cursor data-rendered-at=rendered_at>
@@ -46,6 +50,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="alternate" type="application/atom+xml" title=feeds_title.clone() href=format!("{base}/feed.xml")/>
+                <link rel="alternate" type="application/feed+json" title=feeds_title href=format!("{base}/feed.json")/>
                 <HashedStylesheet options=options.clone() id="leptos"/>
                 <script type="application/json" id=SITE_INFO_ELEMENT_ID inner_html=site_json></script>
                 <AutoReload options=options.clone()/>

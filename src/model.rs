@@ -10,6 +10,7 @@ use crate::error::AppError;
 pub mod desk;
 pub mod editors;
 pub mod moderation;
+pub mod share;
 
 /// Longest slug accepted anywhere (brief or category).
 pub const MAX_SLUG_LEN: usize = 96;

@@ -61,3 +61,19 @@ test('an unknown category is a 404 page', async ({ page, hydrated }) => {
   await hydrated(page);
   await expect(page.getByRole('heading', { level: 1, name: 'Page not found' })).toBeVisible();
 });
+
+test('feed readers find the feeds from the page head, and they answer', async ({ page, request }) => {
+  await page.goto('/category/tools');
+  // <head> links have no role or name: found by what a feed reader looks for.
+  const atom = page.locator('link[rel="alternate"][type="application/atom+xml"]');
+  await expect(atom).toHaveCount(2);
+  const hrefs = await atom.evaluateAll((links) => links.map((l) => (l as HTMLLinkElement).href));
+  expect(hrefs.map((h) => new URL(h).pathname)).toEqual(['/feed.xml', '/category/tools/feed.xml']);
+  await expect(page.locator('link[rel="alternate"][type="application/feed+json"]')).toHaveCount(1);
+  for (const href of hrefs) {
+    const feed = await request.get(new URL(href).pathname);
+    expect(feed.ok()).toBeTruthy();
+    expect(feed.headers()['content-type']).toContain('application/atom+xml');
+    expect(await feed.text()).toContain('<feed xmlns="http://www.w3.org/2005/Atom">');
+  }
+});

@@ -10,6 +10,7 @@ use crate::components::newsletter_box::NewsletterBox;
 use crate::components::reaction_bar::ReactionBar;
 use crate::contexts::site::use_site;
 use crate::model::Brief;
+use crate::model::share::{modified_at, news_article};
 
 #[component]
 pub fn BriefArticle(mut brief: Brief) -> impl IntoView {
@@ -21,6 +22,14 @@ pub fn BriefArticle(mut brief: Brief) -> impl IntoView {
     );
     let title = format!("{} · {}", brief.title, site.name);
     let description = brief.summary.clone();
+    // Link previews (Open Graph, Twitter cards) and search engines (JSON-LD).
+    let json_ld = news_article(&brief, &site, &canonical);
+    let modified = modified_at(&brief).to_string();
+    let tags = brief
+        .tags
+        .iter()
+        .map(|t| view! { <Meta property="article:tag" content=t.clone()/> })
+        .collect_view();
     let slug = brief.slug.clone();
     let reactions = std::mem::take(&mut brief.reactions);
     let comments = std::mem::take(&mut brief.comments);
@@ -32,7 +41,20 @@ pub fn BriefArticle(mut brief: Brief) -> impl IntoView {
     view! {
         <Title text=title/>
         <Meta name="description" content=description/>
-        <Link rel="canonical" href=canonical/>
+        <Link rel="canonical" href=canonical.clone()/>
+        <Meta property="og:type" content="article"/>
+        <Meta property="og:site_name" content=site.name.clone()/>
+        <Meta property="og:title" content=brief.title.clone()/>
+        <Meta property="og:description" content=brief.summary.clone()/>
+        <Meta property="og:url" content=canonical/>
+        <Meta property="article:published_time" content=brief.published_at.clone()/>
+        <Meta property="article:modified_time" content=modified/>
+        <Meta property="article:section" content=brief.category.name.clone()/>
+        {tags}
+        <Meta name="twitter:card" content="summary"/>
+        <Meta name="twitter:title" content=brief.title.clone()/>
+        <Meta name="twitter:description" content=brief.summary.clone()/>
+        <script type="application/ld+json" inner_html=json_ld></script>
         <nav class="back-link" aria-label="Back">
             <a href="/">"← Back to Pulse"</a>
         </nav>

@@ -1,7 +1,7 @@
 //! The feed: `/` and `/category/{slug}`, newest briefs first, `?page=N` for older ones.
 
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::{Link, Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::briefs::list_briefs;
@@ -96,9 +96,27 @@ fn FeedView(feed: Feed) -> impl IntoView {
         });
     };
 
+    let category_feed = feed.category.as_ref().map(|c| {
+        let href = format!(
+            "{}/category/{}/feed.xml",
+            site.base_url.trim_end_matches('/'),
+            c.slug
+        );
+        let title = format!("{} — {}", site.name, c.name);
+        view! { <Link rel="alternate" type_="application/atom+xml" title href/> }
+    });
+    let canonical = match feed.page {
+        1 => format!("{}{base_path}", site.base_url.trim_end_matches('/')),
+        n => format!(
+            "{}{base_path}?page={n}",
+            site.base_url.trim_end_matches('/')
+        ),
+    };
     view! {
         <Title text=title/>
         <Meta name="description" content=site.tagline.clone()/>
+        <Link rel="canonical" href=canonical/>
+        {category_feed}
         <div class="feed">
             <header class="feed__header">
                 <h1>{heading}</h1>

@@ -36,7 +36,7 @@ use crate::error::AppError;
 use crate::server::guard::accepts_html;
 use crate::server::respond::{self, theme_from_cookies};
 use crate::server::state::AppState;
-use crate::server::{live, metrics, newsletter};
+use crate::server::{feeds, live, metrics, newsletter};
 
 /// Largest request body accepted: a maximal comment, form-encoded, fits many times over.
 const MAX_REQUEST_BODY: usize = 64 * 1024;
@@ -78,6 +78,13 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/live", get(live::stream))
+        .route("/feed.xml", get(feeds::all_briefs))
+        .route("/feed.json", get(feeds::json_feed))
+        .route("/category/{category}/feed.xml", get(feeds::category_briefs))
+        .route("/tag/{tag}/feed.xml", get(feeds::tag_briefs))
+        .route("/digest/feed.xml", get(feeds::digest_issues))
+        .route("/sitemap.xml", get(feeds::sitemap))
+        .route("/robots.txt", get(feeds::robots))
         // Mail clients post here directly (RFC 8058); the page at the same address is Leptos's.
         .route("/newsletter/unsubscribe", post(newsletter::one_click_unsubscribe))
         // Also mounts every server function under /api, with the same context.

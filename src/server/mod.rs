@@ -8,6 +8,7 @@ pub mod content;
 pub mod digest;
 pub mod drafts;
 pub mod editors;
+pub mod feeds;
 pub mod guard;
 pub mod http;
 pub mod live;

@@ -8,6 +8,7 @@ mod comment_changes;
 mod comments;
 mod desk;
 mod drafts;
+mod feeds;
 mod import;
 mod instances;
 mod live;

@@ -15,6 +15,7 @@ mod digests;
 mod drafts;
 mod editors;
 mod events;
+mod feeds;
 mod moderation;
 mod newsletter;
 pub mod postgres;
@@ -26,6 +27,7 @@ pub use digests::{DigestBrief, StoredIssue};
 pub use drafts::{Build, Correction, DraftSave, Publication};
 pub use editors::{AccountChange, AddedEditor, Attempt};
 pub use events::{EVENTS_CHANNEL, StoredEvent};
+pub use feeds::FeedEntry;
 pub use moderation::Moderated;
 pub use newsletter::{Confirmed, OutboxMail, Outgoing, Subscribed, TokenState};
 
