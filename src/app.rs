@@ -80,6 +80,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=FeedPage ssr=SsrMode::Async/>
                     <Route path=path!("/category/:category") view=FeedPage ssr=SsrMode::Async/>
+                    <Route path=path!("/tag/:tag") view=FeedPage ssr=SsrMode::Async/>
                     <Route path=path!("/pulse/:slug") view=BriefPage ssr=SsrMode::Async/>
                     <Route path=path!("/newsletter") view=NewsletterPage ssr=SsrMode::Async/>
                     <Route path=path!("/digest") view=DigestArchivePage ssr=SsrMode::Async/>

@@ -257,6 +257,9 @@ pub struct BriefSummary {
     pub reading_minutes: u32,
     pub reactions: ReactionCounts,
     pub comment_count: u32,
+    /// Tag slugs, in the brief's order.
+    #[serde(default)]
+    pub tags: Vec<String>,
 }
 
 /// One page of the feed.
@@ -268,6 +271,9 @@ pub struct FeedPage {
     pub total_briefs: u32,
     /// The category the feed is filtered by, if any.
     pub category: Option<Category>,
+    /// The tag the feed is filtered by, if any.
+    #[serde(default)]
+    pub tag: Option<String>,
 }
 
 /// An editor's correction note, shown as "Updated" under the title.

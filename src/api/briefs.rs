@@ -7,9 +7,13 @@ use leptos::server_fn::codec::GetUrl;
 use crate::error::AppError;
 use crate::model::{Brief, FeedPage};
 
-/// One page of the feed, newest first, optionally filtered to one category.
+/// One page of the feed, newest first, optionally filtered to one category or one tag.
 #[server(prefix = "/api", endpoint = "list_briefs", input = GetUrl)]
-pub async fn list_briefs(category: Option<String>, page: u32) -> Result<FeedPage, AppError> {
+pub async fn list_briefs(
+    category: Option<String>,
+    tag: Option<String>,
+    page: u32,
+) -> Result<FeedPage, AppError> {
     use crate::model::{check_page, validate_slug};
     use crate::server::state::app_state;
 
@@ -26,9 +30,15 @@ pub async fn list_briefs(category: Option<String>, page: u32) -> Result<FeedPage
                 })?)
             }
         };
+    if let Some(tag) = tag.as_deref() {
+        validate_slug(tag)?;
+        if !state.store.tag_in_use(tag).await? {
+            return Err(AppError::not_found(format!("No brief is tagged “{tag}”.")));
+        }
+    }
     let feed = state
         .store
-        .list_briefs(category, page, state.config.page_size)
+        .list_briefs(category, tag.as_deref(), page, state.config.page_size)
         .await?;
     if page > 1 && page > feed.total_pages {
         return Err(AppError::not_found(format!("The feed has no page {page}.")));

@@ -52,7 +52,9 @@ pub fn BriefBody(brief: Brief) -> impl IntoView {
             })}
             {(!tags.is_empty()).then(|| view! {
                 <ul class="brief__tags" aria-label="Tags">
-                    {tags.into_iter().map(|t| view! { <li class="tag tag--quiet">{t}</li> }).collect_view()}
+                    {tags.into_iter().map(|t| view! {
+                        <li><a class="tag tag--quiet" href=format!("/tag/{t}")>{format!("#{t}")}</a></li>
+                    }).collect_view()}
                 </ul>
             })}
             <p class="brief__source">

@@ -1,4 +1,4 @@
-//! One brief in the feed: category, date, title, one-line summary, reading time.
+//! One brief in the feed: category, date, title, one-line summary, tags, reading time.
 
 use leptos::prelude::*;
 
@@ -19,6 +19,13 @@ pub fn BriefCard(brief: BriefSummary) -> impl IntoView {
                 <a href=href>{brief.title}</a>
             </h2>
             <p class="card__summary">{brief.summary}</p>
+            {(!brief.tags.is_empty()).then(|| view! {
+                <ul class="card__tags" aria-label="Tags">
+                    {brief.tags.into_iter().map(|t| view! {
+                        <li><a class="tag tag--quiet" href=format!("/tag/{t}")>{format!("#{t}")}</a></li>
+                    }).collect_view()}
+                </ul>
+            })}
             <p class="card__foot">
                 <span>{format!("{} min read", brief.reading_minutes)}</span>
                 <ReactionCounts slug=brief.slug.clone() counts=brief.reactions/>

@@ -1,4 +1,5 @@
-//! The feed: `/` and `/category/{slug}`, newest briefs first, `?page=N` for older ones.
+//! The feed: `/`, `/category/{slug}` and `/tag/{slug}`, newest briefs first, `?page=N` for
+//! older ones.
 
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
@@ -24,13 +25,14 @@ pub fn FeedPage() -> impl IntoView {
         move || {
             (
                 params.read().get("category"),
+                params.read().get("tag"),
                 query.read().get("page"),
                 live.epoch.get(),
             )
         },
-        |(category, page, _epoch)| async move {
+        |(category, tag, page, _epoch)| async move {
             let page = parse_page(page.as_deref())?;
-            list_briefs(category, page).await
+            list_briefs(category, tag, page).await
         },
     );
 
@@ -49,21 +51,24 @@ pub fn FeedPage() -> impl IntoView {
 #[component]
 fn FeedView(feed: Feed) -> impl IntoView {
     let site = use_site();
-    let heading = feed
-        .category
-        .as_ref()
-        .map_or_else(|| site.name.clone(), |c| c.name.clone());
-    let mut title = match &feed.category {
-        Some(c) => format!("{} · {}", c.name, site.name),
-        None => format!("{} — {}", site.name, site.tagline),
+    let heading = match (&feed.category, &feed.tag) {
+        (Some(c), _) => c.name.clone(),
+        (None, Some(tag)) => format!("Tagged “{tag}”"),
+        (None, None) => site.name.clone(),
+    };
+    let mut title = match (&feed.category, &feed.tag) {
+        (Some(c), _) => format!("{} · {}", c.name, site.name),
+        (None, Some(tag)) => format!("Tagged “{tag}” · {}", site.name),
+        (None, None) => format!("{} — {}", site.name, site.tagline),
     };
     if feed.page > 1 {
         title = format!("Page {} · {title}", feed.page);
     }
-    let base_path = feed
-        .category
-        .as_ref()
-        .map_or_else(|| "/".to_string(), |c| format!("/category/{}", c.slug));
+    let base_path = match (&feed.category, &feed.tag) {
+        (Some(c), _) => format!("/category/{}", c.slug),
+        (None, Some(tag)) => format!("/tag/{tag}"),
+        (None, None) => "/".to_string(),
+    };
     let active = feed.category.as_ref().map(|c| c.slug.clone());
     let count_label = match feed.total_briefs {
         1 => "1 brief".to_string(),
@@ -96,13 +101,15 @@ fn FeedView(feed: Feed) -> impl IntoView {
         });
     };
 
-    let category_feed = feed.category.as_ref().map(|c| {
-        let href = format!(
-            "{}/category/{}/feed.xml",
-            site.base_url.trim_end_matches('/'),
-            c.slug
-        );
-        let title = format!("{} — {}", site.name, c.name);
+    // This page's own feed, beside the site-wide ones.
+    let own_feed = match (&feed.category, &feed.tag) {
+        (Some(c), _) => Some((format!("/category/{}/feed.xml", c.slug), c.name.clone())),
+        (None, Some(tag)) => Some((format!("/tag/{tag}/feed.xml"), format!("tagged {tag}"))),
+        (None, None) => None,
+    }
+    .map(|(path, what)| {
+        let href = format!("{}{path}", site.base_url.trim_end_matches('/'));
+        let title = format!("{} — {what}", site.name);
         view! { <Link rel="alternate" type_="application/atom+xml" title href/> }
     });
     let canonical = match feed.page {
@@ -116,7 +123,7 @@ fn FeedView(feed: Feed) -> impl IntoView {
         <Title text=title/>
         <Meta name="description" content=site.tagline.clone()/>
         <Link rel="canonical" href=canonical/>
-        {category_feed}
+        {own_feed}
         <div class="feed">
             <header class="feed__header">
                 <h1>{heading}</h1>

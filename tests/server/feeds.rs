@@ -75,7 +75,7 @@ fn titles(parsed: &serde_json::Value) -> Vec<String> {
 async fn published_titles(app: &TestApp) -> Vec<String> {
     let page = app
         .store
-        .list_briefs(None, 1, 100)
+        .list_briefs(None, None, 1, 100)
         .await
         .expect("feed page");
     page.briefs.into_iter().map(|b| b.title).collect()
@@ -244,7 +244,7 @@ fn the_sitemap_lists_every_published_brief_and_robots_points_to_it() {
         briefs.sort();
         let page = app
             .store
-            .list_briefs(None, 1, 100)
+            .list_briefs(None, None, 1, 100)
             .await
             .expect("feed page");
         let mut published: Vec<String> = page.briefs.into_iter().map(|b| b.slug).collect();

@@ -41,6 +41,57 @@ fn feed_lists_newest_first_with_pagination() {
 }
 
 #[test]
+fn tag_pages_list_exactly_the_briefs_tagged_so_and_tags_link_there() {
+    run(async {
+        let app = app().await;
+        let reply = app.get("/tag/long-context").await;
+        assert_eq!(reply.status, StatusCode::OK);
+        let html = reply.html();
+        assert_eq!(texts(&html, "main h1"), ["Tagged “long-context”"]);
+        let mut listed = attrs(&html, "ol.feed__list article h2 a", "href");
+        listed.sort();
+        assert_eq!(
+            listed,
+            [
+                "/pulse/halcyon-atlas-3-release",
+                "/pulse/long-context-retrieval-depth-study"
+            ]
+        );
+        // Cards and brief pages link each tag to its page.
+        assert!(
+            attrs(&html, "ol.feed__list article .card__tags a", "href")
+                .contains(&"/tag/long-context".to_string())
+        );
+        let brief = app.get("/pulse/halcyon-atlas-3-release").await.html();
+        assert_eq!(
+            attrs(&brief, "ul.brief__tags a", "href"),
+            [
+                "/tag/model-release",
+                "/tag/structured-output",
+                "/tag/long-context"
+            ]
+        );
+        assert_eq!(
+            app.get("/tag/no-such-tag").await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            app.get("/tag/Bad_Tag").await.status,
+            StatusCode::BAD_REQUEST
+        );
+        // A tag only an unpublished brief carries has no page.
+        app.store
+            .set_brief_published("northwind-batch-inference-price-cut", false)
+            .await
+            .expect("unpublish");
+        assert_eq!(
+            app.get("/tag/batch-processing").await.status,
+            StatusCode::NOT_FOUND
+        );
+    })
+}
+
+#[test]
 fn category_feed_shows_only_that_category() {
     run(async {
         let app = app().await;
@@ -48,7 +99,7 @@ fn category_feed_shows_only_that_category() {
         assert_eq!(reply.status, StatusCode::OK);
         let html = reply.html();
         assert_eq!(texts(&html, "main h1"), ["Tools"]);
-        let tags = texts(&html, "ol.feed__list article .tag");
+        let tags = texts(&html, "ol.feed__list article .card__meta .tag");
         assert!(!tags.is_empty());
         assert!(tags.iter().all(|t| t == "Tools"), "{tags:?}");
         assert_eq!(

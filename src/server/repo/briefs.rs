@@ -85,6 +85,10 @@ pub(crate) fn time_label(rfc3339: &str) -> String {
         .unwrap_or_else(|| rfc3339.to_string())
 }
 
+/// The feed's filter: published, of category `$1` (or any) and with tag `$2` (or any).
+const LISTED: &str = "status = 'published' AND ($1 IS NULL OR category = $1) \
+     AND ($2 IS NULL OR EXISTS (SELECT 1 FROM brief_tags t WHERE t.brief_id = briefs.id AND t.tag = $2))";
+
 fn minutes(value: i64) -> u32 {
     u32::try_from(value).unwrap_or(1)
 }
@@ -100,27 +104,31 @@ impl Store {
     pub async fn list_briefs(
         &self,
         category: Option<Category>,
+        tag: Option<&str>,
         page: u32,
         page_size: u32,
     ) -> Result<FeedPage, AppError> {
         let slug = category.as_ref().map(|c| c.slug.as_str());
-        let total: i64 = on!(&*self.pool, c => sqlx::query_scalar("SELECT COUNT(*) FROM briefs WHERE status = 'published' AND ($1 IS NULL OR category = $1)")
+        let total: i64 = on!(&*self.pool, c => sqlx::query_scalar(&format!("SELECT COUNT(*) FROM briefs WHERE {LISTED}"))
                 .bind(slug)
+                .bind(tag)
                 .fetch_one(c).await)?;
-        let rows: Vec<SummaryRow> = on!(&*self.pool, c => sqlx::query_as(
+        let rows: Vec<SummaryRow> = on!(&*self.pool, c => sqlx::query_as(&format!(
             "SELECT id, slug, title, category, summary, published_at, reading_minutes, \
              COALESCE((SELECT count FROM comment_counts WHERE brief_id = briefs.id), 0) AS comment_count \
-             FROM briefs \
-             WHERE status = 'published' AND ($1 IS NULL OR category = $1) \
-             ORDER BY published_at DESC, id DESC LIMIT $2 OFFSET $3",
-        )
+             FROM briefs WHERE {LISTED} \
+             ORDER BY published_at DESC, id DESC LIMIT $3 OFFSET $4"
+        ))
         .bind(slug)
+        .bind(tag)
         .bind(i64::from(page_size))
         .bind(i64::from(page - 1) * i64::from(page_size))
         .fetch_all(c).await)?;
         let mut counts: HashMap<i64, ReactionCounts> = HashMap::new();
+        let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
         if let (Some(first), Some(last)) = (rows.first(), rows.last()) {
-            // One query for the page's counts; the page is a contiguous run of (date, id).
+            // One query each for the page's counts and tags; the page is a contiguous run of
+            // (date, id), and anything else in that run is simply not looked up.
             let found: Vec<(i64, String, i64)> = on!(&*self.pool, c => sqlx::query_as(
                 "SELECT c.brief_id, c.kind, c.count FROM reaction_counts c \
                  JOIN briefs b ON b.id = c.brief_id \
@@ -139,6 +147,21 @@ impl Store {
                     .or_default()
                     .insert(kind, u32::try_from(count).unwrap_or(0));
             }
+            let found: Vec<(i64, String)> = on!(&*self.pool, c => sqlx::query_as(
+                "SELECT t.brief_id, t.tag FROM brief_tags t JOIN briefs b ON b.id = t.brief_id \
+                 WHERE b.status = 'published' AND ($1 IS NULL OR b.category = $1) \
+                 AND (b.published_at, b.id) <= ($2, $3) AND (b.published_at, b.id) >= ($4, $5) \
+                 ORDER BY t.brief_id, t.position",
+            )
+            .bind(slug)
+            .bind(&first.published_at)
+            .bind(first.id)
+            .bind(&last.published_at)
+            .bind(last.id)
+            .fetch_all(c).await)?;
+            for (brief_id, tag) in found {
+                tags.entry(brief_id).or_default().push(tag);
+            }
         }
 
         let total_briefs = u32::try_from(total).unwrap_or(u32::MAX);
@@ -155,12 +178,14 @@ impl Store {
                     reading_minutes: minutes(r.reading_minutes),
                     reactions: counts.remove(&r.id).unwrap_or_default(),
                     comment_count: u32::try_from(r.comment_count).unwrap_or(0),
+                    tags: tags.remove(&r.id).unwrap_or_default(),
                 })
                 .collect(),
             page,
             total_pages: total_briefs.div_ceil(page_size).max(1),
             total_briefs,
             category,
+            tag: tag.map(str::to_string),
         })
     }
 

@@ -395,6 +395,7 @@ impl Store {
                 reading_minutes: u32::try_from(summary.reading_minutes).unwrap_or(1),
                 reactions: ReactionCounts::default(),
                 comment_count: u32::try_from(summary.comment_count).unwrap_or(0),
+                tags: Vec::new(),
             };
             announce(&mut tx, summary).await?;
         }
@@ -413,6 +414,7 @@ impl Store {
             reading_minutes: brief.reading_minutes,
             reactions: ReactionCounts::default(),
             comment_count: 0,
+            tags: brief.tags.clone(),
         }
     }
 }
