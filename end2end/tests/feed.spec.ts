@@ -77,3 +77,38 @@ test('feed readers find the feeds from the page head, and they answer', async ({
     expect(await feed.text()).toContain('<feed xmlns="http://www.w3.org/2005/Atom">');
   }
 });
+
+test('the keyboard moves between briefs, opens one and lists the shortcuts, but never takes typing', async ({ page, hydrated, jsEnabled }) => {
+  test.skip(!jsEnabled, 'shortcuts need JavaScript; without it Tab and Enter reach every brief');
+  await page.goto('/');
+  await hydrated(page);
+  const links = page.getByRole('list', { name: 'Briefs' }).getByRole('article').getByRole('heading', { level: 2 }).getByRole('link');
+  await page.keyboard.press('j');
+  await expect(links.nth(0)).toBeFocused();
+  await page.keyboard.press('j');
+  await expect(links.nth(1)).toBeFocused();
+  await page.keyboard.press('k');
+  await expect(links.nth(0)).toBeFocused();
+
+  await page.keyboard.press('?');
+  const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await expect(help).toBeVisible();
+  await expect(help).toContainText('Next brief');
+  await page.keyboard.press('Escape');
+  await expect(help).toHaveCount(0);
+
+  // Keys typed into a field stay in the field.
+  const email = page.getByLabel('Email address').first();
+  await email.click();
+  await page.keyboard.type('jk?');
+  await expect(email).toHaveValue('jk?');
+  await expect(email).toBeFocused();
+  await expect(help).toHaveCount(0);
+
+  // `o` opens the brief in focus.
+  const href = (await links.nth(0).getAttribute('href')) ?? '';
+  await links.nth(0).focus();
+  await page.keyboard.press('o');
+  await expect(page).toHaveURL(new RegExp(`${href}$`));
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+});

@@ -1,7 +1,8 @@
-//! The frame around every page: skip link, site header, `<main>`, footer.
+//! The frame around every page: skip link, site header, `<main>`, footer, keyboard shortcuts.
 
 use leptos::prelude::*;
 
+use crate::components::keyboard_shortcuts::KeyboardShortcuts;
 use crate::components::live_status::LiveStatusNote;
 use crate::components::theme_toggle::ThemeToggle;
 use crate::contexts::site::use_site;
@@ -32,7 +33,9 @@ pub fn Layout(children: Children) -> impl IntoView {
                     " · "
                     <a href="/newsletter">"Get the digest by email"</a>
                 </nav>
+                <p class="site-footer__keys">"Press " <kbd>"?"</kbd> " for keyboard shortcuts."</p>
             </div>
         </footer>
+        <KeyboardShortcuts/>
     }
 }

@@ -14,6 +14,7 @@ pub mod digest_archive_page;
 pub mod digest_issue_page;
 pub mod error_page;
 pub mod feed_page;
+pub mod keyboard_shortcuts;
 pub mod layout;
 pub mod live_status;
 pub mod newsletter_box;
