@@ -1,7 +1,9 @@
 //! `/digest`: every weekly digest sent, newest first, with the sign-up box.
 
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::{Link, Meta, Title};
+
+use crate::contexts::site::use_site;
 
 use crate::api::digests::list_digests;
 use crate::components::error_page::ErrorPage;
@@ -10,9 +12,14 @@ use crate::components::newsletter_box::NewsletterBox;
 #[component]
 pub fn DigestArchivePage() -> impl IntoView {
     let issues = Resource::new(|| (), |()| list_digests());
+    let site = use_site();
+    let base = site.base_url.trim_end_matches('/').to_string();
+    let feed_title = format!("{} — weekly digest", site.name);
     view! {
         <Title text="The weekly AI digest: archive"/>
         <Meta name="description" content="Every weekly AI digest we have sent, to read on the web."/>
+        <Link rel="canonical" href=format!("{base}/digest")/>
+        <Link rel="alternate" type_="application/atom+xml" title=feed_title href=format!("{base}/digest/feed.xml")/>
         <div class="page">
             <h1>"The weekly AI digest"</h1>
             <Suspense fallback=|| view! { <p class="loading" role="status">"Loading the archive…"</p> }>

@@ -2,7 +2,7 @@
 //! the house Take, with links to the briefs.
 
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::{Link, Meta, Title};
 use leptos_router::hooks::use_params_map;
 
 use crate::api::digests::get_digest;
@@ -39,9 +39,15 @@ fn IssueView(issue: DigestIssue) -> impl IntoView {
         issue.items.len(),
         site.house_name
     );
+    let canonical = format!(
+        "{}/digest/{}",
+        site.base_url.trim_end_matches('/'),
+        issue.summary.slug
+    );
     view! {
         <Title text=title.clone()/>
         <Meta name="description" content=description/>
+        <Link rel="canonical" href=canonical/>
         <article class="page digest">
             <p class="digest__back"><a href="/digest">"All digests"</a></p>
             <h1>{title}</h1>

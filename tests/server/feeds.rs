@@ -297,6 +297,31 @@ fn every_page_tells_feed_readers_where_the_feeds_are() {
             attrs(&tools, "link[rel=canonical]", "href"),
             ["http://pulse.test/category/tools"]
         );
+        let digest = app.get("/digest").await.html();
+        assert_eq!(
+            attrs(
+                &digest,
+                "link[rel=alternate][type='application/atom+xml']",
+                "href"
+            ),
+            [
+                "http://pulse.test/feed.xml",
+                "http://pulse.test/digest/feed.xml"
+            ]
+        );
+        assert_eq!(
+            attrs(&digest, "link[rel=canonical]", "href"),
+            ["http://pulse.test/digest"]
+        );
+        let newsletter = app.get("/newsletter").await.html();
+        assert_eq!(
+            attrs(&newsletter, "link[rel=canonical]", "href"),
+            ["http://pulse.test/newsletter"]
+        );
+        assert_eq!(
+            attrs(&newsletter, "meta[name=description]", "content").len(),
+            1
+        );
         assert_eq!(
             attrs(
                 &tools,
