@@ -4,14 +4,18 @@
 
 use crate::model::{Brief, SiteInfo};
 
-/// The text of sanitised HTML: tags dropped, the entities the renderer writes decoded.
+/// The text of sanitised HTML (the digest's plain-text part, JSON-LD): tags dropped, the
+/// entities the renderer writes decoded, whitespace collapsed.
 pub fn plain_text(html: &str) -> String {
     let mut text = String::with_capacity(html.len());
     let mut in_tag = false;
     for c in html.chars() {
         match c {
             '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
+            '>' if in_tag => {
+                in_tag = false;
+                text.push(' ');
+            }
             c if !in_tag => text.push(c),
             _ => {}
         }
@@ -23,7 +27,8 @@ pub fn plain_text(html: &str) -> String {
         .replace("&#39;", "'")
         .replace("&#x27;", "'")
         .replace("&amp;", "&");
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words.join(" ").replace(" .", ".").replace(" ,", ",")
 }
 
 /// When the brief last changed: its newest correction note, else its publication.
@@ -92,5 +97,11 @@ mod tests {
             "Fast and <cheap> & good"
         );
         assert_eq!(plain_text("no markup"), "no markup");
+        assert_eq!(
+            plain_text(
+                "<p>Use <a href=\"/x\">this</a> &amp; <em>that</em>.</p>\n<p>Then &lt;stop&gt;.</p>"
+            ),
+            "Use this & that. Then <stop>."
+        );
     }
 }

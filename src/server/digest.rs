@@ -6,6 +6,7 @@
 use time::{Duration, OffsetDateTime, Time};
 
 use crate::error::AppError;
+use crate::model::share::plain_text;
 use crate::model::{Category, DigestIssue, DigestItem, DigestSummary};
 use crate::server::config::DigestSchedule;
 use crate::server::mail::compose::{Letter, compose, html_document, html_escape};
@@ -244,7 +245,7 @@ pub fn render(state: &AppState, issue: &DigestIssue, unsubscribe: &str) -> (Stri
     );
     for (n, item) in issue.items.iter().enumerate() {
         let link = format!("{base}/pulse/{}", item.slug);
-        let take = html_to_text(&item.take_html);
+        let take = plain_text(&item.take_html);
         text.push_str(&format!(
             "{}. {}\n   {} · {}\n   {}\n   {}'s Take: {take}\n   Read: {link}\n\n",
             n + 1,
@@ -286,33 +287,6 @@ pub fn render(state: &AppState, issue: &DigestIssue, unsubscribe: &str) -> (Stri
         html_escape(unsubscribe)
     ));
     (text, html_document(&issue.summary.title, &html))
-}
-
-/// Plain text of a small piece of sanitised HTML: tags dropped, the common entities decoded,
-/// whitespace collapsed.
-fn html_to_text(html: &str) -> String {
-    let mut text = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                text.push(' ');
-            }
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    let text = text
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&amp;", "&");
-    let words: Vec<&str> = text.split_whitespace().collect();
-    words.join(" ").replace(" .", ".").replace(" ,", ",")
 }
 
 #[cfg(test)]
@@ -358,15 +332,5 @@ mod tests {
         assert_eq!(issue_slug(datetime!(2026-11-26 9:00 UTC)), "2026-w48");
         assert_eq!(issue_slug(datetime!(2027-01-01 9:00 UTC)), "2026-w53");
         assert_eq!(issue_slug(datetime!(2027-01-07 9:00 UTC)), "2027-w01");
-    }
-
-    #[test]
-    fn takes_become_plain_text() {
-        assert_eq!(
-            html_to_text(
-                "<p>Use <a href=\"/x\">this</a> &amp; <em>that</em>.</p>\n<p>Then &lt;stop&gt;.</p>"
-            ),
-            "Use this & that. Then <stop>."
-        );
     }
 }

@@ -19,15 +19,15 @@ use crate::server::readers::ReaderId;
 use crate::server::repo::{Store, Tx, comments, on, reactions};
 
 #[derive(FromRow)]
-struct SummaryRow {
-    id: i64,
-    slug: String,
-    title: String,
-    category: String,
-    summary: String,
-    published_at: String,
-    reading_minutes: i64,
-    comment_count: i64,
+pub(super) struct SummaryRow {
+    pub(super) id: i64,
+    pub(super) slug: String,
+    pub(super) title: String,
+    pub(super) category: String,
+    pub(super) summary: String,
+    pub(super) published_at: String,
+    pub(super) reading_minutes: i64,
+    pub(super) comment_count: i64,
 }
 
 #[derive(FromRow)]

@@ -13,7 +13,7 @@ use crate::error::AppError;
 use crate::model::desk::{BriefFields, Draft};
 use crate::model::{BRIEF_EVENT, BriefPublished, BriefSummary, ReactionCounts};
 use crate::server::content::ParsedBrief;
-use crate::server::repo::briefs::{Stored, store_brief, time_label};
+use crate::server::repo::briefs::{Stored, SummaryRow, store_brief, time_label};
 use crate::server::repo::{Conn, Store, Tx, events, on, stamp};
 
 /// Checks and renders a brief from its form, publication time and correction notes; the
@@ -379,7 +379,7 @@ impl Store {
             .map(|done| done.rows_affected()))?;
         if published {
             let summary = on!(&mut tx.conn(), c => sqlx::query_as::<_, SummaryRow>(
-                "SELECT slug, title, category, summary, published_at, reading_minutes, \
+                "SELECT id, slug, title, category, summary, published_at, reading_minutes, \
                  COALESCE((SELECT count FROM comment_counts WHERE brief_id = briefs.id), 0) AS comment_count \
                  FROM briefs WHERE id = $1",
             )
@@ -417,17 +417,6 @@ impl Store {
             tags: brief.tags.clone(),
         }
     }
-}
-
-#[derive(FromRow)]
-struct SummaryRow {
-    slug: String,
-    title: String,
-    category: String,
-    summary: String,
-    published_at: String,
-    reading_minutes: i64,
-    comment_count: i64,
 }
 
 /// Appends the "brief" event inside the publishing transaction.
