@@ -19,14 +19,17 @@ use crate::components::digest_archive_page::DigestArchivePage;
 use crate::components::digest_issue_page::DigestIssuePage;
 use crate::components::feed_page::FeedPage;
 use crate::components::layout::Layout;
+use crate::components::my_data_page::MyDataPage;
 use crate::components::newsletter_page::NewsletterPage;
 use crate::components::not_found::NotFound;
+use crate::components::search_page::SearchPage;
 use crate::components::unsubscribe_page::UnsubscribePage;
 use crate::contexts::SITE_INFO_ELEMENT_ID;
 use crate::contexts::clock::{RenderedAt, provide_clock_context};
 use crate::contexts::live::{LiveCursor, provide_live_context};
 use crate::contexts::site::use_site;
 use crate::contexts::theme::{Theme, provide_theme_context};
+use crate::contexts::visits::provide_visits_context;
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -73,6 +76,7 @@ pub fn App() -> impl IntoView {
     provide_theme_context();
     provide_live_context();
     provide_clock_context();
+    provide_visits_context();
 
     view! {
         <Router>
@@ -82,6 +86,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/category/:category") view=FeedPage ssr=SsrMode::Async/>
                     <Route path=path!("/tag/:tag") view=FeedPage ssr=SsrMode::Async/>
                     <Route path=path!("/pulse/:slug") view=BriefPage ssr=SsrMode::Async/>
+                    <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
+                    <Route path=path!("/my-data") view=MyDataPage ssr=SsrMode::Async/>
                     <Route path=path!("/newsletter") view=NewsletterPage ssr=SsrMode::Async/>
                     <Route path=path!("/digest") view=DigestArchivePage ssr=SsrMode::Async/>
                     <Route path=path!("/digest/:issue") view=DigestIssuePage ssr=SsrMode::Async/>

@@ -29,15 +29,18 @@ pub fn hydrate() {
     let bootstrap = contexts::client_bootstrap();
     let live = contexts::live::LiveContext::new();
     let clock = contexts::clock::Clock::new(bootstrap.rendered_at);
+    let visits = contexts::visits::Visits::new();
     let cursor = bootstrap.live_cursor;
     leptos::mount::hydrate_body(move || {
         bootstrap.provide();
         leptos::prelude::provide_context(live);
         leptos::prelude::provide_context(clock);
+        leptos::prelude::provide_context(visits);
         leptos::view! { <app::App/> }
     });
     client::live::connect(live, cursor.0);
     client::clock::run(clock);
+    client::visits::run(visits);
     // Marks the page as live (tests wait on it; CSS may key on it).
     if let Some(root) = leptos::prelude::document().document_element() {
         let _ = root.set_attribute("data-hydrated", "true");

@@ -10,6 +10,8 @@ use crate::error::AppError;
 pub mod desk;
 pub mod editors;
 pub mod moderation;
+pub mod my_data;
+pub mod search;
 pub mod share;
 
 /// Longest slug accepted anywhere (brief or category).
@@ -52,6 +54,18 @@ pub struct ReactionsChanged {
 pub const COMMENT_EVENT: &str = "comment";
 /// SSE event type of a comment edited, deleted or taken down; its data is a [`CommentChanged`].
 pub const COMMENT_CHANGED_EVENT: &str = "comment_changed";
+
+/// SSE event type of how many readers have a brief open; its data is a [`ReadingNow`]. Sent
+/// only to streams opened for that brief, and never logged: it carries no event id.
+pub const READING_EVENT: &str = "reading";
+
+/// How many open pages (live connections, on every instance) show brief `slug` right now.
+/// A count, never who.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadingNow {
+    pub slug: String,
+    pub count: u32,
+}
 
 /// SSE event type of a brief that just went live; its data is a [`BriefPublished`].
 pub const BRIEF_EVENT: &str = "brief";

@@ -32,7 +32,7 @@ test('an editor signs in, finds a brief on the desk and signs out', async ({ pag
 
   await hydrated(page);
   await page.getByLabel('Search briefs').fill('incident reporting');
-  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('main').getByRole('button', { name: 'Search' }).click();
   await expect(results.getByRole('link', { name: /EU AI Office/ })).toBeVisible();
   await expect(results.getByRole('link', { name: /Atlas 3/ })).toHaveCount(0);
 

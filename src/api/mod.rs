@@ -8,6 +8,8 @@ pub mod digests;
 pub mod drafts;
 pub mod editors;
 pub mod moderation;
+pub mod my_data;
 pub mod newsletter;
 pub mod preferences;
 pub mod reactions;
+pub mod search;

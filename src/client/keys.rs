@@ -68,3 +68,12 @@ pub fn open_focused_brief() {
         link.click();
     }
 }
+
+/// Moves the focus to the header's search field; `false` if the page has none.
+pub fn focus_search() -> bool {
+    let field = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(crate::components::search_box::SEARCH_FIELD_ID))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    field.is_some_and(|f| f.focus().is_ok())
+}

@@ -1,18 +1,21 @@
 //! The page's one live connection: an EventSource on `/live`, resumed from the id the page was
 //! rendered at. Its events update [`LiveContext`]; when the browser gives up on the stream it
-//! is reopened with back-off from the last id seen, so nothing is missed.
+//! is reopened with back-off from the last id seen, so nothing is missed. On a brief's page
+//! the stream names the brief (`&brief=<slug>`), so it counts as a reader there; moving to
+//! another page reopens it at once, from the last id seen.
 
 use std::time::Duration;
 
-use futures::StreamExt;
+use futures::channel::mpsc;
 use futures::stream::select_all;
+use futures::{FutureExt, StreamExt};
 use gloo_net::eventsource::futures::EventSource;
 use leptos::prelude::*;
 
 use crate::contexts::live::{LiveContext, LiveStatus};
 use crate::model::{
     BRIEF_EVENT, BriefPublished, COMMENT_CHANGED_EVENT, COMMENT_EVENT, CommentAdded,
-    CommentChanged, REACTIONS_EVENT, RESET_EVENT, ReactionsChanged,
+    CommentChanged, REACTIONS_EVENT, READING_EVENT, RESET_EVENT, ReactionsChanged, ReadingNow,
 };
 
 const FIRST_BACKOFF: Duration = Duration::from_secs(1);
@@ -20,11 +23,29 @@ const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
 /// Keeps the page connected for as long as it is open.
 pub fn connect(live: LiveContext, cursor: i64) {
+    // Tells the connection when the page moves to another brief (or off briefs).
+    let (moved, mut moves) = mpsc::unbounded::<()>();
+    let owner = Owner::new();
+    owner.with(|| {
+        Effect::new(move || {
+            live.watching.track();
+            let _ = moved.unbounded_send(());
+        });
+    });
+    // The effect lives as long as the page.
+    std::mem::forget(owner);
+
     leptos::task::spawn_local(async move {
         let mut after = cursor;
         let mut backoff = FIRST_BACKOFF;
         loop {
-            if let Ok(mut source) = EventSource::new(&format!("/live?after={after}")) {
+            let watching = live.watching.get_untracked();
+            let url = match &watching {
+                Some(slug) => format!("/live?after={after}&brief={slug}"),
+                None => format!("/live?after={after}"),
+            };
+            let mut reopen = false;
+            if let Ok(mut source) = EventSource::new(&url) {
                 let subscriptions: Vec<_> = [
                     "open",
                     "error",
@@ -33,14 +54,28 @@ pub fn connect(live: LiveContext, cursor: i64) {
                     COMMENT_CHANGED_EVENT,
                     BRIEF_EVENT,
                     RESET_EVENT,
+                    READING_EVENT,
                 ]
                 .into_iter()
                 .filter_map(|kind| source.subscribe(kind).ok())
                 .collect();
                 let mut events = select_all(subscriptions);
                 // Ends when the browser closes the source for good (it retries on its own
-                // first, re-sending Last-Event-ID).
-                while let Some(Ok((kind, message))) = events.next().await {
+                // first, re-sending Last-Event-ID), or when the page moves to another brief.
+                loop {
+                    let next = futures::select! {
+                        next = events.next().fuse() => next,
+                        _ = moves.next() => {
+                            if live.watching.get_untracked() != watching {
+                                reopen = true;
+                                break;
+                            }
+                            continue;
+                        }
+                    };
+                    let Some(Ok((kind, message))) = next else {
+                        break;
+                    };
                     // "open" and "error" arrive as plain Events: only messages carry an id and data.
                     if kind != "open"
                         && kind != "error"
@@ -89,10 +124,23 @@ pub fn connect(live: LiveContext, cursor: i64) {
                                 });
                             }
                         }
+                        READING_EVENT => {
+                            let data = message.data().as_string().unwrap_or_default();
+                            if let Ok(reading) = serde_json::from_str::<ReadingNow>(&data) {
+                                live.reading.update(|all| {
+                                    all.insert(reading.slug, reading.count);
+                                });
+                            }
+                        }
                         _ => {}
                     }
                 }
                 drop(source);
+            }
+            if reopen {
+                // Moves that came together need one reopening.
+                while moves.try_recv().is_ok() {}
+                continue;
             }
             live.status.set(LiveStatus::Offline);
             gloo_timers::future::sleep(backoff).await;

@@ -4,3 +4,4 @@ pub mod clock;
 pub mod keys;
 pub mod live;
 pub mod page;
+pub mod visits;

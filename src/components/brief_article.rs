@@ -1,5 +1,5 @@
-//! A brief's public page: its head tags, the brief itself ([`BriefBody`]), then reactions,
-//! the newsletter box and the discussion.
+//! A brief's public page: its head tags, the brief itself ([`BriefBody`]), how many read it
+//! now, then reactions, the newsletter box and the discussion.
 
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
@@ -8,6 +8,7 @@ use crate::components::brief_body::BriefBody;
 use crate::components::comments::section::CommentsSection;
 use crate::components::newsletter_box::NewsletterBox;
 use crate::components::reaction_bar::ReactionBar;
+use crate::components::reading_now::ReadingNow;
 use crate::contexts::site::use_site;
 use crate::model::Brief;
 use crate::model::share::{modified_at, news_article};
@@ -60,6 +61,7 @@ pub fn BriefArticle(mut brief: Brief) -> impl IntoView {
         </nav>
         <article class="brief">
             <BriefBody brief/>
+            <ReadingNow slug=slug.clone()/>
             <ReactionBar slug=slug.clone() state=reactions/>
             <NewsletterBox/>
             <CommentsSection slug comments count mine my_name comment_key/>

@@ -1,7 +1,9 @@
-//! One brief in the feed: category, date, title, one-line summary, tags, reading time.
+//! One brief in the feed: category, date (marked "New" if it came since the reader's last
+//! visit), title, one-line summary, tags, reading time.
 
 use leptos::prelude::*;
 
+use crate::components::new_mark::NewMark;
 use crate::contexts::live::use_live;
 use crate::contexts::site::use_site;
 use crate::model::{BriefSummary, ReactionCounts as Counts, comments_label};
@@ -13,7 +15,8 @@ pub fn BriefCard(brief: BriefSummary) -> impl IntoView {
         <article class="card">
             <p class="card__meta">
                 <a class="tag" href=format!("/category/{}", brief.category.slug)>{brief.category.name}</a>
-                <time datetime=brief.published_at>{brief.published_label}</time>
+                <time datetime=brief.published_at.clone()>{brief.published_label}</time>
+                <NewMark at=brief.published_at/>
             </p>
             <h2 class="card__title">
                 <a href=href>{brief.title}</a>

@@ -22,6 +22,9 @@ pub fn BriefPage() -> impl IntoView {
         },
         |(slug, _epoch)| get_brief(slug),
     );
+    // The page's live connection counts as a reader of this brief while it is open.
+    Effect::new(move || live.watching.set(params.read().get("slug")));
+    on_cleanup(move || live.watching.set(None));
 
     view! {
         <Suspense fallback=|| view! { <p class="loading" role="status">"Loading brief…"</p> }>

@@ -1,7 +1,7 @@
 //! Keyboard shortcuts on every page: `j`/`k` move between the briefs of a feed, `o` opens the
-//! one in focus (Enter does too, as on any link), `?` shows or hides the list of shortcuts and
-//! Escape hides it. Keys typed into a form field are never taken, nor are keys held with
-//! Ctrl, Alt or Meta. Everything stays reachable with Tab alone.
+//! one in focus (Enter does too, as on any link), `/` goes to the search field, `?` shows or
+//! hides the list of shortcuts and Escape hides it. Keys typed into a form field are never
+//! taken, nor are keys held with Ctrl, Alt or Meta. Everything stays reachable with Tab alone.
 
 use leptos::prelude::*;
 
@@ -19,6 +19,7 @@ pub fn KeyboardShortcuts() -> impl IntoView {
                 "j" if keys::move_between_briefs(true) => ev.prevent_default(),
                 "k" if keys::move_between_briefs(false) => ev.prevent_default(),
                 "o" => keys::open_focused_brief(),
+                "/" if keys::focus_search() => ev.prevent_default(),
                 "?" => {
                     ev.prevent_default();
                     open.update(|o| *o = !*o);
@@ -42,6 +43,8 @@ pub fn KeyboardShortcuts() -> impl IntoView {
                     <dd>"Previous brief"</dd>
                     <dt><kbd>"o"</kbd> " / " <kbd>"Enter"</kbd></dt>
                     <dd>"Open the brief in focus"</dd>
+                    <dt><kbd>"/"</kbd></dt>
+                    <dd>"Search briefs"</dd>
                     <dt><kbd>"?"</kbd></dt>
                     <dd>"Show or hide this list"</dd>
                     <dt><kbd>"Esc"</kbd></dt>

@@ -1,9 +1,11 @@
-//! The frame around every page: skip link, site header, `<main>`, footer, keyboard shortcuts.
+//! The frame around every page: skip link, site header (with search), `<main>`, footer,
+//! keyboard shortcuts.
 
 use leptos::prelude::*;
 
 use crate::components::keyboard_shortcuts::KeyboardShortcuts;
 use crate::components::live_status::LiveStatusNote;
+use crate::components::search_box::SearchBox;
 use crate::components::theme_toggle::ThemeToggle;
 use crate::contexts::site::use_site;
 
@@ -18,6 +20,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <span class="brand__mark" aria-hidden="true"></span>
                     {site.name.clone()}
                 </a>
+                <SearchBox/>
                 <LiveStatusNote/>
                 <ThemeToggle/>
             </div>
@@ -32,6 +35,8 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <a href="/digest">"Weekly digest archive"</a>
                     " · "
                     <a href="/newsletter">"Get the digest by email"</a>
+                    " · "
+                    <a href="/my-data">"Your data"</a>
                 </nav>
                 <p class="site-footer__keys">"Press " <kbd>"?"</kbd> " for keyboard shortcuts."</p>
             </div>

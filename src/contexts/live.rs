@@ -1,6 +1,7 @@
 //! The live connection's state, shared by every component on the page: whether it is live,
-//! the latest reaction counts it has heard per brief, and an epoch that moves when the server
-//! says the page missed too much and must refetch. The browser side that fills it in is
+//! the latest reaction counts it has heard per brief, which brief's page is open (and how
+//! many read it now), and an epoch that moves when the server says the page missed too much
+//! and must refetch. The browser side that fills it in is
 //! `crate::client::live`; on the server these stay at their initial values.
 
 use std::collections::HashMap;
@@ -38,6 +39,11 @@ pub struct LiveContext {
     pub new_briefs: RwSignal<Vec<BriefSummary>>,
     /// Moves when the page's data must be refetched.
     pub epoch: RwSignal<u64>,
+    /// The brief whose page is open, if any: the connection counts as its reader, and
+    /// reopens when this changes.
+    pub watching: RwSignal<Option<String>>,
+    /// Latest "reading now" count heard per brief slug.
+    pub reading: RwSignal<HashMap<String, u32>>,
 }
 
 impl LiveContext {
@@ -50,6 +56,8 @@ impl LiveContext {
             comment_counts: RwSignal::new(HashMap::new()),
             new_briefs: RwSignal::new(Vec::new()),
             epoch: RwSignal::new(0),
+            watching: RwSignal::new(None),
+            reading: RwSignal::new(HashMap::new()),
         }
     }
 }

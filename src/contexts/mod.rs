@@ -9,6 +9,7 @@ pub mod live;
 pub mod response;
 pub mod site;
 pub mod theme;
+pub mod visits;
 
 use leptos::prelude::provide_context;
 

@@ -36,7 +36,7 @@ use crate::error::AppError;
 use crate::server::guard::accepts_html;
 use crate::server::respond::{self, theme_from_cookies};
 use crate::server::state::AppState;
-use crate::server::{feeds, live, metrics, newsletter};
+use crate::server::{feeds, live, metrics, my_data, newsletter};
 
 /// Largest request body accepted: a maximal comment, form-encoded, fits many times over.
 const MAX_REQUEST_BODY: usize = 64 * 1024;
@@ -85,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         .route("/digest/feed.xml", get(feeds::digest_issues))
         .route("/sitemap.xml", get(feeds::sitemap))
         .route("/robots.txt", get(feeds::robots))
+        .route("/my-data.json", get(my_data::download))
         // Mail clients post here directly (RFC 8058); the page at the same address is Leptos's.
         .route("/newsletter/unsubscribe", post(newsletter::one_click_unsubscribe))
         // Also mounts every server function under /api, with the same context.

@@ -10,10 +10,16 @@
 //! connection LISTENing on [`EVENTS_CHANNEL`]; a notification only wakes the pump, which reads
 //! the events themselves from the log, so a notification lost with a dropped connection costs
 //! nothing: on reconnecting, the pump catches up from the last id it broadcast.
+//!
+//! A stream opened for one brief's page (`?brief=<slug>`) also counts as a reader of it, for
+//! "N reading now". Each instance reports its counts to the database and reads everyone's
+//! totals back every second ([`PRESENCE_TICK`]); a changed total goes to that brief's open
+//! streams as a `reading` event without an id: it is not in the log, and nobody replays it.
 
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Weak};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::Duration;
 
 use axum::extract::{Query, State};
@@ -24,8 +30,8 @@ use futures::stream::{self, Stream, StreamExt};
 use serde::Deserialize;
 use tokio::sync::{Notify, broadcast, watch};
 
-use crate::model::RESET_EVENT;
-use crate::server::repo::{EVENTS_CHANNEL, Store, StoredEvent};
+use crate::model::{READING_EVENT, RESET_EVENT, ReadingNow, validate_slug};
+use crate::server::repo::{EVENTS_CHANNEL, Store, StoredEvent, stamp};
 use crate::server::state::AppState;
 
 /// Events buffered per subscriber; a reader further behind than this is cut off (and resumes).
@@ -46,6 +52,12 @@ const RETRY: Duration = Duration::from_secs(2);
 const BUSY_RETRY: Duration = Duration::from_secs(10);
 /// Reconnect delay at the end of a stream's lifetime: come straight back.
 const ROTATE_RETRY: Duration = Duration::from_millis(250);
+/// How often an instance reports its readers per brief and reads the totals back.
+const PRESENCE_TICK: Duration = Duration::from_secs(1);
+/// How often an instance touches its presence rows even when nothing changed.
+const PRESENCE_HEARTBEAT: Duration = Duration::from_secs(10);
+/// Presence rows older than this belong to an instance that stopped: they no longer count.
+const PRESENCE_STALE: time::Duration = time::Duration::seconds(30);
 
 #[derive(Clone)]
 pub struct LiveHub {
@@ -68,6 +80,21 @@ struct Inner {
     delivered: AtomicU64,
     replayed: AtomicU64,
     dropped: AtomicU64,
+    /// This instance's open streams per brief slug.
+    readers: Mutex<HashMap<String, u32>>,
+    /// Open streams per brief over every instance, as last read from the database.
+    reading: Mutex<HashMap<String, u32>>,
+    reading_sender: broadcast::Sender<Arc<ReadingNow>>,
+}
+
+impl Inner {
+    fn readers(&self) -> std::sync::MutexGuard<'_, HashMap<String, u32>> {
+        self.readers.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn reading(&self) -> std::sync::MutexGuard<'_, HashMap<String, u32>> {
+        self.reading.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 /// What the live layer has done since start (for `/metrics`).
@@ -101,10 +128,14 @@ impl LiveHub {
             delivered: AtomicU64::new(0),
             replayed: AtomicU64::new(0),
             dropped: AtomicU64::new(0),
+            readers: Mutex::new(HashMap::new()),
+            reading: Mutex::new(HashMap::new()),
+            reading_sender: broadcast::channel(BROADCAST_CAPACITY).0,
         });
         if let Some(pool) = store.postgres_pool() {
             tokio::spawn(listen(pool.clone(), Arc::downgrade(&inner)));
         }
+        tokio::spawn(presence(store.clone(), Arc::downgrade(&inner)));
         tokio::spawn(pump(store, Arc::downgrade(&inner)));
         LiveHub { inner }
     }
@@ -143,6 +174,71 @@ impl LiveHub {
     /// Open streams right now.
     pub fn connections(&self) -> usize {
         self.inner.connections.load(Ordering::Relaxed)
+    }
+
+    /// Open streams per brief over every instance, as last read (at most a tick old).
+    pub fn reading(&self) -> HashMap<String, u32> {
+        self.inner.reading().clone()
+    }
+}
+
+/// Reports this instance's readers per brief and reads everyone's totals back, every tick;
+/// changed totals go to the streams of those briefs. Stops (clearing this instance's rows)
+/// when the hub is gone.
+async fn presence(store: Store, hub: Weak<Inner>) {
+    // Which instance the rows are; random, so a restarted process starts afresh.
+    let mut id = [0u8; 12];
+    let instance = match getrandom::fill(&mut id) {
+        Ok(()) => id.iter().map(|b| format!("{b:02x}")).collect::<String>(),
+        Err(_) => format!("pid-{}", std::process::id()),
+    };
+    let mut reported: HashMap<String, u32> = HashMap::new();
+    let mut reported_at = tokio::time::Instant::now();
+    loop {
+        tokio::time::sleep(PRESENCE_TICK).await;
+        let Some(inner) = hub.upgrade() else {
+            let _ = store.forget_presence(&instance).await;
+            return;
+        };
+        let now = time::OffsetDateTime::now_utc();
+        let stale = stamp(now - PRESENCE_STALE);
+        let mine = inner.readers().clone();
+        let heartbeat = !mine.is_empty() && reported_at.elapsed() >= PRESENCE_HEARTBEAT;
+        if (mine != reported || heartbeat)
+            && store
+                .report_presence(&instance, &mine, &stamp(now), &stale)
+                .await
+                .is_ok()
+        {
+            reported = mine;
+            reported_at = tokio::time::Instant::now();
+        }
+        let Ok(totals) = store.reading_totals(&stale).await else {
+            continue;
+        };
+        let changed: Vec<ReadingNow> =
+            {
+                let mut last = inner.reading();
+                let mut changed: Vec<ReadingNow> = totals
+                    .iter()
+                    .filter(|(slug, n)| last.get(*slug) != Some(n))
+                    .map(|(slug, n)| ReadingNow {
+                        slug: slug.clone(),
+                        count: *n,
+                    })
+                    .collect();
+                changed.extend(last.keys().filter(|slug| !totals.contains_key(*slug)).map(
+                    |slug| ReadingNow {
+                        slug: slug.clone(),
+                        count: 0,
+                    },
+                ));
+                *last = totals;
+                changed
+            };
+        for change in changed {
+            let _ = inner.reading_sender.send(Arc::new(change));
+        }
     }
 }
 
@@ -232,15 +328,44 @@ async fn listen(pool: sqlx::PgPool, hub: Weak<Inner>) {
 pub struct LiveQuery {
     /// The event id the page was rendered at; `Last-Event-ID` wins when the browser sends one.
     after: Option<String>,
+    /// The brief whose page is open, if it is a brief's page: the stream counts as its reader.
+    brief: Option<String>,
 }
 
-/// Counts an open stream for as long as it lives.
-struct ConnectionGuard(Arc<Inner>);
+/// Counts an open stream (and its brief's reader) for as long as it lives.
+struct ConnectionGuard {
+    inner: Arc<Inner>,
+    brief: Option<String>,
+}
+
+impl ConnectionGuard {
+    fn new(inner: Arc<Inner>, brief: Option<String>) -> ConnectionGuard {
+        if let Some(slug) = &brief {
+            *inner.readers().entry(slug.clone()).or_default() += 1;
+        }
+        ConnectionGuard { inner, brief }
+    }
+}
 
 impl Drop for ConnectionGuard {
     fn drop(&mut self) {
-        self.0.connections.fetch_sub(1, Ordering::Relaxed);
+        self.inner.connections.fetch_sub(1, Ordering::Relaxed);
+        if let Some(slug) = &self.brief {
+            let mut readers = self.inner.readers();
+            if let Some(n) = readers.get_mut(slug) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    readers.remove(slug);
+                }
+            }
+        }
     }
+}
+
+fn reading_event(reading: &ReadingNow) -> Event {
+    Event::default()
+        .event(READING_EVENT)
+        .data(serde_json::to_string(reading).unwrap_or_default())
 }
 
 fn sse_event(event: &StoredEvent) -> Event {
@@ -272,10 +397,13 @@ pub async fn stream(
         inner.connections.fetch_sub(1, Ordering::Relaxed);
         return refuse();
     }
-    let guard = ConnectionGuard(inner.clone());
+    // A malformed slug counts as no brief: nobody is told about it.
+    let brief = query.brief.filter(|slug| validate_slug(slug).is_ok());
+    let guard = ConnectionGuard::new(inner.clone(), brief.clone());
 
     // Subscribe before reading the log, so nothing committed in between is missed.
     let receiver = inner.sender.subscribe();
+    let reading = brief.as_ref().map(|_| inner.reading_sender.subscribe());
     let Ok((newest, oldest)) = state.store.event_bounds().await else {
         return refuse();
     };
@@ -308,10 +436,19 @@ pub async fn stream(
         // Malformed, from the future, or older than the log: start over cleanly.
         Some(_) => first.push(reset_event(newest)),
     }
+    if let Some(slug) = &brief {
+        // The last total, with this reader, until the next tick counts them properly.
+        let others = inner.reading().get(slug).copied().unwrap_or(0);
+        first.push(reading_event(&ReadingNow {
+            slug: slug.clone(),
+            count: others + 1,
+        }));
+    }
 
     let deadline = tokio::time::Instant::now() + inner.stream_lifetime;
     let live = live_events(
         receiver,
+        reading,
         last_sent,
         inner.closing.subscribe(),
         deadline,
@@ -328,20 +465,25 @@ pub async fn stream(
 /// shuts down.
 fn live_events(
     receiver: broadcast::Receiver<Arc<StoredEvent>>,
+    reading: Option<broadcast::Receiver<Arc<ReadingNow>>>,
     last_sent: i64,
     closing: watch::Receiver<bool>,
     deadline: tokio::time::Instant,
     guard: ConnectionGuard,
 ) -> impl Stream<Item = Event> {
-    let state = Some((receiver, last_sent, closing, guard));
+    let state = Some((receiver, reading, last_sent, closing, guard));
     stream::unfold(state, move |state| async move {
-        let (mut receiver, mut last_sent, mut closing, guard) = state?;
+        let (mut receiver, mut reading, mut last_sent, mut closing, guard) = state?;
         loop {
             if *closing.borrow() {
                 return None;
             }
             let received = tokio::select! {
                 received = receiver.recv() => received,
+                Some(count) = next_reading(&mut reading, guard.brief.as_deref()) => {
+                    let event = reading_event(&count);
+                    return Some((event, Some((receiver, reading, last_sent, closing, guard))));
+                }
                 _ = closing.changed() => return None,
                 () = tokio::time::sleep_until(deadline) => {
                     let goodbye = Event::default().retry(ROTATE_RETRY).comment("reconnect");
@@ -352,16 +494,16 @@ fn live_events(
                 Ok(event) if event.id <= last_sent => continue,
                 Ok(event) => {
                     last_sent = event.id;
-                    guard.0.delivered.fetch_add(1, Ordering::Relaxed);
+                    guard.inner.delivered.fetch_add(1, Ordering::Relaxed);
                     return Some((
                         sse_event(&event),
-                        Some((receiver, last_sent, closing, guard)),
+                        Some((receiver, reading, last_sent, closing, guard)),
                     ));
                 }
                 // Lagged: this reader cannot keep up; ending the stream bounds its memory, and
                 // the browser reconnects with Last-Event-ID.
                 Err(broadcast::error::RecvError::Lagged(_)) => {
-                    guard.0.dropped.fetch_add(1, Ordering::Relaxed);
+                    guard.inner.dropped.fetch_add(1, Ordering::Relaxed);
                     return None;
                 }
                 // Closed: the hub is gone.
@@ -369,6 +511,28 @@ fn live_events(
             }
         }
     })
+}
+
+/// The next reader count of `brief` from the presence broadcast; never ready for a stream
+/// without a brief. A lagging receiver skips ahead (only the latest count matters), and a
+/// closed one (the hub is gone) is dropped.
+async fn next_reading(
+    reading: &mut Option<broadcast::Receiver<Arc<ReadingNow>>>,
+    brief: Option<&str>,
+) -> Option<Arc<ReadingNow>> {
+    let (Some(receiver), Some(brief)) = (reading.as_mut(), brief) else {
+        return std::future::pending().await;
+    };
+    loop {
+        match receiver.recv().await {
+            Ok(count) if count.slug == brief => return Some(count),
+            Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => continue,
+            Err(broadcast::error::RecvError::Closed) => {
+                *reading = None;
+                return std::future::pending().await;
+            }
+        }
+    }
 }
 
 fn busy_response() -> Response {

@@ -130,6 +130,13 @@ impl ReaderKeys {
         Ok(ReaderId(URL_SAFE_NO_PAD.encode(bytes)))
     }
 
+    /// The `Set-Cookie` value that makes the browser forget its reader id.
+    pub fn forget_cookie(&self) -> HeaderValue {
+        let secure = if self.secure { "; Secure" } else { "" };
+        let value = format!("{COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{secure}");
+        HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+    }
+
     /// The `Set-Cookie` value that gives (or renews) `reader`'s cookie.
     pub fn cookie(&self, reader: &ReaderId) -> HeaderValue {
         let secure = if self.secure { "; Secure" } else { "" };

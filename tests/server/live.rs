@@ -32,6 +32,10 @@ impl Stream {
             Some(after) => format!("/live?after={after}"),
             None => "/live".to_string(),
         };
+        Stream::open_uri(app, &uri, last_event_id).await
+    }
+
+    async fn open_uri(app: &TestApp, uri: &str, last_event_id: Option<&str>) -> Stream {
         let mut request = Request::get(uri).header("accept", "text/event-stream");
         if let Some(id) = last_event_id {
             request = request.header("last-event-id", id);
@@ -77,6 +81,28 @@ impl Stream {
                 self.buffer.push_str(&String::from_utf8_lossy(&data));
             }
         }
+    }
+
+    /// Waits (up to five seconds) for a `reading` event saying `count`, skipping others; the
+    /// events it saw if none did.
+    async fn reading(&mut self, count: u64) -> Result<(), Vec<SseEvent>> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        let mut seen = Vec::new();
+        while let Some(left) = deadline.checked_duration_since(tokio::time::Instant::now()) {
+            let Some(event) = self.next(left).await else {
+                break;
+            };
+            if event.kind.as_deref() == Some("reading") {
+                assert_eq!(event.id, None, "reader counts are not in the log");
+                let data: serde_json::Value = serde_json::from_str(&event.data).expect("json");
+                assert_eq!(data["slug"], SLUG);
+                if data["count"] == count {
+                    return Ok(());
+                }
+            }
+            seen.push(event);
+        }
+        Err(seen)
     }
 
     async fn take(&mut self, n: usize) -> Vec<SseEvent> {
@@ -308,5 +334,47 @@ fn a_posted_comment_reaches_open_streams_as_a_delta() {
         assert_eq!(added.count, 1);
         assert_eq!(added.comment.author_name, "Ada");
         assert_eq!(added.comment.body_html, "<p>Live hello</p>\n");
+    })
+}
+
+#[test]
+fn reading_now_counts_the_open_pages_of_a_brief_across_instances() {
+    run(async {
+        let a = app().await;
+        let b = a.another_instance().await;
+        let page = format!("/live?brief={SLUG}");
+        let mut first = Stream::open_uri(&a, &page, None).await;
+        first
+            .reading(1)
+            .await
+            .expect("the first reader counts themselves");
+
+        // A second reader through another instance: both pages hear 2.
+        let mut second = Stream::open_uri(&b, &page, None).await;
+        second.reading(2).await.expect("B counts A's reader");
+        first.reading(2).await.expect("A hears of B's reader");
+
+        // Streams of other pages, or naming no brief properly, count for nobody here.
+        let mut other = Stream::open_uri(&a, "/live?brief=kestrel-7b-open-weights", None).await;
+        let mut hostile = Stream::open_uri(&a, "/live?brief=%3Cscript%3E", None).await;
+        let _plain = Stream::open(&a, None, None).await;
+        assert!(hostile.next(Duration::from_millis(1_500)).await.is_none());
+        let event = other
+            .next(Duration::from_secs(2))
+            .await
+            .expect("its own count");
+        assert!(event.data.contains("kestrel-7b-open-weights"), "{event:?}");
+
+        // The second page closes: the first hears 1 again.
+        drop(second);
+        first.reading(1).await.expect("the count falls back");
+        let totals = a.live.reading();
+        assert_eq!(totals.get(SLUG), Some(&1), "{totals:?}");
+        assert_eq!(
+            totals.get("kestrel-7b-open-weights"),
+            Some(&1),
+            "{totals:?}"
+        );
+        assert_eq!(totals.len(), 2, "{totals:?}");
     })
 }

@@ -127,7 +127,8 @@ pub async fn empty_app() -> TestApp {
     empty_app_with(&[]).await
 }
 
-async fn empty_app_with(overrides: &[(&str, &str)]) -> TestApp {
+/// A fresh app with an empty database and some settings overridden.
+pub async fn empty_app_with(overrides: &[(&str, &str)]) -> TestApp {
     let pg = if on_postgres() {
         Some(Arc::new(PgTestDb::create().await))
     } else {
@@ -409,4 +410,29 @@ pub async fn events<T: serde::de::DeserializeOwned>(app: &TestApp, kind: &str) -
         .filter(|e| e.kind == kind)
         .map(|e| serde_json::from_str(&e.payload).expect("payload"))
         .collect()
+}
+
+impl TestApp {
+    /// Runs `sql` on the app's database directly, behind the store's back (to set up states
+    /// the store itself never leaves, such as a database from an older version).
+    pub async fn execute_sql(&self, sql: &str) {
+        match &self.pg {
+            Some(pg) => {
+                sqlx::query(sql)
+                    .execute(&pg.pool)
+                    .await
+                    .expect("sql on postgres");
+            }
+            None => {
+                let pool = sqlx::SqlitePool::connect(&self.config.database_url)
+                    .await
+                    .expect("open the sqlite file");
+                sqlx::query(sql)
+                    .execute(&pool)
+                    .await
+                    .expect("sql on sqlite");
+                pool.close().await;
+            }
+        }
+    }
 }

@@ -1,4 +1,5 @@
-//! One comment: who, when, whether it was edited, and the body sanitised on the server when it
+//! One comment: who, when (marked "New" if it came since the reader's last visit, unless they
+//! wrote it), whether it was edited, and the body sanitised on the server when it
 //! was written (which is what makes `inner_html` safe here). Its author gets Edit and Delete
 //! while the edit window is open; everyone else gets Report. The forms open in place, chosen
 //! by the address (`?edit=N`, `?delete=N`, `?report=N`), so they work without JavaScript too.
@@ -12,6 +13,7 @@ use crate::components::comments::CommentActions;
 use crate::components::comments::delete_form::DeleteForm;
 use crate::components::comments::edit_form::EditForm;
 use crate::components::comments::report_form::ReportForm;
+use crate::components::new_mark::NewMark;
 use crate::components::relative_time::RelativeTime;
 use crate::model::{Comment, CommentState, OwnComment};
 
@@ -83,11 +85,12 @@ pub fn CommentItem(
                 <header class="comment__meta">
                     <strong class="comment__author">{comment.author_name}</strong>
                     <RelativeTime
-                        datetime=comment.created_at
+                        datetime=comment.created_at.clone()
                         unix=comment.created_unix
                         exact=comment.created_label
                     />
                     {edited}
+                    {(!is_own).then(|| view! { <NewMark at=comment.created_at/> })}
                 </header>
                 {(state == CommentState::Held).then(|| view! {
                     <p class="comment__notice">

@@ -16,7 +16,7 @@ use crate::model::{
 use crate::server::config::CommentSettings;
 use crate::server::content::{ImportReport, ParsedBrief};
 use crate::server::readers::ReaderId;
-use crate::server::repo::{Store, Tx, comments, on, reactions};
+use crate::server::repo::{Store, Tx, comments, on, reactions, search};
 
 #[derive(FromRow)]
 pub(super) struct SummaryRow {
@@ -386,6 +386,22 @@ pub(super) async fn store_brief(tx: &mut Tx, b: &ParsedBrief) -> Result<Stored, 
             .bind(note)
             .execute(&mut **c).await.map(|done| done.rows_affected()))?;
     }
+    let searchable = search::Searchable {
+        title: &b.title,
+        summary: &b.summary,
+        tags: &b.tags,
+        sections: [
+            &b.what_happened_html,
+            &b.take_html,
+            &b.what_to_do_html,
+            &b.who_html,
+            &b.what_changes_html,
+            &b.when_html,
+            &b.watch_for_html,
+            &b.skeptics_html,
+        ],
+    };
+    search::index_brief(tx, id, &searchable).await?;
     for slug in &b.links {
         on!(&mut tx.conn(), c => sqlx::query("INSERT INTO brief_links (from_brief_id, to_slug) VALUES ($1, $2)")
             .bind(id)

@@ -17,9 +17,12 @@ mod editors;
 mod events;
 mod feeds;
 mod moderation;
+mod my_data;
 mod newsletter;
 pub mod postgres;
+mod presence;
 mod reactions;
+mod search;
 
 pub(crate) use briefs::{date_label, time_label};
 pub use comments::{Amended, Amendment, NewBody, NewComment, Posted, Report, Reported};
@@ -139,10 +142,15 @@ impl Store {
             sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
             Backend::Sqlite(pool)
         };
-        Ok(Store {
+        let store = Store {
             pool: Arc::new(pool),
             categories: categories.into(),
-        })
+        };
+        let indexed = store.index_unindexed().await?;
+        if indexed > 0 {
+            tracing::info!(briefs = indexed, "indexed briefs for search");
+        }
+        Ok(store)
     }
 
     /// Which backend runs ("sqlite" or "postgres"), for logs and metrics.

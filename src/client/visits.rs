@@ -1,0 +1,61 @@
+//! Keeps the reader's visits in their browser's `localStorage`: when they were last seen on
+//! the site, and, for the visit under way, when the previous one ended. A visit ends after
+//! [`VISIT_GAP_SECONDS`] without a page open, so reloading or moving between pages does not
+//! clear the marks; coming back later does. Nothing here reaches the server.
+
+use gloo_timers::callback::Interval;
+use leptos::prelude::*;
+use wasm_bindgen::JsValue;
+
+use crate::contexts::visits::Visits;
+
+/// Seconds since the Unix epoch when a page of the site was last open.
+const LAST_SEEN_KEY: &str = "pulse.lastSeen";
+/// When the previous visit ended, for the visit under way.
+const SINCE_KEY: &str = "pulse.since";
+/// How long without the site before the next page starts a new visit.
+const VISIT_GAP_SECONDS: i64 = 30 * 60;
+/// How often an open page says the reader is still here.
+const STILL_HERE_MS: u32 = 60_000;
+
+pub fn run(visits: Visits) {
+    let Some(storage) = window().local_storage().ok().flatten() else {
+        // Storage refused (a privacy setting): no marks, nothing else changes.
+        return;
+    };
+    let now = now();
+    let last_seen = storage
+        .get_item(LAST_SEEN_KEY)
+        .ok()
+        .flatten()
+        .and_then(|v| v.parse::<i64>().ok());
+    let since = match last_seen {
+        // A first visit marks nothing.
+        None => None,
+        Some(last) if now - last > VISIT_GAP_SECONDS => {
+            let since = stamp(last);
+            let _ = storage.set_item(SINCE_KEY, &since);
+            Some(since)
+        }
+        Some(_) => storage.get_item(SINCE_KEY).ok().flatten(),
+    };
+    visits.since.set(since);
+    let _ = storage.set_item(LAST_SEEN_KEY, &now.to_string());
+    // Lives as long as the page.
+    Interval::new(STILL_HERE_MS, move || {
+        let _ = storage.set_item(LAST_SEEN_KEY, &self::now().to_string());
+    })
+    .forget();
+}
+
+fn now() -> i64 {
+    (js_sys::Date::now() / 1000.0).floor() as i64
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ`: the format of the times the server sends, so they compare as text.
+fn stamp(unix: i64) -> String {
+    let iso: String = js_sys::Date::new(&JsValue::from_f64(unix as f64 * 1000.0))
+        .to_iso_string()
+        .into();
+    format!("{}Z", iso.get(..19).unwrap_or_default())
+}

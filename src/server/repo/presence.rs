@@ -1,0 +1,64 @@
+//! Who has which brief open, counted per instance (see migration 0016): each instance
+//! reports its own counts, and every instance reads the totals.
+
+use std::collections::HashMap;
+
+use crate::error::AppError;
+use crate::server::repo::{Store, on};
+
+impl Store {
+    /// Replaces `instance`'s counts with `counts` (brief slug → open connections), stamped
+    /// `now`; rows older than `stale` (anyone's: instances that died) are cleared on the way.
+    pub async fn report_presence(
+        &self,
+        instance: &str,
+        counts: &HashMap<String, u32>,
+        now: &str,
+        stale: &str,
+    ) -> Result<(), AppError> {
+        let mut tx = self.write().await?;
+        on!(&mut tx.conn(), c => sqlx::query("DELETE FROM presence WHERE instance = $1 OR seen_at < $2")
+            .bind(instance)
+            .bind(stale)
+            .execute(&mut **c).await
+            .map(|done| done.rows_affected()))?;
+        for (slug, readers) in counts.iter().filter(|(_, n)| **n > 0) {
+            on!(&mut tx.conn(), c => sqlx::query(
+                "INSERT INTO presence (instance, slug, readers, seen_at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(instance)
+            .bind(slug)
+            .bind(i64::from(*readers))
+            .bind(now)
+            .execute(&mut **c).await
+            .map(|done| done.rows_affected()))?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Open connections per brief over every instance that reported after `fresh_after`.
+    pub async fn reading_totals(
+        &self,
+        fresh_after: &str,
+    ) -> Result<HashMap<String, u32>, AppError> {
+        let rows: Vec<(String, i64)> = on!(&*self.pool, c => sqlx::query_as(
+            "SELECT slug, CAST(SUM(readers) AS BIGINT) FROM presence WHERE seen_at > $1 GROUP BY slug",
+        )
+        .bind(fresh_after)
+        .fetch_all(c).await)?;
+        Ok(rows
+            .into_iter()
+            .map(|(slug, n)| (slug, u32::try_from(n).unwrap_or(u32::MAX)))
+            .collect())
+    }
+
+    /// Removes `instance`'s counts (it is stopping).
+    pub async fn forget_presence(&self, instance: &str) -> Result<(), AppError> {
+        on!(&*self.pool, c => sqlx::query("DELETE FROM presence WHERE instance = $1")
+            .bind(instance)
+            .execute(c).await
+            .map(|done| done.rows_affected()))?;
+        Ok(())
+    }
+}
