@@ -23,6 +23,7 @@ use crate::components::my_data_page::MyDataPage;
 use crate::components::newsletter_page::NewsletterPage;
 use crate::components::not_found::NotFound;
 use crate::components::search_page::SearchPage;
+use crate::components::subscriber_data_page::SubscriberDataPage;
 use crate::components::unsubscribe_page::UnsubscribePage;
 use crate::contexts::SITE_INFO_ELEMENT_ID;
 use crate::contexts::clock::{RenderedAt, provide_clock_context};
@@ -93,6 +94,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/digest/:issue") view=DigestIssuePage ssr=SsrMode::Async/>
                     <Route path=path!("/newsletter/confirm") view=ConfirmPage ssr=SsrMode::Async/>
                     <Route path=path!("/newsletter/unsubscribe") view=UnsubscribePage ssr=SsrMode::Async/>
+                    <Route path=path!("/newsletter/my-data") view=SubscriberDataPage ssr=SsrMode::Async/>
                     <Route path=path!("/desk") view=DeskPage ssr=SsrMode::Async/>
                     <Route path=path!("/desk/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/desk/new") view=DraftPage ssr=SsrMode::Async/>

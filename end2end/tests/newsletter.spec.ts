@@ -16,20 +16,26 @@ function decoded(raw: string): string {
   return `${qp}\n${base64}`;
 }
 
-async function confirmationLink(address: string): Promise<string> {
+/** The path (with its token) of the newest link to `path` mailed to `address`. */
+async function mailedLink(address: string, path: string): Promise<string> {
+  const pattern = new RegExp(`https?://[^\\s"<>]+${path.replace(/[.?]/g, '\\$&')}\\?token=[A-Za-z0-9_.-]+`);
   let link: string | undefined;
   await expect
     .poll(() => {
       for (const name of readdirSync(MAIL_DIR)) {
         const raw = readFileSync(join(MAIL_DIR, name), 'utf8');
         if (!raw.includes(`To: ${address}`)) continue;
-        const found = decoded(raw).match(/https?:\/\/[^\s"<>]+\/newsletter\/confirm\?token=[A-Za-z0-9_-]+/);
+        const found = decoded(raw).match(pattern);
         if (found) link = found[0];
       }
       return link;
     }, { timeout: 10_000 })
     .toBeTruthy();
   return new URL(link!).pathname + new URL(link!).search;
+}
+
+function confirmationLink(address: string): Promise<string> {
+  return mailedLink(address, '/newsletter/confirm');
 }
 
 test('a reader subscribes from a brief and confirms from the email', async ({ page, hydrated, jsEnabled }, info) => {
@@ -110,4 +116,40 @@ test('the digest archive lists each issue and shows it whole', async ({ page, hy
   await expect(item.getByRole('heading', { name: "Pulse's Take" })).toBeVisible();
   await item.getByRole('link', { name: 'Read the brief' }).click();
   await expect(page).toHaveURL(/\/pulse\/kestrel-7b-open-weights$/);
+});
+
+test('a subscriber gets a link to their data by email, reads it and deletes the address', async ({ page, hydrated }, info) => {
+  const address = `data-${info.project.name}-${Date.now().toString(36)}@example.com`;
+  // Subscribed first (and confirmed), through the pages.
+  await page.goto('/newsletter');
+  await hydrated(page);
+  const box = page.getByRole('region', { name: 'Get the weekly AI digest — every Thursday' });
+  await box.getByLabel('Email address').fill(address);
+  await box.getByRole('button', { name: 'Subscribe' }).click();
+  await page.goto(await confirmationLink(address));
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Confirm my subscription' }).click();
+  await expect(page.getByRole('heading', { name: "You're subscribed" })).toBeVisible();
+
+  await page.goto('/newsletter');
+  await hydrated(page);
+  await page.getByRole('link', { name: 'See, download or delete what we keep about your address' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Your newsletter data' })).toBeVisible();
+  await page.getByRole('main').getByLabel('Email address').fill(address);
+  await page.getByRole('button', { name: 'Email me a link' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'If that address is on the list' })).toBeVisible();
+
+  const link = await mailedLink(address, '/newsletter/my-data');
+  await page.goto(link);
+  await hydrated(page);
+  await expect(page.getByRole('definition').filter({ hasText: address })).toBeVisible();
+  await expect(page.getByRole('definition').filter({ hasText: 'subscribed' }).first()).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Download all of it (JSON)' })).toHaveAttribute('href', /\/newsletter\/my-data\.json\?token=/);
+
+  await page.getByRole('checkbox', { name: /Yes, delete this address/ }).check();
+  await page.getByRole('button', { name: 'Delete my address' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Deleted: the address' })).toBeVisible();
+  // The link goes with the address.
+  const res = await page.goto(link);
+  expect(res?.status()).toBe(404);
 });

@@ -16,6 +16,7 @@ pub async fn reader_data() -> Result<MyData, AppError> {
 
     let parts = request_parts()?;
     check_not_cross_site_script(&parts.headers)?;
+    crate::server::respond::no_store();
     let state = app_state()?;
     match state.readers.reader(&parts.headers) {
         None => Ok(MyData::default()),

@@ -1,4 +1,5 @@
-//! The newsletter: signing up (double opt-in) and confirming. Every endpoint works as a plain
+//! The newsletter: signing up (double opt-in) and confirming, and a subscriber's own data
+//! through a mailed link (see it, delete it). Every endpoint works as a plain
 //! form post without JavaScript. Unsubscribing is a plain route (`server::newsletter`),
 //! because mail clients post to it directly.
 
@@ -7,6 +8,7 @@ use leptos::server_fn::codec::GetUrl;
 
 use crate::error::AppError;
 use crate::model::Confirmation;
+use crate::model::my_data::SubscriberData;
 
 /// Signs an address up for the weekly digest. The answer is the same whatever the address's
 /// state (new, waiting for confirmation, confirmed, unsubscribed); the confirmation email is
@@ -106,4 +108,92 @@ pub async fn confirm_subscription(token: String) -> Result<Confirmation, AppErro
         }
     }
     Ok(outcome)
+}
+
+/// Mails a link to everything the newsletter holds about an address (to see, download or
+/// delete it), if the address is on the list. The answer is the same either way, so it tells
+/// nobody who subscribes. Limited like sign-ups; `website` is a honeypot.
+#[server(prefix = "/api", endpoint = "request_data_link")]
+pub async fn request_data_link(email: String, website: Option<String>) -> Result<String, AppError> {
+    use crate::model::check_email;
+    use crate::model::my_data::DATA_LINK_ANSWER;
+    use crate::server::guard::{accepts_html, check_same_origin, request_parts};
+    use crate::server::rate_limit::client_ip;
+    use crate::server::state::app_state;
+
+    let parts = request_parts()?;
+    check_same_origin(&parts.headers)?;
+    let email = check_email(&email)?;
+    let state = app_state()?;
+    let ip = client_ip(&parts, &state.config.limits.trusted_proxies)
+        .map_or_else(|| "unknown".to_string(), |ip| ip.to_string());
+    state
+        .store
+        .limit_signups(
+            &state.readers.tag("source", &ip),
+            state.config.newsletter.subscribes_per_minute_per_ip,
+        )
+        .await?
+        .map_err(|retry_after| AppError::TooManyRequests { retry_after })?;
+    if website.is_some_and(|w| !w.trim().is_empty()) {
+        tracing::info!("newsletter data honeypot filled; nothing sent");
+    } else {
+        // After answering: a listed address must not take longer (or fail differently) than
+        // an unlisted one, or the answer would tell who subscribes.
+        let email = email.to_string();
+        tokio::spawn(async move {
+            if let Err(error) = crate::server::newsletter::send_data_link(&state, &email).await {
+                tracing::warn!(%error, "data link not queued");
+            }
+        });
+    }
+    if accepts_html(&parts.headers) {
+        leptos_axum::redirect("/newsletter/my-data?sent=1");
+    }
+    Ok(DATA_LINK_ANSWER.to_string())
+}
+
+/// What the newsletter holds about the address a mailed data link names.
+#[server(prefix = "/api", endpoint = "subscriber_data", input = GetUrl)]
+pub async fn read_subscriber_data(token: String) -> Result<SubscriberData, AppError> {
+    use crate::server::newsletter::{DATA_LINK_GONE, data_subject, subscriber_data};
+    use crate::server::state::app_state;
+
+    crate::server::respond::no_store();
+    let state = app_state()?;
+    let Some(id) = data_subject(&state, &token).await? else {
+        return Err(AppError::not_found(DATA_LINK_GONE));
+    };
+    let Some((record, sent)) = state.store.subscriber_record(id).await? else {
+        return Err(AppError::not_found(DATA_LINK_GONE));
+    };
+    Ok(subscriber_data(record, sent))
+}
+
+/// Deletes the address a mailed data link names: the subscription, its consent record and
+/// every message to it. The reader must say `confirm = "erase"`.
+#[server(prefix = "/api", endpoint = "erase_subscription")]
+pub async fn erase_subscription(token: String, confirm: String) -> Result<(), AppError> {
+    use crate::server::guard::{accepts_html, check_same_origin, request_parts};
+    use crate::server::newsletter::{DATA_LINK_GONE, data_subject};
+    use crate::server::state::app_state;
+
+    let parts = request_parts()?;
+    check_same_origin(&parts.headers)?;
+    if confirm != "erase" {
+        return Err(AppError::invalid(
+            "confirm",
+            "Tick the box to confirm that the address should be deleted.",
+        ));
+    }
+    let state = app_state()?;
+    let Some(id) = data_subject(&state, &token).await? else {
+        return Err(AppError::not_found(DATA_LINK_GONE));
+    };
+    state.store.erase_subscriber(id).await?;
+    tracing::info!("newsletter address erased on request");
+    if accepts_html(&parts.headers) {
+        leptos_axum::redirect("/newsletter/my-data?erased=1");
+    }
+    Ok(())
 }

@@ -16,6 +16,7 @@ use crate::contexts::live::{LiveContext, LiveStatus};
 use crate::model::{
     BRIEF_EVENT, BriefPublished, COMMENT_CHANGED_EVENT, COMMENT_EVENT, CommentAdded,
     CommentChanged, REACTIONS_EVENT, READING_EVENT, RESET_EVENT, ReactionsChanged, ReadingNow,
+    encode_query_value,
 };
 
 const FIRST_BACKOFF: Duration = Duration::from_secs(1);
@@ -41,7 +42,7 @@ pub fn connect(live: LiveContext, cursor: i64) {
         loop {
             let watching = live.watching.get_untracked();
             let url = match &watching {
-                Some(slug) => format!("/live?after={after}&brief={slug}"),
+                Some(slug) => format!("/live?after={after}&brief={}", encode_query_value(slug)),
                 None => format!("/live?after={after}"),
             };
             let mut reopen = false;

@@ -42,8 +42,12 @@ pub fn run(visits: Visits) {
     visits.since.set(since);
     let _ = storage.set_item(LAST_SEEN_KEY, &now.to_string());
     // Lives as long as the page.
+    // Only while the page is in view: a tab forgotten in the background does not keep the
+    // visit going for ever.
     Interval::new(STILL_HERE_MS, move || {
-        let _ = storage.set_item(LAST_SEEN_KEY, &self::now().to_string());
+        if !document().hidden() {
+            let _ = storage.set_item(LAST_SEEN_KEY, &self::now().to_string());
+        }
     })
     .forget();
 }

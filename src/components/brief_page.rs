@@ -22,7 +22,9 @@ pub fn BriefPage() -> impl IntoView {
         },
         |(slug, _epoch)| get_brief(slug),
     );
-    // The page's live connection counts as a reader of this brief while it is open.
+    // The page's live connection counts as a reader of this brief while it is open. Set at
+    // once (so the first connection already names it), then kept up as the address changes.
+    live.watching.set(params.read_untracked().get("slug"));
     Effect::new(move || live.watching.set(params.read().get("slug")));
     on_cleanup(move || live.watching.set(None));
 

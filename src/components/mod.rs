@@ -28,5 +28,6 @@ pub mod reading_now;
 pub mod relative_time;
 pub mod search_box;
 pub mod search_page;
+pub mod subscriber_data_page;
 pub mod theme_toggle;
 pub mod unsubscribe_page;

@@ -49,9 +49,9 @@ pub fn MyDataPage() -> impl IntoView {
                 })}
             </Suspense>
             <p class="my-data__more">
-                "Subscribed to the weekly digest? The email address is not tied to this browser: "
-                <a href="/newsletter">"the newsletter page"</a>
-                " and every digest's unsubscribe link remove it."
+                "Subscribed to the weekly digest? The address is not tied to this browser: "
+                <a href="/newsletter/my-data">"see or delete what the newsletter keeps about it"</a>
+                " through a link we mail to it."
             </p>
         </div>
     }

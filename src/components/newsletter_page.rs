@@ -29,6 +29,11 @@ pub fn NewsletterPage() -> impl IntoView {
                 <p class="notice" role="status">{SUBSCRIBE_ANSWER}</p>
             </Show>
             <NewsletterBox/>
+            <p class="my-data__more">
+                "Already subscribed? "
+                <a href="/newsletter/my-data">"See, download or delete what we keep about your address"</a>
+                "."
+            </p>
         </div>
     }
 }

@@ -1,5 +1,6 @@
 //! "My data": everything Pulse holds tied to a reader's anonymous id — their comments, the
-//! reactions they gave and the reports they filed — as the reader sees, downloads and erases it.
+//! reactions they gave and the reports they filed — and, for a newsletter subscriber, about
+//! their address, as they see, download and erase it.
 
 use serde::{Deserialize, Serialize};
 
@@ -63,3 +64,22 @@ pub struct Erased {
     pub reactions: u32,
     pub reports: u32,
 }
+
+/// What the newsletter holds about one address, shown through a link mailed to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubscriberData {
+    pub email: String,
+    /// "pending" (not confirmed yet), "confirmed" or "unsubscribed".
+    pub status: String,
+    /// When the reader signed up, and the wording they agreed to.
+    pub consent_at: String,
+    pub consent_version: String,
+    pub confirmed_at: Option<String>,
+    pub unsubscribed_at: Option<String>,
+    /// When each digest was sent to the address (the messages themselves are not kept).
+    pub digests_sent: Vec<String>,
+}
+
+/// The answer to a request for a data link, whoever asks about whichever address.
+pub const DATA_LINK_ANSWER: &str =
+    "If that address is on the list, a link to its data is on its way. It works for 24 hours.";

@@ -86,6 +86,7 @@ pub fn router(state: AppState) -> Router {
         .route("/sitemap.xml", get(feeds::sitemap))
         .route("/robots.txt", get(feeds::robots))
         .route("/my-data.json", get(my_data::download))
+        .route("/newsletter/my-data.json", get(newsletter::data_download))
         // Mail clients post here directly (RFC 8058); the page at the same address is Leptos's.
         .route("/newsletter/unsubscribe", post(newsletter::one_click_unsubscribe))
         // Also mounts every server function under /api, with the same context.
@@ -232,7 +233,8 @@ fn route_list() -> Vec<AxumRouteListing> {
 
 /// Server functions answer every error with 500; this gives each [`AppError`] its real status.
 /// A plain form post (no JavaScript) gets a readable page instead of JSON. Successful GETs get
-/// an ETag and must revalidate: cacheable, and never stale after a write.
+/// an ETag and must revalidate: cacheable, and never stale after a write — except answers
+/// marked `no-store` (a reader's own data), which are passed through as they are.
 async fn server_fn_status(req: Request, next: Next) -> Response {
     let is_api_get = req.method() == Method::GET && req.uri().path().starts_with("/api/");
     let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
@@ -241,7 +243,11 @@ async fn server_fn_status(req: Request, next: Next) -> Response {
     if res.headers().contains_key(SERVER_FN_ERROR_HEADER) {
         return error_response(res, wants_html).await;
     }
-    if is_api_get && res.status() == StatusCode::OK {
+    let no_store = res
+        .headers()
+        .get(header::CACHE_CONTROL)
+        .is_some_and(|v| v.as_bytes() == b"no-store");
+    if is_api_get && res.status() == StatusCode::OK && !no_store {
         return with_etag(res, if_none_match).await;
     }
     res

@@ -16,7 +16,7 @@
 //! totals back every second ([`PRESENCE_TICK`]); a changed total goes to that brief's open
 //! streams as a `reading` event without an id: it is not in the log, and nobody replays it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
@@ -84,6 +84,9 @@ struct Inner {
     readers: Mutex<HashMap<String, u32>>,
     /// Open streams per brief over every instance, as last read from the database.
     reading: Mutex<HashMap<String, u32>>,
+    /// Briefs that gained a stream since the last tick: that stream was sent an estimate, so
+    /// the next tick sends their real total even if it did not change.
+    fresh: Mutex<HashSet<String>>,
     reading_sender: broadcast::Sender<Arc<ReadingNow>>,
 }
 
@@ -94,6 +97,10 @@ impl Inner {
 
     fn reading(&self) -> std::sync::MutexGuard<'_, HashMap<String, u32>> {
         self.reading.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn fresh(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
+        self.fresh.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -130,6 +137,7 @@ impl LiveHub {
             dropped: AtomicU64::new(0),
             readers: Mutex::new(HashMap::new()),
             reading: Mutex::new(HashMap::new()),
+            fresh: Mutex::new(HashSet::new()),
             reading_sender: broadcast::channel(BROADCAST_CAPACITY).0,
         });
         if let Some(pool) = store.postgres_pool() {
@@ -216,28 +224,26 @@ async fn presence(store: Store, hub: Weak<Inner>) {
         let Ok(totals) = store.reading_totals(&stale).await else {
             continue;
         };
-        let changed: Vec<ReadingNow> =
-            {
-                let mut last = inner.reading();
-                let mut changed: Vec<ReadingNow> = totals
-                    .iter()
-                    .filter(|(slug, n)| last.get(*slug) != Some(n))
-                    .map(|(slug, n)| ReadingNow {
-                        slug: slug.clone(),
-                        count: *n,
-                    })
-                    .collect();
-                changed.extend(last.keys().filter(|slug| !totals.contains_key(*slug)).map(
-                    |slug| ReadingNow {
-                        slug: slug.clone(),
-                        count: 0,
-                    },
-                ));
-                *last = totals;
-                changed
-            };
-        for change in changed {
-            let _ = inner.reading_sender.send(Arc::new(change));
+        let fresh: HashSet<String> = std::mem::take(&mut *inner.fresh());
+        let changed: BTreeMap<String, u32> = {
+            let mut last = inner.reading();
+            let mut changed: BTreeMap<String, u32> = totals
+                .iter()
+                .filter(|(slug, n)| last.get(*slug) != Some(n) || fresh.contains(*slug))
+                .map(|(slug, n)| (slug.clone(), *n))
+                .collect();
+            for slug in last.keys().chain(fresh.iter()) {
+                if !totals.contains_key(slug) {
+                    changed.insert(slug.clone(), 0);
+                }
+            }
+            *last = totals;
+            changed
+        };
+        for (slug, count) in changed {
+            let _ = inner
+                .reading_sender
+                .send(Arc::new(ReadingNow { slug, count }));
         }
     }
 }
@@ -342,6 +348,7 @@ impl ConnectionGuard {
     fn new(inner: Arc<Inner>, brief: Option<String>) -> ConnectionGuard {
         if let Some(slug) = &brief {
             *inner.readers().entry(slug.clone()).or_default() += 1;
+            inner.fresh().insert(slug.clone());
         }
         ConnectionGuard { inner, brief }
     }

@@ -1,6 +1,6 @@
 //! The newsletter's server side: signing up (double opt-in with hashed, single-use tokens),
-//! the confirmation email, one-click unsubscribing (RFC 8058) and the purge of addresses never
-//! confirmed. The endpoints readers call are in `api::newsletter`; the tables in
+//! the confirmation email, one-click unsubscribing (RFC 8058), the purge of addresses never
+//! confirmed, and the mailed link to a subscriber's own data (signed, expiring). The endpoints readers call are in `api::newsletter`; the tables in
 //! `repo::newsletter`.
 
 use axum::body::Bytes;
@@ -10,10 +10,11 @@ use axum::response::{IntoResponse, Response};
 use time::OffsetDateTime;
 
 use crate::error::AppError;
+use crate::model::my_data::SubscriberData;
 use crate::server::http::plain_page;
 use crate::server::mail::compose::{Letter, compose, html_document, html_escape};
 use crate::server::readers::ReaderKeys;
-use crate::server::repo::{Store, Subscribed};
+use crate::server::repo::{Store, Subscribed, SubscriberRecord};
 use crate::server::state::AppState;
 use crate::server::tokens::{new_token, token_hash};
 
@@ -213,4 +214,152 @@ pub fn start_purge(store: Store, after_hours: u32) {
             }
         }
     });
+}
+
+/// Purpose string of the links to a subscriber's own data.
+const DATA: &str = "subscriber-data";
+/// How long a link to a subscriber's data works.
+const DATA_LINK_HOURS: i64 = 24;
+
+/// The token of a link to subscriber `id`'s data at `email`, working until `expires` (Unix
+/// seconds). Signed, so it cannot be forged; tied to the address, so it dies with it.
+pub fn data_token(readers: &ReaderKeys, id: i64, email: &str, expires: i64) -> String {
+    readers.sign(DATA, &format!("{id}-{}-{expires}", address_tag(email)))
+}
+
+/// The subscriber a data link's token names, if it is genuine, unexpired, and the address is
+/// still on the list.
+pub async fn data_subject(state: &AppState, token: &str) -> Result<Option<i64>, AppError> {
+    let Some(value) = state.readers.verify(DATA, token) else {
+        return Ok(None);
+    };
+    let mut fields = value.splitn(3, '-');
+    let (Some(id), Some(tag), Some(expires)) = (fields.next(), fields.next(), fields.next()) else {
+        return Ok(None);
+    };
+    let (Ok(id), Ok(expires)) = (id.parse::<i64>(), expires.parse::<i64>()) else {
+        return Ok(None);
+    };
+    if expires <= OffsetDateTime::now_utc().unix_timestamp() {
+        return Ok(None);
+    }
+    let current = state.store.subscriber_key(id).await?;
+    Ok(current.filter(|key| address_tag(key) == tag).map(|_| id))
+}
+
+/// Mails `email` a link to everything the newsletter holds about it, if it is on the list
+/// (in any state); otherwise does nothing. The caller answers the same either way.
+pub async fn send_data_link(state: &AppState, email: &str) -> Result<(), AppError> {
+    let Some((id, _)) = state.store.subscriber(email).await? else {
+        return Ok(());
+    };
+    // Capped per address per day like confirmations, so nobody can flood an inbox with them.
+    let now = OffsetDateTime::now_utc();
+    let day_ago = crate::server::repo::stamp(now - time::Duration::days(1));
+    if state.store.data_links_since(id, &day_ago).await?
+        >= state.config.newsletter.confirmations_per_day
+    {
+        tracing::info!("data link not sent: daily cap reached");
+        return Ok(());
+    }
+    let expires = now.unix_timestamp() + DATA_LINK_HOURS * 3600;
+    let token = data_token(&state.readers, id, email, expires);
+    let link = format!("{}/newsletter/my-data?token={token}", base_url(state));
+    let site = &state.config.site;
+    let subject = format!("Your {} newsletter data", site.name);
+    let text = format!(
+        "Hello,\n\n\
+         Someone, hopefully you, asked to see what {name} keeps about this address for its \
+         weekly digest. Here it is, to read, download or delete (the link works for \
+         {DATA_LINK_HOURS} hours):\n\n\
+         {link}\n\n\
+         If that wasn't you, ignore this message: nothing changes unless the link is used.\n\n\
+         — {name}\n",
+        name = site.name
+    );
+    let html = html_document(
+        &subject,
+        &format!(
+            "<h1 style=\"font-size:20px;margin:0 0 16px\">Your newsletter data</h1>\
+             <p>Someone, hopefully you, asked to see what {name} keeps about this address for \
+             its weekly digest.</p>\
+             <p><a href=\"{link}\" style=\"display:inline-block;background:#3554d1;color:#ffffff;\
+             padding:10px 18px;border-radius:999px;text-decoration:none;font-weight:600\">\
+             See my data</a></p>\
+             <p style=\"color:#5b6475;font-size:14px\">The link works for {DATA_LINK_HOURS} \
+             hours. If that wasn't you, ignore this message: nothing changes unless the link is \
+             used.</p>",
+            name = html_escape(&site.name),
+            link = html_escape(&link),
+        ),
+    );
+    let mail = compose(
+        &state.config.mail,
+        Letter {
+            to: email,
+            subject: &subject,
+            text,
+            html,
+            unsubscribe_url: None,
+        },
+        "data",
+        format!("data:{id}:{expires}"),
+    )?;
+    state.store.enqueue_mail(&mail).await?;
+    state.mail.queued();
+    Ok(())
+}
+
+/// `/newsletter/my-data.json?token=…`: what the newsletter holds about the address a data
+/// link names, as a file to keep.
+pub async fn data_download(
+    State(state): State<AppState>,
+    Query(query): Query<TokenQuery>,
+) -> Response {
+    let token = query.token.as_deref().unwrap_or_default();
+    let record = match data_subject(&state, token).await {
+        Ok(Some(id)) => state.store.subscriber_record(id).await,
+        Ok(None) => Ok(None),
+        Err(error) => Err(error),
+    };
+    match record {
+        Ok(Some((record, sent))) => {
+            let data = subscriber_data(record, sent);
+            let body = serde_json::to_string_pretty(&data).unwrap_or_default();
+            (
+                [
+                    (header::CONTENT_TYPE, "application/json; charset=utf-8"),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        "attachment; filename=\"pulse-newsletter-data.json\"",
+                    ),
+                    (header::CACHE_CONTROL, "no-store"),
+                ],
+                body,
+            )
+                .into_response()
+        }
+        Ok(None) => (StatusCode::NOT_FOUND, DATA_LINK_GONE).into_response(),
+        Err(_) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "The data could not be read just now.",
+        )
+            .into_response(),
+    }
+}
+
+/// What a dead data link says.
+pub const DATA_LINK_GONE: &str = "This link has expired or its address is no longer on the list. Ask for a new link on the newsletter page.";
+
+/// The shared view of a subscriber's record.
+pub fn subscriber_data(record: SubscriberRecord, digests_sent: Vec<String>) -> SubscriberData {
+    SubscriberData {
+        email: record.email,
+        status: record.status,
+        consent_at: record.consent_at,
+        consent_version: record.consent_version,
+        confirmed_at: record.confirmed_at,
+        unsubscribed_at: record.unsubscribed_at,
+        digests_sent,
+    }
 }

@@ -58,6 +58,14 @@ pub fn remembered_name(headers: &HeaderMap) -> Option<String> {
         .filter(|n| !n.is_empty() && n.chars().count() <= 200)
 }
 
+/// Marks the current response as never to be stored (a reader's own data): no cache keeps it,
+/// and the server does not tag it for revalidation either.
+pub fn no_store() {
+    if let Some(options) = use_context::<ResponseOptions>() {
+        options.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+}
+
 /// Adds a `Set-Cookie` header to the current response.
 pub fn set_cookie(value: HeaderValue) {
     if let Some(options) = use_context::<ResponseOptions>() {

@@ -64,7 +64,10 @@ impl Query {
         let mut truncated = false;
         for (_, word) in words(raw) {
             let word = fold(word);
-            if word.chars().count() > MAX_WORD_CHARS || terms.iter().any(|t| t.word == word) {
+            if word.is_empty()
+                || word.chars().count() > MAX_WORD_CHARS
+                || terms.iter().any(|t| t.word == word)
+            {
                 continue;
             }
             if terms.len() == MAX_SEARCH_TERMS {
@@ -215,10 +218,12 @@ pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
     })
 }
 
-/// A word as it is indexed and compared: decomposed, accents dropped, lower case.
+/// A word as it is indexed and compared: decomposed, accents dropped, lower case. Only the
+/// accents of Latin, Greek and Cyrillic letters are dropped (the Combining Diacritical Marks
+/// block); the marks other scripts write their vowels with are part of the word.
 pub fn fold(word: &str) -> String {
     word.nfd()
-        .filter(|c| !is_combining_mark(*c))
+        .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
         .flat_map(char::to_lowercase)
         .collect()
 }
@@ -227,7 +232,7 @@ pub fn fold(word: &str) -> String {
 pub fn index_text(text: &str) -> String {
     words(text)
         .map(|(_, w)| fold(w))
-        .filter(|w| w.chars().count() <= MAX_WORD_CHARS)
+        .filter(|w| !w.is_empty() && w.chars().count() <= MAX_WORD_CHARS)
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -299,6 +304,15 @@ mod tests {
         // Decomposed input folds the same as composed input.
         assert_eq!(fold("Cafe\u{301}"), fold("Café"));
         assert_eq!(index_text("東京 AI"), "東京 ai");
+        // Vowel signs are part of Devanagari words; a stray mark alone is no word.
+        assert_eq!(index_text("कि का"), "कि का");
+        assert_eq!(index_text("\u{301} x"), "x");
+        assert!(
+            query("\u{301}\u{93e}")
+                .terms
+                .iter()
+                .all(|t| !t.word.is_empty())
+        );
     }
 
     #[test]

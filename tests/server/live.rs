@@ -376,5 +376,14 @@ fn reading_now_counts_the_open_pages_of_a_brief_across_instances() {
             "{totals:?}"
         );
         assert_eq!(totals.len(), 2, "{totals:?}");
+
+        // A reload: the new page opens as the old one closes. It is first sent an estimate
+        // (counting the old page too), then the real number.
+        let mut reloaded = Stream::open_uri(&a, &page, None).await;
+        drop(first);
+        reloaded
+            .reading(1)
+            .await
+            .expect("the real count follows the estimate");
     })
 }

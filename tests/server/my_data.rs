@@ -87,6 +87,12 @@ fn a_reader_sees_downloads_and_erases_everything_tied_to_them() {
         // Ada's data, and only Ada's.
         let mine = get_with(&app, "/api/my_data", &ada, "same-origin", "cors").await;
         assert_eq!(mine.status, StatusCode::OK, "{}", mine.body);
+        assert_eq!(mine.header("cache-control"), "no-store");
+        assert_eq!(
+            mine.header("etag"),
+            "",
+            "private data is not tagged for caches"
+        );
         let data = mine.json();
         assert_eq!(data["known"], true);
         let bodies: Vec<&str> = data["comments"]
@@ -169,6 +175,17 @@ fn a_reader_sees_downloads_and_erases_everything_tied_to_them() {
         );
         let told = events::<serde_json::Value>(&app, "comment_changed").await;
         assert_eq!(told.len(), events_before + 2);
+        // The live log no longer holds Ada's words for anyone resuming from an old id.
+        let log = app.store.events_after(0, 10_000).await.expect("events");
+        assert!(
+            log.iter()
+                .all(|e| !e.payload.contains("Ada's first thoughts")
+                    && !e.payload.contains("Ada answers Bea"))
+        );
+        assert!(
+            log.iter().any(|e| e.payload.contains("Bea answers Ada")),
+            "Bea's stay"
+        );
         // Bea's things are untouched.
         let beas = get_with(&app, "/api/my_data", &bea, "same-origin", "cors")
             .await

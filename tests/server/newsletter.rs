@@ -974,14 +974,21 @@ fn a_subscriber_sees_downloads_and_erases_their_address_through_a_mailed_link() 
         let email = "keeper@example.com";
         subscribe(&app, email).await;
         let files = wait_for_files(|| messages_in(&mail), 1).await;
-        assert_eq!(confirm(&app, &token_in(&files[0])).await.json(), "Confirmed");
+        assert_eq!(
+            confirm(&app, &token_in(&files[0])).await.json(),
+            "Confirmed"
+        );
 
         // Known or not, the answer is the same; only the address on the list gets mail.
         let asked = app
             .post_form("request_data_link", &[("email", email)], None)
             .await;
         let stranger = app
-            .post_form("request_data_link", &[("email", "nobody@example.com")], None)
+            .post_form(
+                "request_data_link",
+                &[("email", "nobody@example.com")],
+                None,
+            )
             .await;
         assert_eq!(asked.status, StatusCode::OK, "{}", asked.body);
         assert_eq!(asked.body, stranger.body);
@@ -992,7 +999,11 @@ fn a_subscriber_sees_downloads_and_erases_their_address_through_a_mailed_link() 
         );
         let files = wait_for_files(|| messages_in(&mail), 2).await;
         tokio::time::sleep(Duration::from_millis(300)).await;
-        assert_eq!(messages_in(&mail).len(), 2, "no mail for an unknown address");
+        assert_eq!(
+            messages_in(&mail).len(),
+            2,
+            "no mail for an unknown address"
+        );
         let raw = files
             .iter()
             .find(|raw| parts(raw).0.contains("/newsletter/my-data?token="))
@@ -1008,11 +1019,12 @@ fn a_subscriber_sees_downloads_and_erases_their_address_through_a_mailed_link() 
         let data = data.json();
         assert_eq!(data["email"], email);
         assert_eq!(data["status"], "confirmed");
-        assert_eq!(data["consent_version"], app.config.newsletter.consent_version);
+        assert_eq!(
+            data["consent_version"],
+            app.config.newsletter.consent_version
+        );
         assert!(data["confirmed_at"].is_string());
-        let page = app
-            .get(&format!("/newsletter/my-data?token={token}"))
-            .await;
+        let page = app.get(&format!("/newsletter/my-data?token={token}")).await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(texts(&page.html(), "main dd").contains(&email.to_string()));
         let file = app
@@ -1023,19 +1035,32 @@ fn a_subscriber_sees_downloads_and_erases_their_address_through_a_mailed_link() 
         assert_eq!(file.json(), data);
 
         // Forged, altered or expired links show nothing.
-        let (id, _) = app.store.subscriber(email).await.expect("query").expect("subscriber");
+        let (id, _) = app
+            .store
+            .subscriber(email)
+            .await
+            .expect("query")
+            .expect("subscriber");
         let expired = pulse::server::newsletter::data_token(&app.readers, id, email, 1_000);
         for bad in ["forged", &format!("{token}x"), &expired] {
-            let reply = app.get_json(&format!("/api/subscriber_data?token={bad}")).await;
+            let reply = app
+                .get_json(&format!("/api/subscriber_data?token={bad}"))
+                .await;
             assert_eq!(reply.status, StatusCode::NOT_FOUND, "{bad}");
-            let file = app.get(&format!("/newsletter/my-data.json?token={bad}")).await;
+            let file = app
+                .get(&format!("/newsletter/my-data.json?token={bad}"))
+                .await;
             assert_eq!(file.status, StatusCode::NOT_FOUND, "{bad}");
         }
 
         // Deleting needs the confirmation and Pulse's own page; then the address is gone,
         // with its messages, and the link with it.
         let unconfirmed = app
-            .post_form("erase_subscription", &[("token", &token), ("confirm", "")], None)
+            .post_form(
+                "erase_subscription",
+                &[("token", &token), ("confirm", "")],
+                None,
+            )
             .await;
         assert_eq!(unconfirmed.status, StatusCode::BAD_REQUEST);
         let forged = crate::desk::cross_site_post(
@@ -1048,11 +1073,16 @@ fn a_subscriber_sees_downloads_and_erases_their_address_through_a_mailed_link() 
         assert_eq!(forged.status, StatusCode::FORBIDDEN);
         assert_eq!(status(&app, email).await.as_deref(), Some("confirmed"));
         let erased = app
-            .post_form("erase_subscription", &[("token", &token), ("confirm", "erase")], None)
+            .post_form(
+                "erase_subscription",
+                &[("token", &token), ("confirm", "erase")],
+                None,
+            )
             .await;
         assert_eq!(erased.status, StatusCode::OK, "{}", erased.body);
         assert_eq!(status(&app, email).await, None);
         assert_eq!(app.store.consent(email).await.expect("query"), None);
+        assert_eq!(app.store.data_links_since(id, "").await.expect("query"), 0);
         let gone = app
             .get_json(&format!("/api/subscriber_data?token={token}"))
             .await;

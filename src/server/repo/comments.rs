@@ -340,6 +340,45 @@ pub(super) async fn publish_change(
     Ok(changed)
 }
 
+/// Deletes from the live log every event that carried the text of comments `ids` (their
+/// posting, their edits), so erased words cannot be replayed from it by a reader resuming from
+/// an old id. Events without text (placeholders, removals) stay.
+pub(super) async fn forget_comment_text(
+    conn: &mut Conn<'_>,
+    ids: &[i64],
+) -> Result<(), sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let logged: Vec<(i64, String, String)> = on!(conn, c => sqlx::query_as(
+        "SELECT id, kind, payload FROM events WHERE kind IN ($1, $2)",
+    )
+    .bind(COMMENT_EVENT)
+    .bind(COMMENT_CHANGED_EVENT)
+    .fetch_all(&mut **c).await)?;
+    let carries_text = |kind: &str, payload: &str| {
+        let Ok(event) = serde_json::from_str::<serde_json::Value>(payload) else {
+            return false;
+        };
+        let id = if kind == COMMENT_EVENT {
+            event["comment"]["id"].as_i64()
+        } else {
+            event["id"].as_i64()
+        };
+        let text = event["comment"]["body_html"]
+            .as_str()
+            .is_some_and(|body| !body.is_empty());
+        text && id.is_some_and(|id| ids.contains(&id))
+    };
+    for (event_id, _, _) in logged.iter().filter(|(_, k, p)| carries_text(k, p)) {
+        on!(conn, c => sqlx::query("DELETE FROM events WHERE id = $1")
+            .bind(event_id)
+            .execute(&mut **c).await
+            .map(|done| done.rows_affected()))?;
+    }
+    Ok(())
+}
+
 /// A reader's first comment and how many they have posted.
 async fn history(
     conn: &mut Conn<'_>,
@@ -580,7 +619,8 @@ impl Store {
     }
 
     /// Deletes one's own comment while its edit window is open. The text is erased, not just
-    /// hidden; the row stays so that replies keep their place under a "[deleted]" placeholder.
+    /// hidden (from the live log too); the row stays so that replies keep their place under a
+    /// "[deleted]" placeholder.
     pub async fn delete_comment(&self, amendment: Amendment<'_>) -> Result<Amended, AppError> {
         let mut tx = self.write().await?;
         let row = match own_row(&mut tx.conn(), &amendment).await? {
@@ -588,6 +628,7 @@ impl Store {
             Err(refused) => return Ok(refused),
         };
         let was_public = row.public();
+        forget_comment_text(&mut tx.conn(), &[row.id]).await?;
         let row: CommentRow = on!(&mut tx.conn(), c => sqlx::query_as(&format!(
             "UPDATE comments SET deleted_at = $2, author_name = '', body_md = '', body_html = '' \
              WHERE id = $1 RETURNING {COLUMNS}"

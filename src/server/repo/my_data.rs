@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::model::REACTIONS_EVENT;
 use crate::model::my_data::{Erased, MyComment, MyData, MyReaction, MyReport};
 use crate::server::readers::ReaderId;
-use crate::server::repo::comments::{COLUMNS, CommentRow, publish_change};
+use crate::server::repo::comments::{COLUMNS, CommentRow, forget_comment_text, publish_change};
 use crate::server::repo::{Store, events, on, reactions, stamp};
 
 #[derive(FromRow)]
@@ -127,6 +127,13 @@ impl Store {
             comments: u32::try_from(rows.len()).unwrap_or(u32::MAX),
             ..Erased::default()
         };
+        // Every comment of theirs, deleted ones too: the live log may still hold their text.
+        let ids: Vec<i64> = on!(&mut tx.conn(), c => sqlx::query_scalar(
+            "SELECT id FROM comments WHERE reader_id = $1",
+        )
+        .bind(reader.as_str())
+        .fetch_all(&mut **c).await)?;
+        forget_comment_text(&mut tx.conn(), &ids).await?;
         for row in rows {
             let was_public = row.public();
             let row: CommentRow = on!(&mut tx.conn(), c => sqlx::query_as(&format!(

@@ -419,3 +419,87 @@ impl Store {
         Ok(u64::try_from(n).unwrap_or(0))
     }
 }
+
+/// What the newsletter holds about one address.
+#[derive(Debug, Clone, FromRow)]
+pub struct SubscriberRecord {
+    pub email: String,
+    pub status: String,
+    pub consent_at: String,
+    pub consent_version: String,
+    pub confirmed_at: Option<String>,
+    pub unsubscribed_at: Option<String>,
+}
+
+impl Store {
+    /// Everything kept about subscriber `id`, and the times digests were sent to them.
+    pub async fn subscriber_record(
+        &self,
+        id: i64,
+    ) -> Result<Option<(SubscriberRecord, Vec<String>)>, AppError> {
+        let record: Option<SubscriberRecord> = on!(&*self.pool, c => sqlx::query_as(
+            "SELECT email, status, consent_at, consent_version, confirmed_at, unsubscribed_at \
+             FROM subscribers WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(c).await)?;
+        let Some(record) = record else {
+            return Ok(None);
+        };
+        let sent: Vec<String> = on!(&*self.pool, c => sqlx::query_scalar(
+            "SELECT sent_at FROM mail_outbox WHERE sent_at IS NOT NULL \
+             AND dedupe_key LIKE 'digest:%:' || $1 ORDER BY sent_at",
+        )
+        .bind(id.to_string())
+        .fetch_all(c).await)?;
+        Ok(Some((record, sent)))
+    }
+
+    /// Erases subscriber `id`: the address, its consent record, its tokens, and every message
+    /// to it, sent or waiting. `false` if there was no such subscriber.
+    pub async fn erase_subscriber(&self, id: i64) -> Result<bool, AppError> {
+        let mut tx = self.write().await?;
+        let email: Option<String> = on!(&mut tx.conn(), c => sqlx::query_scalar(
+            "SELECT email FROM subscribers WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut **c).await)?;
+        let Some(email) = email else {
+            return Ok(false);
+        };
+        // Digests and data links by their keys, confirmations by their tokens (sent mail keeps
+        // no recipient), and anything still waiting by its recipient.
+        on!(&mut tx.conn(), c => sqlx::query(
+            "DELETE FROM mail_outbox WHERE dedupe_key LIKE 'digest:%:' || $1 \
+             OR dedupe_key LIKE 'data:' || $1 || ':%' \
+             OR dedupe_key IN (SELECT 'confirm:' || token_hash FROM subscription_tokens \
+                               WHERE subscriber_id = $2) \
+             OR LOWER(recipient) = LOWER($3)",
+        )
+        .bind(id.to_string())
+        .bind(id)
+        .bind(&email)
+        .execute(&mut **c).await
+        .map(|done| done.rows_affected()))?;
+        on!(&mut tx.conn(), c => sqlx::query("DELETE FROM subscribers WHERE id = $1")
+            .bind(id)
+            .execute(&mut **c).await
+            .map(|done| done.rows_affected()))?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}
+
+impl Store {
+    /// Data-link messages queued for subscriber `id` after `since`.
+    pub async fn data_links_since(&self, id: i64, since: &str) -> Result<u32, AppError> {
+        let count: i64 = on!(&*self.pool, c => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM mail_outbox WHERE dedupe_key LIKE 'data:' || $1 || ':%' \
+             AND created_at > $2",
+        )
+        .bind(id.to_string())
+        .bind(since)
+        .fetch_one(c).await)?;
+        Ok(u32::try_from(count).unwrap_or(u32::MAX))
+    }
+}

@@ -164,12 +164,18 @@ impl Store {
     }
 
     /// Indexes every brief that has no search row yet: briefs stored before search existed.
-    /// Runs at start; with several instances starting at once, each brief is written once
-    /// per instance at worst, to the same row.
+    /// Runs at start; each brief is checked again inside its write transaction, so with several
+    /// instances starting at once (or an import running) a newer row is never overwritten.
     pub(super) async fn index_unindexed(&self) -> Result<u32, sqlx::Error> {
-        let missing = match &*self.pool {
-            Backend::Sqlite(_) => "NOT IN (SELECT rowid FROM brief_search)",
-            Backend::Postgres(_) => "NOT IN (SELECT brief_id FROM brief_search)",
+        let (missing, present) = match &*self.pool {
+            Backend::Sqlite(_) => (
+                "NOT IN (SELECT rowid FROM brief_search)",
+                "SELECT EXISTS (SELECT 1 FROM brief_search WHERE rowid = $1)",
+            ),
+            Backend::Postgres(_) => (
+                "NOT IN (SELECT brief_id FROM brief_search)",
+                "SELECT EXISTS (SELECT 1 FROM brief_search WHERE brief_id = $1)",
+            ),
         };
         let rows: Vec<UnindexedRow> = on!(&*self.pool, c => sqlx::query_as(&format!(
             "SELECT id, title, summary, what_happened_html, take_html, what_to_do_html, who_html, \
@@ -184,6 +190,13 @@ impl Store {
             .bind(row.id)
             .fetch_all(c).await)?;
             let mut tx = self.write().await?;
+            // Another instance (or an import) may have indexed it since: its row is newer.
+            let indexed_meanwhile: bool = on!(&mut tx.conn(), c => sqlx::query_scalar(present)
+                .bind(row.id)
+                .fetch_one(&mut **c).await)?;
+            if indexed_meanwhile {
+                continue;
+            }
             let brief = Searchable {
                 title: &row.title,
                 summary: &row.summary,
