@@ -15,31 +15,15 @@ use crate::model::my_data::SubscriberData;
 /// queued, never sent inside the request. `website` is a honeypot.
 #[server(prefix = "/api", endpoint = "subscribe")]
 pub async fn subscribe(email: String, website: Option<String>) -> Result<String, AppError> {
-    use crate::model::{SUBSCRIBE_ANSWER, check_email};
-    use crate::server::guard::{accepts_html, check_same_origin, request_parts};
-    use crate::server::rate_limit::client_ip;
-    use crate::server::state::app_state;
+    use crate::model::SUBSCRIBE_ANSWER;
+    use crate::server::guard::accepts_html;
+    use crate::server::newsletter::{checked_form, is_bot};
 
-    let parts = request_parts()?;
-    check_same_origin(&parts.headers)?;
-    let email = check_email(&email)?;
-    let state = app_state()?;
-    // Counted in the database (so across instances), by a keyed hash of the address. Without
-    // a known address (no socket peer: never in production) all share one source.
-    let ip = client_ip(&parts, &state.config.limits.trusted_proxies)
-        .map_or_else(|| "unknown".to_string(), |ip| ip.to_string());
-    state
-        .store
-        .limit_signups(
-            &state.readers.tag("source", &ip),
-            state.config.newsletter.subscribes_per_minute_per_ip,
-        )
-        .await?
-        .map_err(|retry_after| AppError::TooManyRequests { retry_after })?;
-    if website.is_some_and(|w| !w.trim().is_empty()) {
+    let (state, parts, email) = checked_form(&email).await?;
+    if is_bot(website.as_deref()) {
         tracing::info!("newsletter honeypot filled; nothing stored");
     } else {
-        crate::server::newsletter::subscribe(&state, email).await?;
+        crate::server::newsletter::subscribe(&state, &email).await?;
     }
     if accepts_html(&parts.headers) {
         leptos_axum::redirect("/newsletter?sent=1");
@@ -115,32 +99,16 @@ pub async fn confirm_subscription(token: String) -> Result<Confirmation, AppErro
 /// nobody who subscribes. Limited like sign-ups; `website` is a honeypot.
 #[server(prefix = "/api", endpoint = "request_data_link")]
 pub async fn request_data_link(email: String, website: Option<String>) -> Result<String, AppError> {
-    use crate::model::check_email;
     use crate::model::my_data::DATA_LINK_ANSWER;
-    use crate::server::guard::{accepts_html, check_same_origin, request_parts};
-    use crate::server::rate_limit::client_ip;
-    use crate::server::state::app_state;
+    use crate::server::guard::accepts_html;
+    use crate::server::newsletter::{checked_form, is_bot};
 
-    let parts = request_parts()?;
-    check_same_origin(&parts.headers)?;
-    let email = check_email(&email)?;
-    let state = app_state()?;
-    let ip = client_ip(&parts, &state.config.limits.trusted_proxies)
-        .map_or_else(|| "unknown".to_string(), |ip| ip.to_string());
-    state
-        .store
-        .limit_signups(
-            &state.readers.tag("source", &ip),
-            state.config.newsletter.subscribes_per_minute_per_ip,
-        )
-        .await?
-        .map_err(|retry_after| AppError::TooManyRequests { retry_after })?;
-    if website.is_some_and(|w| !w.trim().is_empty()) {
+    let (state, parts, email) = checked_form(&email).await?;
+    if is_bot(website.as_deref()) {
         tracing::info!("newsletter data honeypot filled; nothing sent");
     } else {
         // After answering: a listed address must not take longer (or fail differently) than
         // an unlisted one, or the answer would tell who subscribes.
-        let email = email.to_string();
         tokio::spawn(async move {
             if let Err(error) = crate::server::newsletter::send_data_link(&state, &email).await {
                 tracing::warn!(%error, "data link not queued");
@@ -156,7 +124,7 @@ pub async fn request_data_link(email: String, website: Option<String>) -> Result
 /// What the newsletter holds about the address a mailed data link names.
 #[server(prefix = "/api", endpoint = "subscriber_data", input = GetUrl)]
 pub async fn read_subscriber_data(token: String) -> Result<SubscriberData, AppError> {
-    use crate::server::newsletter::{DATA_LINK_GONE, data_subject, subscriber_data};
+    use crate::server::newsletter::{DATA_LINK_GONE, data_subject};
     use crate::server::state::app_state;
 
     crate::server::respond::no_store();
@@ -164,10 +132,11 @@ pub async fn read_subscriber_data(token: String) -> Result<SubscriberData, AppEr
     let Some(id) = data_subject(&state, &token).await? else {
         return Err(AppError::not_found(DATA_LINK_GONE));
     };
-    let Some((record, sent)) = state.store.subscriber_record(id).await? else {
-        return Err(AppError::not_found(DATA_LINK_GONE));
-    };
-    Ok(subscriber_data(record, sent))
+    state
+        .store
+        .subscriber_data(id)
+        .await?
+        .ok_or_else(|| AppError::not_found(DATA_LINK_GONE))
 }
 
 /// Deletes the address a mailed data link names: the subscription, its consent record and

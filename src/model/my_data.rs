@@ -67,6 +67,7 @@ pub struct Erased {
 
 /// What the newsletter holds about one address, shown through a link mailed to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct SubscriberData {
     pub email: String,
     /// "pending" (not confirmed yet), "confirmed" or "unsubscribed".
@@ -77,6 +78,7 @@ pub struct SubscriberData {
     pub confirmed_at: Option<String>,
     pub unsubscribed_at: Option<String>,
     /// When each digest was sent to the address (the messages themselves are not kept).
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
     pub digests_sent: Vec<String>,
 }
 

@@ -9,13 +9,18 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use time::OffsetDateTime;
 
+use axum::http::request::Parts;
+
 use crate::error::AppError;
-use crate::model::my_data::SubscriberData;
+use crate::model::check_email;
+use crate::server::guard::{check_same_origin, request_parts};
 use crate::server::http::plain_page;
 use crate::server::mail::compose::{Letter, compose, html_document, html_escape};
+use crate::server::rate_limit::client_ip;
 use crate::server::readers::ReaderKeys;
-use crate::server::repo::{Store, Subscribed, SubscriberRecord};
+use crate::server::repo::{Store, Subscribed};
 use crate::server::state::AppState;
+use crate::server::state::app_state;
 use crate::server::tokens::{new_token, token_hash};
 
 /// Purpose string of unsubscribe tokens (see `ReaderKeys::sign`).
@@ -61,6 +66,60 @@ pub async fn unsubscribe_subject(state: &AppState, token: &str) -> Result<Option
     Ok(current.filter(|key| address_tag(key) == tag).map(|_| id))
 }
 
+/// The checks every newsletter form runs first: a request from Pulse itself, a real address,
+/// and the per-source limit, counted in the database (by a keyed hash of the client address,
+/// so it holds across instances; without a known address — no socket peer, never in
+/// production — all requests share one source). Returns the state, the request and the
+/// checked address.
+pub async fn checked_form(email: &str) -> Result<(AppState, Parts, String), AppError> {
+    let parts = request_parts()?;
+    check_same_origin(&parts.headers)?;
+    let email = check_email(email)?.to_string();
+    let state = app_state()?;
+    let ip = client_ip(&parts, &state.config.limits.trusted_proxies)
+        .map_or_else(|| "unknown".to_string(), |ip| ip.to_string());
+    state
+        .store
+        .limit_signups(
+            &state.readers.tag("source", &ip),
+            state.config.newsletter.subscribes_per_minute_per_ip,
+        )
+        .await?
+        .map_err(|retry_after| AppError::TooManyRequests { retry_after })?;
+    Ok((state, parts, email))
+}
+
+/// Whether the honeypot field (hidden from people) was filled: a bot.
+pub fn is_bot(website: Option<&str>) -> bool {
+    website.is_some_and(|w| !w.trim().is_empty())
+}
+
+/// A message with one button: a heading, an introduction, the button to `link`, and a note
+/// in grey. `intro` and `note` are HTML already; the link and label are escaped here.
+fn one_button_message(
+    subject: &str,
+    heading: &str,
+    intro: &str,
+    link: &str,
+    label: &str,
+    note: &str,
+) -> String {
+    html_document(
+        subject,
+        &format!(
+            "<h1 style=\"font-size:20px;margin:0 0 16px\">{heading}</h1>\
+             <p>{intro}</p>\
+             <p><a href=\"{link}\" style=\"display:inline-block;background:#3554d1;color:#ffffff;\
+             padding:10px 18px;border-radius:999px;text-decoration:none;font-weight:600\">\
+             {label}</a></p>\
+             <p style=\"color:#5b6475;font-size:14px\">{note}</p>",
+            heading = html_escape(heading),
+            link = html_escape(link),
+            label = html_escape(label),
+        ),
+    )
+}
+
 /// Signs `email` up and queues its confirmation email (if one is due). The same work is done
 /// whatever the address's state, so the answer's timing tells nothing either.
 pub async fn subscribe(state: &AppState, email: &str) -> Result<Subscribed, AppError> {
@@ -77,19 +136,17 @@ pub async fn subscribe(state: &AppState, email: &str) -> Result<Subscribed, AppE
          — {name}\n",
         name = site.name
     );
-    let html = html_document(
+    let html = one_button_message(
         &subject,
+        "Confirm your subscription",
         &format!(
-            "<h1 style=\"font-size:20px;margin:0 0 16px\">Confirm your subscription</h1>\
-             <p>Someone, hopefully you, asked for the {name} weekly AI digest at this address.</p>\
-             <p><a href=\"{link}\" style=\"display:inline-block;background:#3554d1;color:#ffffff;\
-             padding:10px 18px;border-radius:999px;text-decoration:none;font-weight:600\">\
-             Confirm my subscription</a></p>\
-             <p style=\"color:#5b6475;font-size:14px\">The link works for 48 hours. If that wasn't \
-             you, ignore this message: without a confirmation we will not write again.</p>",
-            name = html_escape(&site.name),
-            link = html_escape(&link),
+            "Someone, hopefully you, asked for the {} weekly AI digest at this address.",
+            html_escape(&site.name)
         ),
+        &link,
+        "Confirm my subscription",
+        "The link works for 48 hours. If that wasn't you, ignore this message: without a \
+         confirmation we will not write again.",
     );
     let mail = compose(
         &state.config.mail,
@@ -277,20 +334,19 @@ pub async fn send_data_link(state: &AppState, email: &str) -> Result<(), AppErro
          — {name}\n",
         name = site.name
     );
-    let html = html_document(
+    let html = one_button_message(
         &subject,
+        "Your newsletter data",
         &format!(
-            "<h1 style=\"font-size:20px;margin:0 0 16px\">Your newsletter data</h1>\
-             <p>Someone, hopefully you, asked to see what {name} keeps about this address for \
-             its weekly digest.</p>\
-             <p><a href=\"{link}\" style=\"display:inline-block;background:#3554d1;color:#ffffff;\
-             padding:10px 18px;border-radius:999px;text-decoration:none;font-weight:600\">\
-             See my data</a></p>\
-             <p style=\"color:#5b6475;font-size:14px\">The link works for {DATA_LINK_HOURS} \
-             hours. If that wasn't you, ignore this message: nothing changes unless the link is \
-             used.</p>",
-            name = html_escape(&site.name),
-            link = html_escape(&link),
+            "Someone, hopefully you, asked to see what {} keeps about this address for its \
+             weekly digest.",
+            html_escape(&site.name)
+        ),
+        &link,
+        "See my data",
+        &format!(
+            "The link works for {DATA_LINK_HOURS} hours. If that wasn't you, ignore this \
+             message: nothing changes unless the link is used."
         ),
     );
     let mail = compose(
@@ -318,13 +374,12 @@ pub async fn data_download(
 ) -> Response {
     let token = query.token.as_deref().unwrap_or_default();
     let record = match data_subject(&state, token).await {
-        Ok(Some(id)) => state.store.subscriber_record(id).await,
+        Ok(Some(id)) => state.store.subscriber_data(id).await,
         Ok(None) => Ok(None),
         Err(error) => Err(error),
     };
     match record {
-        Ok(Some((record, sent))) => {
-            let data = subscriber_data(record, sent);
+        Ok(Some(data)) => {
             let body = serde_json::to_string_pretty(&data).unwrap_or_default();
             (
                 [
@@ -350,16 +405,3 @@ pub async fn data_download(
 
 /// What a dead data link says.
 pub const DATA_LINK_GONE: &str = "This link has expired or its address is no longer on the list. Ask for a new link on the newsletter page.";
-
-/// The shared view of a subscriber's record.
-pub fn subscriber_data(record: SubscriberRecord, digests_sent: Vec<String>) -> SubscriberData {
-    SubscriberData {
-        email: record.email,
-        status: record.status,
-        consent_at: record.consent_at,
-        consent_version: record.consent_version,
-        confirmed_at: record.confirmed_at,
-        unsubscribed_at: record.unsubscribed_at,
-        digests_sent,
-    }
-}

@@ -32,7 +32,7 @@ pub use editors::{AccountChange, AddedEditor, Attempt};
 pub use events::{EVENTS_CHANNEL, StoredEvent};
 pub use feeds::FeedEntry;
 pub use moderation::Moderated;
-pub use newsletter::{Confirmed, OutboxMail, Outgoing, Subscribed, SubscriberRecord, TokenState};
+pub use newsletter::{Confirmed, OutboxMail, Outgoing, Subscribed, TokenState};
 
 use std::str::FromStr;
 use std::sync::Arc;

@@ -8,6 +8,7 @@ use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
 use crate::error::AppError;
+use crate::model::my_data::SubscriberData;
 use crate::server::repo::{Conn, Store, on, stamp};
 
 /// A composed message, ready to queue.
@@ -420,30 +421,16 @@ impl Store {
     }
 }
 
-/// What the newsletter holds about one address.
-#[derive(Debug, Clone, FromRow)]
-pub struct SubscriberRecord {
-    pub email: String,
-    pub status: String,
-    pub consent_at: String,
-    pub consent_version: String,
-    pub confirmed_at: Option<String>,
-    pub unsubscribed_at: Option<String>,
-}
-
 impl Store {
-    /// Everything kept about subscriber `id`, and the times digests were sent to them.
-    pub async fn subscriber_record(
-        &self,
-        id: i64,
-    ) -> Result<Option<(SubscriberRecord, Vec<String>)>, AppError> {
-        let record: Option<SubscriberRecord> = on!(&*self.pool, c => sqlx::query_as(
+    /// Everything kept about subscriber `id`, with the times digests were sent to them.
+    pub async fn subscriber_data(&self, id: i64) -> Result<Option<SubscriberData>, AppError> {
+        let record: Option<SubscriberData> = on!(&*self.pool, c => sqlx::query_as(
             "SELECT email, status, consent_at, consent_version, confirmed_at, unsubscribed_at \
              FROM subscribers WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(c).await)?;
-        let Some(record) = record else {
+        let Some(mut record) = record else {
             return Ok(None);
         };
         let sent: Vec<String> = on!(&*self.pool, c => sqlx::query_scalar(
@@ -452,7 +439,8 @@ impl Store {
         )
         .bind(id.to_string())
         .fetch_all(c).await)?;
-        Ok(Some((record, sent)))
+        record.digests_sent = sent;
+        Ok(Some(record))
     }
 
     /// Erases subscriber `id`: the address, its consent record, its tokens, and every message
