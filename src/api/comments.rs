@@ -213,17 +213,9 @@ pub async fn report_comment(
     }
     let state = app_state()?;
     let reader = state.readers.reader_or_mint(&parts.headers)?;
-    let limits = &state.config.limits;
-    state.limiter.limit_write(
-        "report",
-        &parts,
-        &limits.trusted_proxies,
-        &reader,
-        limits.reactions_per_minute_per_reader,
-        limits.reactions_per_minute_per_ip,
-    )?;
+    state.limit_reader_write("report", &parts, &reader)?;
     // Everyone behind one address counts as one source, however many cookies they clear.
-    let source_tag = client_ip(&parts, &limits.trusted_proxies)
+    let source_tag = client_ip(&parts, &state.config.limits.trusted_proxies)
         .map(|ip| state.readers.tag("source", &ip.to_string()));
     let reported = state
         .store

@@ -45,15 +45,7 @@ pub async fn erase_my_data(confirm: String) -> Result<Erased, AppError> {
     let erased = match state.readers.reader(&parts.headers) {
         None => Erased::default(),
         Some(reader) => {
-            let limits = &state.config.limits;
-            state.limiter.limit_write(
-                "erase",
-                &parts,
-                &limits.trusted_proxies,
-                &reader,
-                limits.reactions_per_minute_per_reader,
-                limits.reactions_per_minute_per_ip,
-            )?;
+            state.limit_reader_write("erase", &parts, &reader)?;
             let (erased, published) = state.store.erase_reader(&reader).await?;
             if published {
                 state.live.published();

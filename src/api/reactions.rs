@@ -26,15 +26,7 @@ pub async fn react(slug: String, kind: String, active: bool) -> Result<ReactionS
     }
     let reader = state.readers.reader_or_mint(&parts.headers)?;
 
-    let limits = &state.config.limits;
-    state.limiter.limit_write(
-        "reaction",
-        &parts,
-        &limits.trusted_proxies,
-        &reader,
-        limits.reactions_per_minute_per_reader,
-        limits.reactions_per_minute_per_ip,
-    )?;
+    state.limit_reader_write("reaction", &parts, &reader)?;
 
     let result = state
         .store

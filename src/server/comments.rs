@@ -22,15 +22,7 @@ pub fn own_change(slug: &str) -> Result<(AppState, Parts, ReaderId), AppError> {
             "Only the reader who wrote a comment can change it.".to_string(),
         ));
     };
-    let limits = &state.config.limits;
-    state.limiter.limit_write(
-        "comment-change",
-        &parts,
-        &limits.trusted_proxies,
-        &reader,
-        limits.reactions_per_minute_per_reader,
-        limits.reactions_per_minute_per_ip,
-    )?;
+    state.limit_reader_write("comment-change", &parts, &reader)?;
     Ok((state, parts, reader))
 }
 

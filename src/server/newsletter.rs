@@ -18,7 +18,7 @@ use crate::server::http::plain_page;
 use crate::server::mail::compose::{Letter, compose, html_document, html_escape};
 use crate::server::rate_limit::client_ip;
 use crate::server::readers::ReaderKeys;
-use crate::server::repo::{Store, Subscribed};
+use crate::server::repo::{Outgoing, Store, Subscribed};
 use crate::server::state::AppState;
 use crate::server::state::app_state;
 use crate::server::tokens::{new_token, token_hash};
@@ -94,30 +94,52 @@ pub fn is_bot(website: Option<&str>) -> bool {
     website.is_some_and(|w| !w.trim().is_empty())
 }
 
-/// A message with one button: a heading, an introduction, the button to `link`, and a note
-/// in grey. `intro` and `note` are HTML already; the link and label are escaped here.
-fn one_button_message(
-    subject: &str,
-    heading: &str,
-    intro: &str,
-    link: &str,
-    label: &str,
-    note: &str,
-) -> String {
-    html_document(
-        subject,
-        &format!(
-            "<h1 style=\"font-size:20px;margin:0 0 16px\">{heading}</h1>\
-             <p>{intro}</p>\
-             <p><a href=\"{link}\" style=\"display:inline-block;background:#3554d1;color:#ffffff;\
-             padding:10px 18px;border-radius:999px;text-decoration:none;font-weight:600\">\
-             {label}</a></p>\
-             <p style=\"color:#5b6475;font-size:14px\">{note}</p>",
-            heading = html_escape(heading),
-            link = html_escape(link),
-            label = html_escape(label),
-        ),
-    )
+/// A message with one button — what the confirmation and the data link both are: the text
+/// part, and an HTML part with a heading, an introduction, the button to `link` and a note in
+/// grey. `intro` and `note` are HTML already; the heading, link and label are escaped here.
+struct OneButton<'a> {
+    to: &'a str,
+    subject: &'a str,
+    text: String,
+    heading: &'a str,
+    intro: String,
+    link: &'a str,
+    label: &'a str,
+    note: String,
+}
+
+impl OneButton<'_> {
+    fn compose(
+        self,
+        state: &AppState,
+        kind: &'static str,
+        key: String,
+    ) -> Result<Outgoing, AppError> {
+        let html = html_document(
+            self.subject,
+            &format!(
+                "<h1 style=\"font-size:20px;margin:0 0 16px\">{heading}</h1>\
+                 <p>{intro}</p>\
+                 <p><a href=\"{link}\" style=\"display:inline-block;background:#3554d1;color:#ffffff;\
+                 padding:10px 18px;border-radius:999px;text-decoration:none;font-weight:600\">\
+                 {label}</a></p>\
+                 <p style=\"color:#5b6475;font-size:14px\">{note}</p>",
+                heading = html_escape(self.heading),
+                intro = self.intro,
+                link = html_escape(self.link),
+                label = html_escape(self.label),
+                note = self.note,
+            ),
+        );
+        let letter = Letter {
+            to: self.to,
+            subject: self.subject,
+            text: self.text,
+            html,
+            unsubscribe_url: None,
+        };
+        compose(&state.config.mail, letter, kind, key)
+    }
 }
 
 /// Signs `email` up and queues its confirmation email (if one is due). The same work is done
@@ -136,30 +158,22 @@ pub async fn subscribe(state: &AppState, email: &str) -> Result<Subscribed, AppE
          — {name}\n",
         name = site.name
     );
-    let html = one_button_message(
-        &subject,
-        "Confirm your subscription",
-        &format!(
+    let mail = OneButton {
+        to: email,
+        subject: &subject,
+        text,
+        heading: "Confirm your subscription",
+        intro: format!(
             "Someone, hopefully you, asked for the {} weekly AI digest at this address.",
             html_escape(&site.name)
         ),
-        &link,
-        "Confirm my subscription",
-        "The link works for 48 hours. If that wasn't you, ignore this message: without a \
-         confirmation we will not write again.",
-    );
-    let mail = compose(
-        &state.config.mail,
-        Letter {
-            to: email,
-            subject: &subject,
-            text,
-            html,
-            unsubscribe_url: None,
-        },
-        "confirm",
-        format!("confirm:{hash}"),
-    )?;
+        link: &link,
+        label: "Confirm my subscription",
+        note: "The link works for 48 hours. If that wasn't you, ignore this message: without a \
+               confirmation we will not write again."
+            .to_string(),
+    }
+    .compose(state, "confirm", format!("confirm:{hash}"))?;
     let newsletter = &state.config.newsletter;
     let outcome = state
         .store
@@ -334,33 +348,24 @@ pub async fn send_data_link(state: &AppState, email: &str) -> Result<(), AppErro
          — {name}\n",
         name = site.name
     );
-    let html = one_button_message(
-        &subject,
-        "Your newsletter data",
-        &format!(
+    let mail = OneButton {
+        to: email,
+        subject: &subject,
+        text,
+        heading: "Your newsletter data",
+        intro: format!(
             "Someone, hopefully you, asked to see what {} keeps about this address for its \
              weekly digest.",
             html_escape(&site.name)
         ),
-        &link,
-        "See my data",
-        &format!(
+        link: &link,
+        label: "See my data",
+        note: format!(
             "The link works for {DATA_LINK_HOURS} hours. If that wasn't you, ignore this \
              message: nothing changes unless the link is used."
         ),
-    );
-    let mail = compose(
-        &state.config.mail,
-        Letter {
-            to: email,
-            subject: &subject,
-            text,
-            html,
-            unsubscribe_url: None,
-        },
-        "data",
-        format!("data:{id}:{expires}"),
-    )?;
+    }
+    .compose(state, "data", format!("data:{id}:{expires}"))?;
     state.store.enqueue_mail(&mail).await?;
     state.mail.queued();
     Ok(())

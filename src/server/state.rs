@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use axum::extract::FromRef;
+use axum::http::request::Parts;
 use leptos::prelude::{LeptosOptions, use_context};
 
 use crate::error::AppError;
@@ -11,7 +12,7 @@ use crate::server::live::LiveHub;
 use crate::server::mail::MailQueue;
 use crate::server::metrics::Metrics;
 use crate::server::rate_limit::RateLimiter;
-use crate::server::readers::ReaderKeys;
+use crate::server::readers::{ReaderId, ReaderKeys};
 use crate::server::repo::Store;
 
 #[derive(Clone)]
@@ -36,6 +37,27 @@ impl FromRef<AppState> for Metrics {
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos.clone()
+    }
+}
+
+impl AppState {
+    /// Counts one of `reader`'s small writes (`action`: a reaction, a report, a change to their
+    /// comment, an erasure) against the per-reader and per-address limits of reactions.
+    pub fn limit_reader_write(
+        &self,
+        action: &str,
+        parts: &Parts,
+        reader: &ReaderId,
+    ) -> Result<(), AppError> {
+        let limits = &self.config.limits;
+        self.limiter.limit_write(
+            action,
+            parts,
+            &limits.trusted_proxies,
+            reader,
+            limits.reactions_per_minute_per_reader,
+            limits.reactions_per_minute_per_ip,
+        )
     }
 }
 

@@ -91,36 +91,19 @@ impl Store {
         }
         let limit = i64::from(page_size);
         let offset = i64::from(page - 1) * limit;
-        let (total, rows): (i64, Vec<HitRow>) = match &*self.pool {
-            Backend::Sqlite(pool) => {
-                let matching = query.fts5();
-                let total = sqlx::query_scalar(SQLITE_COUNT)
-                    .bind(&matching)
-                    .fetch_one(pool)
-                    .await?;
-                let rows = sqlx::query_as(SQLITE_HITS)
-                    .bind(&matching)
-                    .bind(limit)
-                    .bind(offset)
-                    .fetch_all(pool)
-                    .await?;
-                (total, rows)
-            }
-            Backend::Postgres(pool) => {
-                let matching = query.tsquery();
-                let total = sqlx::query_scalar(POSTGRES_COUNT)
-                    .bind(&matching)
-                    .fetch_one(pool)
-                    .await?;
-                let rows = sqlx::query_as(POSTGRES_HITS)
-                    .bind(&matching)
-                    .bind(limit)
-                    .bind(offset)
-                    .fetch_all(pool)
-                    .await?;
-                (total, rows)
-            }
+        // The one difference between the backends: the query language the terms are put in.
+        let (count, hits, matching) = match &*self.pool {
+            Backend::Sqlite(_) => (SQLITE_COUNT, SQLITE_HITS, query.fts5()),
+            Backend::Postgres(_) => (POSTGRES_COUNT, POSTGRES_HITS, query.tsquery()),
         };
+        let total: i64 = on!(&*self.pool, c => sqlx::query_scalar(count)
+            .bind(&matching)
+            .fetch_one(c).await)?;
+        let rows: Vec<HitRow> = on!(&*self.pool, c => sqlx::query_as(hits)
+            .bind(&matching)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(c).await)?;
         let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
         if !rows.is_empty() {
             // Ids are integers from the database, so listing them inline is safe.
