@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::card_tags::CardTags;
 use crate::components::new_mark::NewMark;
 use crate::contexts::live::use_live;
 use crate::contexts::site::use_site;
@@ -22,13 +23,7 @@ pub fn BriefCard(brief: BriefSummary) -> impl IntoView {
                 <a href=href>{brief.title}</a>
             </h2>
             <p class="card__summary">{brief.summary}</p>
-            {(!brief.tags.is_empty()).then(|| view! {
-                <ul class="card__tags" aria-label="Tags">
-                    {brief.tags.into_iter().map(|t| view! {
-                        <li><a class="tag tag--quiet" href=format!("/tag/{t}")>{format!("#{t}")}</a></li>
-                    }).collect_view()}
-                </ul>
-            })}
+            <CardTags tags=brief.tags/>
             <p class="card__foot">
                 <span>{format!("{} min read", brief.reading_minutes)}</span>
                 <ReactionCounts slug=brief.slug.clone() counts=brief.reactions/>

@@ -5,6 +5,7 @@ pub mod brief_body;
 pub mod brief_card;
 pub mod brief_page;
 pub mod builder_brief;
+pub mod card_tags;
 pub mod category_nav;
 pub mod cited_by;
 pub mod comments;

@@ -7,6 +7,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 use crate::api::search::search_briefs;
+use crate::components::card_tags::CardTags;
 use crate::components::error_page::ErrorPage;
 use crate::components::pagination::Pagination;
 use crate::components::search_box::search_on_submit;
@@ -128,13 +129,7 @@ fn Hit(hit: SearchHit) -> impl IntoView {
                 <a href=format!("/pulse/{}", hit.slug)><Marks runs=hit.title/></a>
             </h2>
             <p class="search__excerpt"><Marks runs=hit.excerpt/></p>
-            {(!hit.tags.is_empty()).then(|| view! {
-                <ul class="card__tags" aria-label="Tags">
-                    {hit.tags.into_iter().map(|t| view! {
-                        <li><a class="tag tag--quiet" href=format!("/tag/{t}")>{format!("#{t}")}</a></li>
-                    }).collect_view()}
-                </ul>
-            })}
+            <CardTags tags=hit.tags/>
         </article>
     }
 }
