@@ -23,6 +23,7 @@ use crate::server::live::LiveHub;
 use crate::server::mail::{MailQueue, Mailer, send_due};
 use crate::server::metrics::Metrics;
 use crate::server::newsletter::start_purge;
+use crate::server::page_cache::PageCache;
 use crate::server::rate_limit::RateLimiter;
 use crate::server::readers::ReaderKeys;
 use crate::server::repo::{AddedEditor, Store};
@@ -265,6 +266,7 @@ async fn cli_state(config: Config) -> Result<(AppState, Mailer), String> {
         readers,
         limiter: RateLimiter::default(),
         metrics: Metrics::default(),
+        pages: PageCache::new(Duration::ZERO),
     };
     Ok((state, mailer))
 }
@@ -405,6 +407,7 @@ async fn serve(config: Config) -> Result<(), String> {
     let store_for_live = store.clone();
     let max_live = config.limits.live_max_connections as usize;
     let stream_lifetime = Duration::from_secs(config.limits.live_stream_seconds.into());
+    let pages = PageCache::new(Duration::from_secs(config.page_cache_seconds.into()));
     let secure = config.site.base_url.starts_with("https://");
     let readers = ReaderKeys::load_or_create(&config.secret_file, secure).map_err(|e| {
         format!(
@@ -428,6 +431,7 @@ async fn serve(config: Config) -> Result<(), String> {
         limiter: RateLimiter::default(),
         live: LiveHub::start(store_for_live, max_live, stream_lifetime),
         metrics: Metrics::default(),
+        pages,
     };
     digest::start_schedule(state.clone());
     crate::server::drafts::start_schedule(state.clone());

@@ -17,6 +17,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("site.tagline", "PULSE_TAGLINE"),
     ("site.base_url", "PULSE_BASE_URL"),
     ("site.page_size", "PULSE_PAGE_SIZE"),
+    ("site.page_cache_seconds", "PULSE_PAGE_CACHE_SECONDS"),
     ("storage.data_dir", "PULSE_DATA_DIR"),
     ("storage.database_url", "DATABASE_URL"),
     ("storage.content_dir", "PULSE_CONTENT_DIR"),
@@ -92,6 +93,8 @@ pub const KEYS: &[(&str, &str)] = &[
 pub struct Config {
     pub site: SiteInfo,
     pub page_size: u32,
+    /// Longest an anonymous page view is served from the render cache (0: no cache).
+    pub page_cache_seconds: u32,
     pub data_dir: PathBuf,
     pub database_url: String,
     pub content_dir: PathBuf,
@@ -254,6 +257,7 @@ impl Config {
             ));
         }
         let page_size = source.number("site.page_size", 1, 100)?;
+        let page_cache_seconds = source.number("site.page_cache_seconds", 0, 300)?;
         let data_dir = PathBuf::from(source.text("storage.data_dir", 4096)?);
         let database_url = match source.optional("storage.database_url")? {
             Some(url) => url,
@@ -339,6 +343,7 @@ impl Config {
             digest,
             metrics_addr,
             page_size,
+            page_cache_seconds,
             data_dir,
             database_url,
             content_dir,
@@ -706,6 +711,7 @@ house_name = "Pulse"
 tagline = "AI news, briefly."
 base_url = "http://localhost:3000/"
 page_size = 10
+page_cache_seconds = 5
 
 [storage]
 data_dir = "data"

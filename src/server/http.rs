@@ -36,7 +36,7 @@ use crate::error::AppError;
 use crate::server::guard::accepts_html;
 use crate::server::respond::{self, theme_from_cookies};
 use crate::server::state::AppState;
-use crate::server::{feeds, live, metrics, my_data, newsletter};
+use crate::server::{feeds, live, metrics, my_data, newsletter, page_cache};
 
 /// Largest request body accepted: a maximal comment, form-encoded, fits many times over.
 const MAX_REQUEST_BODY: usize = 64 * 1024;
@@ -48,7 +48,7 @@ const MAX_ERROR_BODY: usize = 64 * 1024;
 /// The per-request CSP nonce, minted by [`security_headers`] and handed to Leptos so that every
 /// inline script it writes carries it.
 #[derive(Clone)]
-struct CspNonce(Nonce);
+pub(crate) struct CspNonce(pub(crate) Nonce);
 
 /// Everything a render or a server function may ask for via `use_context`.
 fn request_context(state: AppState) -> impl Fn() + Clone + Send + 'static {
@@ -94,6 +94,11 @@ pub fn router(state: AppState) -> Router {
         .nest_service("/pkg", pkg_service(&state.leptos))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(middleware::from_fn(server_fn_status))
+        // Inside the security headers: it needs the request's nonce.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            page_cache::serve,
+        ))
         // Every request body Pulse accepts is small; larger ones get 413 before being read.
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY))
         .layer(middleware::from_fn(security_headers))

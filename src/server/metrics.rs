@@ -218,6 +218,21 @@ pub async fn render(state: &AppState) -> String {
         "gauge",
         u64::from(state.live.listening()),
     );
+    let pages = state.pages.counters();
+    gauge(
+        &mut out,
+        "pulse_page_cache_hits_total",
+        "Anonymous page views answered from the render cache.",
+        "counter",
+        pages.hits,
+    );
+    gauge(
+        &mut out,
+        "pulse_page_cache_misses_total",
+        "Anonymous page views rendered afresh (and kept).",
+        "counter",
+        pages.misses,
+    );
     let (size, idle) = state.store.pool_use();
     gauge(
         &mut out,

@@ -16,6 +16,7 @@ pub mod mail;
 pub mod metrics;
 pub mod my_data;
 pub mod newsletter;
+pub mod page_cache;
 pub mod rate_limit;
 pub mod readers;
 pub mod repo;

@@ -11,6 +11,7 @@ use crate::server::config::Config;
 use crate::server::live::LiveHub;
 use crate::server::mail::MailQueue;
 use crate::server::metrics::Metrics;
+use crate::server::page_cache::PageCache;
 use crate::server::rate_limit::RateLimiter;
 use crate::server::readers::{ReaderId, ReaderKeys};
 use crate::server::repo::Store;
@@ -26,6 +27,8 @@ pub struct AppState {
     /// Wakes the mail worker after something was queued.
     pub mail: MailQueue,
     pub metrics: Metrics,
+    /// Anonymous page views rendered once and served again until something changes.
+    pub pages: PageCache,
 }
 
 impl FromRef<AppState> for Metrics {

@@ -302,3 +302,86 @@ fn an_empty_feed_says_so() {
         assert!(texts(&html, "nav[aria-label=Pagination]").is_empty());
     })
 }
+
+/// The `'nonce-…'` of a page's policy.
+fn policy_nonce(reply: &crate::support::Reply) -> String {
+    reply
+        .header("content-security-policy")
+        .split_whitespace()
+        .find_map(|s| s.strip_prefix("'nonce-").and_then(|n| n.strip_suffix('\'')))
+        .expect("a nonce in the policy")
+        .to_string()
+}
+
+#[test]
+fn anonymous_page_views_come_from_the_render_cache_until_something_is_written() {
+    run(async {
+        let app = app().await;
+        let page = "/pulse/postmortem-prompt-cache-stampede";
+        let first = app.get(page).await;
+        let misses = app.state.pages.counters().misses;
+        let hits = app.state.pages.counters().hits;
+        let second = app.get(page).await;
+        assert_eq!(second.status, StatusCode::OK);
+        assert_eq!(
+            app.state.pages.counters().hits,
+            hits + 1,
+            "served from the cache"
+        );
+        assert_eq!(app.state.pages.counters().misses, misses);
+
+        // The copy is the same page with its own nonce, in its policy and on every script.
+        let (n1, n2) = (policy_nonce(&first), policy_nonce(&second));
+        assert_ne!(n1, n2, "every answer gets a fresh nonce");
+        assert!(!second.body.contains(&n1), "no trace of the stored nonce");
+        assert_eq!(first.body.replace(&n1, &n2), second.body);
+        let html = second.html();
+        let scripts = attrs(&html, "script[nonce]", "nonce");
+        assert!(!scripts.is_empty());
+        assert!(scripts.iter().all(|n| *n == n2), "{scripts:?}");
+
+        // A reader with cookies gets their own render, never the shared copy.
+        let hits = app.state.pages.counters().hits;
+        let posted = app
+            .post_form(
+                "post_comment",
+                &[
+                    ("slug", "postmortem-prompt-cache-stampede"),
+                    ("name", "Ada"),
+                    ("body", "Cached pages must show this at once"),
+                    ("key", "cache-test-key-1"),
+                    ("website", ""),
+                ],
+                None,
+            )
+            .await;
+        assert_eq!(posted.status, StatusCode::OK, "{}", posted.body);
+        let cookie = crate::support::reader_cookie(&posted);
+        let own = app.get_as(page, &cookie).await;
+        assert!(own.body.contains("Cached pages must show this at once"));
+        assert_eq!(
+            app.state.pages.counters().hits,
+            hits,
+            "cookies bypass the cache"
+        );
+
+        // The write ended the cached copy: the next anonymous view shows the comment.
+        let after = app.get(page).await;
+        assert!(
+            after.body.contains("Cached pages must show this at once"),
+            "a page served after a write shows it"
+        );
+        assert_eq!(app.state.pages.counters().hits, hits);
+    })
+}
+
+#[test]
+fn the_render_cache_can_be_turned_off() {
+    run(async {
+        let app = crate::support::app_with(&[("PULSE_PAGE_CACHE_SECONDS", "0")]).await;
+        app.get("/").await;
+        app.get("/").await;
+        assert_eq!(app.state.pages.counters().hits, 0);
+        assert_eq!(app.state.pages.counters().misses, 0);
+    })
+}

@@ -15,6 +15,7 @@ use pulse::server::http::router;
 use pulse::server::live::LiveHub;
 use pulse::server::mail::{MailQueue, Mailer};
 use pulse::server::metrics::Metrics;
+use pulse::server::page_cache::PageCache;
 use pulse::server::rate_limit::RateLimiter;
 use pulse::server::readers::ReaderKeys;
 use pulse::server::repo::Store;
@@ -176,6 +177,9 @@ async fn instance(
         readers: readers.clone(),
         limiter: RateLimiter::default(),
         metrics: Metrics::default(),
+        pages: PageCache::new(std::time::Duration::from_secs(
+            config.page_cache_seconds.into(),
+        )),
         live: LiveHub::start(
             store.clone(),
             50,
