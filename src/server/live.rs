@@ -22,9 +22,9 @@ use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicUsize, Ordering}
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::Duration;
 
+use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
-use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use futures::stream::{self, Stream, StreamExt};
 use serde::Deserialize;
@@ -38,6 +38,9 @@ use crate::server::state::AppState;
 const BROADCAST_CAPACITY: usize = 256;
 /// Most events replayed to a returning reader; further behind than that, they refetch.
 const MAX_REPLAY: u32 = 1_000;
+/// Events the pump reads and broadcasts at a time before letting the streams drain: a batch
+/// larger than a stream's buffer would cut every stream off at once.
+const PUMP_BATCH: u32 = 64;
 /// Events kept in the log for returning readers.
 const RETAIN_EVENTS: i64 = 10_000;
 /// How often the pump looks at the log even without being woken (other processes write too:
@@ -59,13 +62,37 @@ const PRESENCE_HEARTBEAT: Duration = Duration::from_secs(10);
 /// Presence rows older than this belong to an instance that stopped: they no longer count.
 const PRESENCE_STALE: time::Duration = time::Duration::seconds(30);
 
+/// One logged event as it goes over the wire: rendered once by the pump and shared by every
+/// stream (a clone is a reference count), so fanning out to thousands of readers formats
+/// nothing per reader.
+#[derive(Clone)]
+struct Frame {
+    id: i64,
+    bytes: Bytes,
+}
+
+impl Frame {
+    fn of(event: &StoredEvent) -> Frame {
+        Frame {
+            id: event.id,
+            bytes: sse_frame(Some(event.id), Some(&event.kind), &event.payload, None),
+        }
+    }
+}
+
+/// A brief's reader count, rendered once for all its streams.
+struct ReadingFrame {
+    slug: String,
+    bytes: Bytes,
+}
+
 #[derive(Clone)]
 pub struct LiveHub {
     inner: Arc<Inner>,
 }
 
 struct Inner {
-    sender: broadcast::Sender<Arc<StoredEvent>>,
+    sender: broadcast::Sender<Frame>,
     wake: Notify,
     connections: AtomicUsize,
     max_connections: usize,
@@ -87,7 +114,7 @@ struct Inner {
     /// Briefs that gained a stream since the last tick: that stream was sent an estimate, so
     /// the next tick sends their real total even if it did not change.
     fresh: Mutex<HashSet<String>>,
-    reading_sender: broadcast::Sender<Arc<ReadingNow>>,
+    reading_sender: broadcast::Sender<Arc<ReadingFrame>>,
 }
 
 impl Inner {
@@ -241,9 +268,13 @@ async fn presence(store: Store, hub: Weak<Inner>) {
             changed
         };
         for (slug, count) in changed {
+            let bytes = reading_frame(&ReadingNow {
+                slug: slug.clone(),
+                count,
+            });
             let _ = inner
                 .reading_sender
-                .send(Arc::new(ReadingNow { slug, count }));
+                .send(Arc::new(ReadingFrame { slug, bytes }));
         }
     }
 }
@@ -263,16 +294,18 @@ async fn pump(store: Store, hub: Weak<Inner>) {
         let Some(inner) = hub.upgrade() else { return };
         let _ = tokio::time::timeout(PUMP_POLL, inner.wake.notified()).await;
         loop {
-            match store.events_after(last, 512).await {
+            match store.events_after(last, PUMP_BATCH).await {
                 Ok(batch) if batch.is_empty() => break,
                 Ok(batch) => {
                     for event in batch {
                         last = event.id;
                         inner.published.fetch_add(1, Ordering::Relaxed);
                         // No receivers is fine: nobody is watching.
-                        let _ = inner.sender.send(Arc::new(event));
+                        let _ = inner.sender.send(Frame::of(&event));
                     }
                     inner.head.store(last, Ordering::Relaxed);
+                    // Let the streams take this batch before the next one arrives.
+                    tokio::task::yield_now().await;
                 }
                 Err(_) => {
                     tokio::time::sleep(Duration::from_secs(1)).await;
@@ -369,25 +402,61 @@ impl Drop for ConnectionGuard {
     }
 }
 
-fn reading_event(reading: &ReadingNow) -> Event {
-    Event::default()
-        .event(READING_EVENT)
-        .data(serde_json::to_string(reading).unwrap_or_default())
+/// One Server-Sent Events block: optional id and type, the data (one `data:` line per line of
+/// it), and an optional reconnect delay.
+fn sse_frame(id: Option<i64>, kind: Option<&str>, data: &str, retry: Option<Duration>) -> Bytes {
+    let mut out = String::with_capacity(data.len() + 48);
+    if let Some(id) = id {
+        out.push_str("id: ");
+        out.push_str(&id.to_string());
+        out.push('\n');
+    }
+    if let Some(kind) = kind {
+        out.push_str("event: ");
+        out.push_str(kind);
+        out.push('\n');
+    }
+    for line in data.split('\n') {
+        out.push_str("data: ");
+        out.push_str(line.trim_end_matches('\r'));
+        out.push('\n');
+    }
+    if let Some(retry) = retry {
+        out.push_str("retry: ");
+        out.push_str(&retry.as_millis().to_string());
+        out.push('\n');
+    }
+    out.push('\n');
+    Bytes::from(out)
 }
 
-fn sse_event(event: &StoredEvent) -> Event {
-    Event::default()
-        .id(event.id.to_string())
-        .event(&event.kind)
-        .data(&event.payload)
+/// A comment line (ignored by the browser) with an optional reconnect delay.
+fn sse_comment(text: &str, retry: Option<Duration>) -> Bytes {
+    let retry = retry.map_or(String::new(), |r| format!("retry: {}\n", r.as_millis()));
+    Bytes::from(format!(": {text}\n{retry}\n"))
 }
 
-fn reset_event(newest: i64) -> Event {
-    Event::default()
-        .id(newest.to_string())
-        .event(RESET_EVENT)
-        .data("{}")
-        .retry(RETRY)
+fn reading_frame(reading: &ReadingNow) -> Bytes {
+    let data = serde_json::to_string(reading).unwrap_or_default();
+    sse_frame(None, Some(READING_EVENT), &data, None)
+}
+
+fn reset_frame(newest: i64) -> Bytes {
+    sse_frame(Some(newest), Some(RESET_EVENT), "{}", Some(RETRY))
+}
+
+/// A stream answer: the frames as they come, never compressed or buffered on the way.
+fn event_stream(frames: impl Stream<Item = Bytes> + Send + 'static) -> Response {
+    let mut response = Body::from_stream(frames.map(Ok::<_, Infallible>)).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    // nginx and similar proxies would otherwise hold events back to fill their buffers.
+    headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
+    response
 }
 
 /// `GET /live`: the event stream for one open page.
@@ -424,29 +493,29 @@ pub async fn stream(
     let mut last_sent = newest;
     match cursor.map(|raw| raw.trim().parse::<i64>()) {
         // No cursor: live from now on.
-        None => first.push(Event::default().retry(RETRY).comment("live")),
+        None => first.push(sse_comment("live", Some(RETRY))),
         Some(Ok(after)) if (oldest - 1..=newest).contains(&after) => {
             let Ok(missed) = state.store.events_after(after, MAX_REPLAY + 1).await else {
                 return refuse();
             };
             if missed.len() > MAX_REPLAY as usize {
-                first.push(reset_event(newest));
+                first.push(reset_frame(newest));
             } else {
-                first.push(Event::default().retry(RETRY).comment("resumed"));
+                first.push(sse_comment("resumed", Some(RETRY)));
                 last_sent = missed.last().map_or(after, |e| e.id);
                 inner
                     .replayed
                     .fetch_add(missed.len() as u64, Ordering::Relaxed);
-                first.extend(missed.iter().map(sse_event));
+                first.extend(missed.iter().map(|event| Frame::of(event).bytes));
             }
         }
         // Malformed, from the future, or older than the log: start over cleanly.
-        Some(_) => first.push(reset_event(newest)),
+        Some(_) => first.push(reset_frame(newest)),
     }
     if let Some(slug) = &brief {
         // The last total, with this reader, until the next tick counts them properly.
         let others = inner.reading().get(slug).copied().unwrap_or(0);
-        first.push(reading_event(&ReadingNow {
+        first.push(reading_frame(&ReadingNow {
             slug: slug.clone(),
             count: others + 1,
         }));
@@ -461,49 +530,52 @@ pub async fn stream(
         deadline,
         guard,
     );
-    let events = stream::iter(first).chain(live).map(Ok::<_, Infallible>);
-    Sse::new(events)
-        .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
-        .into_response()
+    event_stream(stream::iter(first).chain(live))
 }
 
 /// Broadcast events after `last_sent`, until the stream's lifetime is up (the reader is told
 /// to come straight back), the reader falls too far behind (they resume by id), or the server
-/// shuts down.
+/// shuts down. A stream silent for [`KEEP_ALIVE`] gets a comment line, so that proxies and
+/// browsers keep it open.
 fn live_events(
-    receiver: broadcast::Receiver<Arc<StoredEvent>>,
-    reading: Option<broadcast::Receiver<Arc<ReadingNow>>>,
+    receiver: broadcast::Receiver<Frame>,
+    reading: Option<broadcast::Receiver<Arc<ReadingFrame>>>,
     last_sent: i64,
     closing: watch::Receiver<bool>,
     deadline: tokio::time::Instant,
     guard: ConnectionGuard,
-) -> impl Stream<Item = Event> {
+) -> impl Stream<Item = Bytes> {
     let state = Some((receiver, reading, last_sent, closing, guard));
     stream::unfold(state, move |state| async move {
         let (mut receiver, mut reading, mut last_sent, mut closing, guard) = state?;
+        // One timer per stream: whichever comes first of the keep-alive and the end of life.
+        let wake = deadline.min(tokio::time::Instant::now() + KEEP_ALIVE);
         loop {
             if *closing.borrow() {
                 return None;
             }
             let received = tokio::select! {
                 received = receiver.recv() => received,
-                Some(count) = next_reading(&mut reading, guard.brief.as_deref()) => {
-                    let event = reading_event(&count);
-                    return Some((event, Some((receiver, reading, last_sent, closing, guard))));
+                Some(frame) = next_reading(&mut reading, guard.brief.as_deref()) => {
+                    let bytes = frame.bytes.clone();
+                    return Some((bytes, Some((receiver, reading, last_sent, closing, guard))));
                 }
                 _ = closing.changed() => return None,
-                () = tokio::time::sleep_until(deadline) => {
-                    let goodbye = Event::default().retry(ROTATE_RETRY).comment("reconnect");
-                    return Some((goodbye, None));
+                () = tokio::time::sleep_until(wake) => {
+                    if wake >= deadline {
+                        return Some((sse_comment("reconnect", Some(ROTATE_RETRY)), None));
+                    }
+                    let keep_alive = Bytes::from_static(b":\n\n");
+                    return Some((keep_alive, Some((receiver, reading, last_sent, closing, guard))));
                 }
             };
             match received {
-                Ok(event) if event.id <= last_sent => continue,
-                Ok(event) => {
-                    last_sent = event.id;
+                Ok(frame) if frame.id <= last_sent => continue,
+                Ok(frame) => {
+                    last_sent = frame.id;
                     guard.inner.delivered.fetch_add(1, Ordering::Relaxed);
                     return Some((
-                        sse_event(&event),
+                        frame.bytes,
                         Some((receiver, reading, last_sent, closing, guard)),
                     ));
                 }
@@ -524,15 +596,15 @@ fn live_events(
 /// without a brief. A lagging receiver skips ahead (only the latest count matters), and a
 /// closed one (the hub is gone) is dropped.
 async fn next_reading(
-    reading: &mut Option<broadcast::Receiver<Arc<ReadingNow>>>,
+    reading: &mut Option<broadcast::Receiver<Arc<ReadingFrame>>>,
     brief: Option<&str>,
-) -> Option<Arc<ReadingNow>> {
+) -> Option<Arc<ReadingFrame>> {
     let (Some(receiver), Some(brief)) = (reading.as_mut(), brief) else {
         return std::future::pending().await;
     };
     loop {
         match receiver.recv().await {
-            Ok(count) if count.slug == brief => return Some(count),
+            Ok(frame) if frame.slug == brief => return Some(frame),
             Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => continue,
             Err(broadcast::error::RecvError::Closed) => {
                 *reading = None;
@@ -543,8 +615,7 @@ async fn next_reading(
 }
 
 fn busy_response() -> Response {
-    let once = stream::once(async {
-        Ok::<_, Infallible>(Event::default().retry(BUSY_RETRY).comment("busy"))
-    });
-    Sse::new(once).into_response()
+    event_stream(stream::once(async {
+        sse_comment("busy", Some(BUSY_RETRY))
+    }))
 }

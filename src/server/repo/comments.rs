@@ -380,6 +380,41 @@ pub(super) async fn forget_comment_text(
 }
 
 /// A reader's first comment and how many they have posted.
+/// Everything posting a comment checks before it writes, in one statement:
+/// $1 idempotency key, $2 brief slug, $3 reader, $4 a minute ago, $5 source tag (may be null),
+/// $6 body, $7 start of the duplicate window, $8 whether duplicates are refused at all.
+const POST_CHECKS: &str = "SELECT \
+    (SELECT id FROM comments WHERE idempotency_key = $1) AS existing, \
+    (SELECT id FROM briefs WHERE slug = $2 AND status = 'published') AS brief_id, \
+    (SELECT COUNT(*) FROM comments WHERE reader_id = $3 AND created_at > $4) AS reader_recent, \
+    (SELECT MIN(created_at) FROM comments WHERE reader_id = $3 AND created_at > $4) \
+        AS reader_oldest, \
+    (SELECT COUNT(*) FROM comments WHERE source_tag = $5 AND created_at > $4) AS source_recent, \
+    (SELECT MIN(created_at) FROM comments WHERE source_tag = $5 AND created_at > $4) \
+        AS source_oldest, \
+    (SELECT MIN(created_at) FROM comments WHERE reader_id = $3) AS first_at, \
+    (SELECT COUNT(*) FROM comments WHERE reader_id = $3) AS total, \
+    ($8 AND EXISTS (SELECT 1 FROM comments WHERE reader_id = $3 AND body_md = $6 \
+        AND created_at > $7 AND deleted_at IS NULL)) AS duplicate, \
+    EXISTS (SELECT 1 FROM blocked_readers WHERE reader_id = $3) AS blocked";
+
+#[derive(FromRow)]
+struct PostChecks {
+    /// The comment this idempotency key already created.
+    existing: Option<i64>,
+    /// The published brief of that slug.
+    brief_id: Option<i64>,
+    reader_recent: i64,
+    reader_oldest: Option<String>,
+    source_recent: i64,
+    source_oldest: Option<String>,
+    /// The reader's first comment ever, and how many they have posted.
+    first_at: Option<String>,
+    total: i64,
+    duplicate: bool,
+    blocked: bool,
+}
+
 async fn history(
     conn: &mut Conn<'_>,
     reader: &ReaderId,
@@ -426,18 +461,28 @@ impl Store {
     /// it to the live log, all in one transaction.
     pub async fn post_comment(&self, new: NewComment<'_>) -> Result<Posted, AppError> {
         let mut tx = self.write().await?;
-        let existing: Option<CommentRow> = on!(&mut tx.conn(), c => sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM comments WHERE idempotency_key = $1"
-        ))
-        .bind(new.idempotency_key)
-        .fetch_optional(&mut **c).await)?;
-        if let Some(row) = existing {
+        let now = OffsetDateTime::now_utc();
+        // Every check reads in one statement: each statement is a round trip to the database
+        // (on SQLite, a hand-over to its worker thread) made while holding the write lock.
+        let checks: PostChecks = on!(&mut tx.conn(), c => sqlx::query_as(POST_CHECKS)
+            .bind(new.idempotency_key)
+            .bind(new.slug)
+            .bind(new.reader.as_str())
+            .bind(stamp(now - Duration::minutes(1)))
+            .bind(&new.source_tag)
+            .bind(new.body_md)
+            .bind(stamp(now - Duration::minutes(i64::from(new.rules.duplicate_minutes))))
+            .bind(new.rules.duplicate_minutes > 0)
+            .fetch_one(&mut **c).await)?;
+        if let Some(id) = checks.existing {
+            let row: CommentRow = on!(&mut tx.conn(), c => sqlx::query_as(&format!(
+                "SELECT {COLUMNS} FROM comments WHERE id = $1"
+            ))
+            .bind(id)
+            .fetch_one(&mut **c).await)?;
             return Ok(Posted::AlreadyPosted(row.for_author()));
         }
-        let Some(brief_id) = on!(&mut tx.conn(), c => sqlx::query_scalar::<_, i64>("SELECT id FROM briefs WHERE slug = $1 AND status = 'published'")
-            .bind(new.slug)
-            .fetch_optional(&mut **c).await)?
-        else {
+        let Some(brief_id) = checks.brief_id else {
             return Ok(Posted::NoSuchBrief);
         };
         let (parent_id, depth) = match new.parent_id {
@@ -461,42 +506,38 @@ impl Store {
             }
         };
 
-        let now = OffsetDateTime::now_utc();
         // Per-minute limits, counted from the comments themselves in this transaction: they
         // hold across every server instance sharing the database.
-        let minute_ago = stamp(now - Duration::minutes(1));
         let limits = [
             (
-                "reader_id",
-                Some(new.reader.as_str()),
+                checks.reader_recent,
+                &checks.reader_oldest,
                 new.rules.per_minute_per_reader,
             ),
             (
-                "source_tag",
-                new.source_tag.as_deref(),
+                checks.source_recent,
+                &checks.source_oldest,
                 new.rules.per_minute_per_ip,
             ),
         ];
-        for (column, value, per_minute) in limits {
-            let Some(value) = value else { continue };
-            let (recent, oldest): (i64, Option<String>) = on!(&mut tx.conn(), c => sqlx::query_as(&format!(
-                "SELECT COUNT(*), MIN(created_at) FROM comments WHERE {column} = $1 AND created_at > $2"
-            ))
-            .bind(value)
-            .bind(&minute_ago)
-            .fetch_one(&mut **c).await)?;
+        for (recent, oldest, per_minute) in limits {
             if recent >= i64::from(per_minute) {
-                let oldest = oldest.and_then(|o| OffsetDateTime::parse(&o, &Rfc3339).ok());
+                let oldest = oldest
+                    .as_deref()
+                    .and_then(|o| OffsetDateTime::parse(o, &Rfc3339).ok());
                 let wait = oldest.map_or(60, |o| (o + Duration::minutes(1) - now).whole_seconds());
                 return Ok(Posted::TooFast {
                     retry_after: u64::try_from(wait.max(1)).unwrap_or(1),
                 });
             }
         }
-        let (first, total) = history(&mut tx.conn(), new.reader).await?;
+        let first = checks
+            .first_at
+            .as_deref()
+            .and_then(|f| OffsetDateTime::parse(f, &Rfc3339).ok());
         let new_reader = is_new(first, now);
         if new_reader
-            && total >= i64::from(new.rules.first_day_limit)
+            && checks.total >= i64::from(new.rules.first_day_limit)
             && let Some(first) = first
         {
             let wait = (first + FIRST_DAY - now).whole_seconds().max(1);
@@ -504,25 +545,13 @@ impl Store {
                 retry_after: u64::try_from(wait).unwrap_or(1),
             });
         }
-        if new.rules.duplicate_minutes > 0 {
-            let since = now - Duration::minutes(i64::from(new.rules.duplicate_minutes));
-            let duplicate: bool = on!(&mut tx.conn(), c => sqlx::query_scalar(
-                "SELECT EXISTS (SELECT 1 FROM comments WHERE reader_id = $1 AND body_md = $2 \
-                 AND created_at > $3 AND deleted_at IS NULL)",
-            )
-            .bind(new.reader.as_str())
-            .bind(new.body_md)
-            .bind(stamp(since))
-            .fetch_one(&mut **c).await)?;
-            if duplicate {
-                return Ok(Posted::Duplicate);
-            }
+        if checks.duplicate {
+            return Ok(Posted::Duplicate);
         }
         let many_links = new_reader && new.links > new.rules.new_reader_max_links;
         // A blocked reader's comments wait for a moderator (no held_reason: the queue reads
         // the block itself).
-        let blocked = super::moderation::is_blocked(&mut tx.conn(), new.reader.as_str()).await?;
-        let held = many_links || blocked;
+        let held = many_links || checks.blocked;
 
         let row: CommentRow = on!(&mut tx.conn(), c => sqlx::query_as(&format!(
             "INSERT INTO comments (brief_id, parent_id, depth, reader_id, idempotency_key, \

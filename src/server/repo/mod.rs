@@ -44,6 +44,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
 
 use time::OffsetDateTime;
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use crate::error::AppError;
 use crate::model::Category;
@@ -71,18 +72,26 @@ pub(crate) use on;
 pub(crate) type Conn<'c> = Backend<&'c mut SqliteConnection, &'c mut PgConnection>;
 
 /// A transaction on either backend.
-pub(crate) type Tx = Backend<Transaction<'static, Sqlite>, Transaction<'static, Postgres>>;
+pub(crate) struct Tx {
+    inner: Backend<Transaction<'static, Sqlite>, Transaction<'static, Postgres>>,
+    /// A SQLite writer's turn (see [`Store::write`]), given up when the transaction ends.
+    _turn: Option<OwnedMutexGuard<()>>,
+}
 
 impl Tx {
+    fn new(inner: Backend<Transaction<'static, Sqlite>, Transaction<'static, Postgres>>) -> Tx {
+        Tx { inner, _turn: None }
+    }
+
     pub(crate) fn conn(&mut self) -> Conn<'_> {
-        match self {
+        match &mut self.inner {
             Backend::Sqlite(tx) => Backend::Sqlite(&mut **tx),
             Backend::Postgres(tx) => Backend::Postgres(&mut **tx),
         }
     }
 
     pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
-        on!(self, tx => tx.commit().await)
+        on!(self.inner, tx => tx.commit().await)
     }
 }
 
@@ -105,6 +114,9 @@ const WRITE_LOCK: i64 = 0x70_75_6c_73_65;
 #[derive(Clone)]
 pub struct Store {
     pool: Arc<Backend<SqlitePool, PgPool>>,
+    /// Writers of this process queue here, in arrival order, before taking SQLite's write
+    /// lock (see [`Store::write`]).
+    writers: Arc<Mutex<()>>,
     /// Configured categories, to turn stored slugs into names.
     categories: Arc<[Category]>,
 }
@@ -144,6 +156,7 @@ impl Store {
         };
         let store = Store {
             pool: Arc::new(pool),
+            writers: Arc::new(Mutex::new(())),
             categories: categories.into(),
         };
         let indexed = store.index_unindexed().await?;
@@ -191,10 +204,10 @@ impl Store {
 
     /// A transaction that only reads, or whose writes cannot conflict.
     async fn begin(&self) -> Result<Tx, sqlx::Error> {
-        Ok(match &*self.pool {
+        Ok(Tx::new(match &*self.pool {
             Backend::Sqlite(p) => Backend::Sqlite(p.begin().await?),
             Backend::Postgres(p) => Backend::Postgres(p.begin().await?),
-        })
+        }))
     }
 
     /// A transaction that reads, decides, then writes, and must not interleave with another
@@ -205,16 +218,28 @@ impl Store {
     /// COMMITTED every later statement sees all that committed before the lock was granted, and
     /// events are appended in commit order, so "everything after id N" is exactly what a
     /// reader who saw N has missed. Readers never wait for it.
+    ///
+    /// SQLite's own wait for its lock is a sleep-and-retry loop (the busy timeout), which
+    /// leaves the lock idle between one writer's commit and the next one's retry, and serves
+    /// nobody in order; so this process's writers first queue for their turn on a fair async
+    /// lock, and only then ask SQLite (which then waits only for other processes, such as
+    /// the command line).
     async fn write(&self) -> Result<Tx, sqlx::Error> {
         Ok(match &*self.pool {
-            Backend::Sqlite(p) => Backend::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Backend::Sqlite(p) => {
+                let turn = self.writers.clone().lock_owned().await;
+                Tx {
+                    inner: Backend::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+                    _turn: Some(turn),
+                }
+            }
             Backend::Postgres(p) => {
                 let mut tx = p.begin().await?;
                 sqlx::query("SELECT pg_advisory_xact_lock($1)")
                     .bind(WRITE_LOCK)
                     .execute(&mut *tx)
                     .await?;
-                Backend::Postgres(tx)
+                Tx::new(Backend::Postgres(tx))
             }
         })
     }

@@ -14,7 +14,7 @@ use crate::model::moderation::{
 };
 use crate::model::{COMMENT_EVENT, CommentAdded, CommentState};
 use crate::server::repo::comments::{COLUMNS, CommentRow, count, encode, publish_change};
-use crate::server::repo::{Conn, Store, date_label, events, on, stamp};
+use crate::server::repo::{Store, date_label, events, on, stamp};
 
 /// What a moderation action did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,15 +50,6 @@ struct AuditRow {
     comment_id: Option<i64>,
     brief_slug: Option<String>,
     note: String,
-}
-
-/// Whether `reader` is blocked: their new comments are held.
-pub(super) async fn is_blocked(conn: &mut Conn<'_>, reader: &str) -> Result<bool, sqlx::Error> {
-    on!(conn, c => sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM blocked_readers WHERE reader_id = $1)",
-    )
-    .bind(reader)
-    .fetch_one(&mut **c).await)
 }
 
 impl Store {

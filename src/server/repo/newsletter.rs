@@ -364,7 +364,7 @@ impl Store {
         // A write transaction: on PostgreSQL two claims could otherwise pick the same rows in
         // their subqueries, and the second would take them again once the first committed.
         let mut tx = self.write().await?;
-        let mut claimed: Vec<OutboxMail> = on!(&mut tx, c => sqlx::query_as(
+        let mut claimed: Vec<OutboxMail> = on!(&mut tx.conn(), c => sqlx::query_as(
             "UPDATE mail_outbox SET next_attempt_at = $2 WHERE id IN ( \
                  SELECT id FROM mail_outbox WHERE sent_at IS NULL AND next_attempt_at <= $1 \
                  ORDER BY id LIMIT $3) \

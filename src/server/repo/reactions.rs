@@ -53,7 +53,7 @@ impl Store {
         active: bool,
     ) -> Result<Option<ReactionState>, AppError> {
         let mut tx = self.write().await?;
-        let Some(brief_id) = on!(&mut tx, t => sqlx::query_scalar::<_, i64>(
+        let Some(brief_id) = on!(&mut tx.conn(), t => sqlx::query_scalar::<_, i64>(
             "SELECT id FROM briefs WHERE slug = $1 AND status = 'published'",
         )
         .bind(slug)
@@ -67,7 +67,7 @@ impl Store {
         } else {
             "DELETE FROM reactions WHERE brief_id = $1 AND kind = $2 AND reader_id = $3"
         };
-        let changed = on!(&mut tx, t => sqlx::query(statement)
+        let changed = on!(&mut tx.conn(), t => sqlx::query(statement)
             .bind(brief_id)
             .bind(kind)
             .bind(reader.as_str())
