@@ -671,8 +671,8 @@ async fn post(options: Options) -> Result<String, Failure> {
                     None => Instant::now(),
                 };
                 tokio::time::sleep_until(due.into()).await;
-                // Identities are taken in turn; a slow post keeps its identity borrowed only
-                // in this worker's own copy of its cookies.
+                // Identities are taken in turn. The post uses a copy (a borrow cannot be held
+                // across the await); the cookies the server sets are stored back after.
                 let mut identity = {
                     let shared = identities[seq % identities.len()].borrow();
                     Identity {

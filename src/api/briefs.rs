@@ -62,6 +62,12 @@ pub async fn get_brief(slug: String) -> Result<Brief, AppError> {
         .await?
         .ok_or_else(|| AppError::not_found("There is no brief at this address."))?;
     brief.my_name = crate::server::respond::remembered_name(&headers);
-    brief.comment_key = state.readers.mint()?.as_str().to_string();
+    // Unique to this answer. The CSP nonce is, and the render cache splices a fresh one into
+    // every copy of a page, so two readers of one cached page never share a comment key
+    // (sharing one would make the second post return the first).
+    brief.comment_key = match use_context::<leptos::nonce::Nonce>() {
+        Some(nonce) => format!("c-{}", &*nonce),
+        None => state.readers.mint()?.as_str().to_string(),
+    };
     Ok(brief)
 }

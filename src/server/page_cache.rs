@@ -6,9 +6,10 @@
 //! reading-now counts, another process's edits).
 //!
 //! Readers with cookies always get a fresh render: their pages show their own comments,
-//! reactions and theme. Only the CSP nonce differs between two anonymous renders of one page;
-//! it is cut out when a page is stored and a fresh one goes into every copy served, so the
-//! policy stays one-use.
+//! reactions and theme. Only the CSP nonce differs between two anonymous renders of one page
+//! (anything else a page needs unique per answer, like the comment form's key, is derived
+//! from it); it is cut out when a page is stored and a fresh one goes into every copy served,
+//! so the policy stays one-use and no two readers share a key.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -336,6 +336,11 @@ fn anonymous_page_views_come_from_the_render_cache_until_something_is_written() 
         assert!(!second.body.contains(&n1), "no trace of the stored nonce");
         assert_eq!(first.body.replace(&n1, &n2), second.body);
         let html = second.html();
+        // Each copy has its own comment key: two readers of one cached page never share one.
+        let k1 = attrs(&first.html(), "#comment-form input[name=key]", "value");
+        let k2 = attrs(&html, "#comment-form input[name=key]", "value");
+        assert_eq!((k1.len(), k2.len()), (1, 1), "one comment form");
+        assert_ne!(k1, k2);
         let scripts = attrs(&html, "script[nonce]", "nonce");
         assert!(!scripts.is_empty());
         assert!(scripts.iter().all(|n| *n == n2), "{scripts:?}");
