@@ -1,7 +1,7 @@
-//! The HTML shell and the route table — nothing else lives here.
+//! The route table — nothing else lives here.
 
 use leptos::prelude::*;
-use leptos_meta::{HashedStylesheet, MetaTags, provide_meta_context};
+use leptos_meta::provide_meta_context;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -25,59 +25,13 @@ use crate::components::not_found::NotFound;
 use crate::components::search_page::SearchPage;
 use crate::components::subscriber_data_page::SubscriberDataPage;
 use crate::components::unsubscribe_page::UnsubscribePage;
-use crate::contexts::SITE_INFO_ELEMENT_ID;
-use crate::contexts::clock::{RenderedAt, provide_clock_context};
-use crate::contexts::live::{LiveCursor, provide_live_context};
-use crate::contexts::site::use_site;
-use crate::contexts::theme::{Theme, provide_theme_context};
-use crate::contexts::visits::provide_visits_context;
 
-/// The document around the app, rendered on the server only.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
-    let theme = use_context::<Theme>().unwrap_or_default();
-    let theme_attr = (theme != Theme::System).then_some(theme.as_str());
-    let live_cursor = use_context::<LiveCursor>().unwrap_or_default().0;
-    let rendered_at = use_context::<RenderedAt>().unwrap_or_default().0;
-    // `<` is escaped so no value can close the script element early.
-    let site = use_site();
-    let site_json = serde_json::to_string(&site)
-        .unwrap_or_default()
-        .replace('<', "\\u003c");
-    // Feed readers find the feeds from any page.
-    let base = site.base_url.trim_end_matches('/').to_string();
-    let feeds_title = format!("{} — all briefs", site.name);
-    view! {
-        <!DOCTYPE html>
-        <html lang="en" data-theme=theme_attr data-live-cursor=live_cursor data-rendered-at=rendered_at>
-            <head>
-                <meta charset="utf-8"/>
-                <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <meta name="color-scheme" content="light dark"/>
-                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <link rel="alternate" type="application/atom+xml" title=feeds_title.clone() href=format!("{base}/feed.xml")/>
-                <link rel="alternate" type="application/feed+json" title=feeds_title href=format!("{base}/feed.json")/>
-                <HashedStylesheet options=options.clone() id="leptos"/>
-                <script type="application/json" id=SITE_INFO_ELEMENT_ID inner_html=site_json></script>
-                <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
-                <MetaTags/>
-            </head>
-            <body>
-                <App/>
-            </body>
-        </html>
-    }
-}
-
-/// The app: every route renders on the server before the first byte is sent (`SsrMode::Async`),
-/// so pages are complete without JavaScript and carry the right HTTP status.
+/// The app, rendered on the server: every route resolves before the first byte is sent
+/// (`SsrMode::Async`), so pages are complete without JavaScript and carry the right HTTP
+/// status. In the browser only its islands hydrate.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    provide_theme_context();
-    provide_live_context();
-    provide_clock_context();
-    provide_visits_context();
 
     view! {
         <Router>

@@ -1,9 +1,10 @@
 //! Pulse: a self-hostable AI-news briefing site.
 //!
 //! One crate, two builds. With `ssr` it is the axum server (everything server-only lives in
-//! [`server`], the crate's single `ssr` fence); with `hydrate` it is the WASM client that takes
-//! over the server-rendered page. Everything else — model types, errors, server-function
-//! declarations and components — is shared by both.
+//! [`server`], the crate's single `ssr` fence); with `hydrate` it is the WASM client, which
+//! hydrates only the page's islands (the interactive parts; everything else stays the HTML the
+//! server sent). Everything else — model types, errors, server-function declarations and
+//! components — is shared by both; only what an island reaches is compiled into the client.
 
 // Leptos views are deeply nested types; the hydrate build's layout queries need more depth
 // than rustc's default of 128.
@@ -21,28 +22,22 @@ pub mod model;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-/// Entry point of the WASM client: reads what the server rendered into the page and hydrates it.
+/// Entry point of the WASM client, called by the loader before it hydrates the islands: sets
+/// up what every island shares (the site's settings and the live connection, as contexts of
+/// the root owner every island hangs off), then what the page needs once.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
+    use leptos::prelude::*;
+
     console_error_panic_hook::set_once();
-    let bootstrap = contexts::client_bootstrap();
+    leptos::mount::hydrate_islands();
+    client::islands::init();
+    provide_context(contexts::client_site());
     let live = contexts::live::LiveContext::new();
-    let clock = contexts::clock::Clock::new(bootstrap.rendered_at);
-    let visits = contexts::visits::Visits::new();
-    let cursor = bootstrap.live_cursor;
-    leptos::mount::hydrate_body(move || {
-        bootstrap.provide();
-        leptos::prelude::provide_context(live);
-        leptos::prelude::provide_context(clock);
-        leptos::prelude::provide_context(visits);
-        leptos::view! { <app::App/> }
-    });
-    client::live::connect(live, cursor.0);
-    client::clock::run(clock);
-    client::visits::run(visits);
-    // Marks the page as live (tests wait on it; CSS may key on it).
-    if let Some(root) = leptos::prelude::document().document_element() {
-        let _ = root.set_attribute("data-hydrated", "true");
-    }
+    live.cursor.set(client::islands::rendered_cursor());
+    live.watching.set(client::islands::watched_brief());
+    provide_context(live);
+    client::live::connect(live, live.cursor.get_untracked());
+    client::marks::start(client::visits::start());
 }

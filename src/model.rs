@@ -11,6 +11,7 @@ pub mod desk;
 pub mod editors;
 pub mod moderation;
 pub mod my_data;
+pub mod props;
 pub mod search;
 pub mod share;
 

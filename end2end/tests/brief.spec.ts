@@ -64,3 +64,52 @@ test('with JavaScript, moving between pages does not reload the document', async
   await expect(page.getByRole('region', { name: 'What Happened' })).toBeVisible();
   expect(await page.evaluate(() => (window as unknown as { pulseMarker?: number }).pulseMarker)).toBe(42);
 });
+
+test('each page brings its own islands, the focus moves to its heading, and back comes back', async ({ page, hydrated, jsEnabled }) => {
+  test.skip(!jsEnabled, 'client-side navigation needs JavaScript');
+  await page.goto('/pulse/kestrel-7b-open-weights');
+  await hydrated(page);
+  await page.evaluate(() => ((window as unknown as { pulseMarker: number }).pulseMarker = 7));
+  const hot = page.getByRole('region', { name: 'React' }).getByRole('button', { name: /^Hot \d+$/ });
+  await expect(hot).toHaveAttribute('aria-pressed', 'false');
+  await Promise.all([page.waitForResponse((r) => r.url().includes('/api/react')), hot.click()]);
+  await expect(hot).toHaveAttribute('aria-pressed', 'true');
+
+  // Another brief, reached through search: its reaction bar is its own, not the last page's.
+  const search = page.getByRole('banner').getByRole('searchbox', { name: 'Search Pulse' });
+  await search.fill('distilled');
+  await search.press('Enter');
+  await page.getByRole('list', { name: 'Results' }).getByRole('heading', { level: 2 }).getByRole('link').first().click();
+  await expect(page).toHaveURL(/\/pulse\/distilled-small-models-tool-use$/);
+  const heading = page.getByRole('heading', { level: 1 });
+  await expect(heading).toBeFocused();
+  await expect(page).toHaveTitle(new RegExp(`^${(await heading.textContent())?.trim().slice(0, 20)}`));
+  await expect(hot).toHaveAttribute('aria-pressed', 'false');
+
+  // Back twice: the search, then the first brief as the reader left it.
+  await page.goBack();
+  await expect(page.getByRole('heading', { level: 1, name: 'Search' })).toBeVisible();
+  await page.goBack();
+  await expect(page).toHaveURL(/\/pulse\/kestrel-7b-open-weights$/);
+  await expect(hot).toHaveAttribute('aria-pressed', 'true');
+  expect(await page.evaluate(() => (window as unknown as { pulseMarker?: number }).pulseMarker)).toBe(7);
+  await Promise.all([page.waitForResponse((r) => r.url().includes('/api/react')), hot.click()]);
+  await expect(hot).toHaveAttribute('aria-pressed', 'false');
+});
+
+test('back to the feed returns to where the reader was on it', async ({ page, hydrated, jsEnabled }) => {
+  test.skip(!jsEnabled, 'without JavaScript the browser restores the place itself');
+  await page.setViewportSize({ width: 400, height: 600 });
+  await page.goto('/');
+  await hydrated(page);
+  const last = page.getByRole('list', { name: 'Briefs' }).getByRole('heading', { level: 2 }).getByRole('link').last();
+  await last.scrollIntoViewIfNeeded();
+  const place = await page.evaluate(() => Math.round(window.scrollY));
+  expect(place).toBeGreaterThan(200);
+  await last.click();
+  await expect(page).toHaveURL(/\/pulse\//);
+  await expect.poll(() => page.evaluate(() => window.scrollY)).toBe(0);
+  await page.goBack();
+  await expect(page.getByRole('heading', { level: 1, name: 'Pulse' })).toBeVisible();
+  await expect.poll(() => page.evaluate(() => Math.round(window.scrollY))).toBe(place);
+});

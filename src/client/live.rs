@@ -1,8 +1,9 @@
-//! The page's one live connection: an EventSource on `/live`, resumed from the id the page was
-//! rendered at. Its events update [`LiveContext`]; when the browser gives up on the stream it
-//! is reopened with back-off from the last id seen, so nothing is missed. On a brief's page
-//! the stream names the brief (`&brief=<slug>`), so it counts as a reader there; moving to
-//! another page reopens it at once, from the last id seen.
+//! The document's one live connection: an EventSource on `/live`, resumed from the id the
+//! first page was rendered at, and kept open across navigations. Its events update
+//! [`LiveContext`], where the islands find them; when the browser gives up on the stream it is
+//! reopened with back-off from the last id seen, so nothing is missed. On a brief's page the
+//! stream names the brief (`&brief=<slug>`), so it counts as a reader there; moving to another
+//! page reopens it at once, from the last id seen.
 
 use std::time::Duration;
 
@@ -12,7 +13,7 @@ use futures::{FutureExt, StreamExt};
 use gloo_net::eventsource::futures::EventSource;
 use leptos::prelude::*;
 
-use crate::contexts::live::{LiveContext, LiveStatus};
+use crate::contexts::live::{Heard, LiveContext, LiveStatus};
 use crate::model::{
     BRIEF_EVENT, BriefPublished, COMMENT_CHANGED_EVENT, COMMENT_EVENT, CommentAdded,
     CommentChanged, REACTIONS_EVENT, READING_EVENT, RESET_EVENT, ReactionsChanged, ReadingNow,
@@ -78,62 +79,35 @@ pub fn connect(live: LiveContext, cursor: i64) {
                         break;
                     };
                     // "open" and "error" arrive as plain Events: only messages carry an id and data.
-                    if kind != "open"
-                        && kind != "error"
-                        && let Ok(id) = message.last_event_id().parse::<i64>()
-                    {
+                    let id = if kind != "open" && kind != "error" {
+                        message.last_event_id().parse::<i64>().ok()
+                    } else {
+                        None
+                    };
+                    if let Some(id) = id {
                         after = after.max(id);
                     }
+                    let data = || message.data().as_string().unwrap_or_default();
                     match kind.as_str() {
                         "open" => {
                             live.status.set(LiveStatus::Live);
                             backoff = FIRST_BACKOFF;
                         }
                         "error" => live.status.set(LiveStatus::Offline),
-                        RESET_EVENT => live.epoch.update(|e| *e += 1),
-                        REACTIONS_EVENT => {
-                            let data = message.data().as_string().unwrap_or_default();
-                            if let Ok(change) = serde_json::from_str::<ReactionsChanged>(&data) {
-                                live.reactions.update(|all| {
-                                    all.insert(change.slug, change.counts);
-                                });
-                            }
-                        }
-                        COMMENT_EVENT => {
-                            let data = message.data().as_string().unwrap_or_default();
-                            if let Ok(added) = serde_json::from_str::<CommentAdded>(&data) {
-                                live.comment_counts.update(|all| {
-                                    all.insert(added.slug.clone(), added.count);
-                                });
-                                live.comments.update(|all| {
-                                    all.entry(added.slug).or_default().push(added.comment)
-                                });
-                            }
-                        }
-                        COMMENT_CHANGED_EVENT => {
-                            let data = message.data().as_string().unwrap_or_default();
-                            if let Ok(changed) = serde_json::from_str::<CommentChanged>(&data) {
-                                live.comment_changed(changed);
-                            }
-                        }
-                        BRIEF_EVENT => {
-                            let data = message.data().as_string().unwrap_or_default();
-                            if let Ok(published) = serde_json::from_str::<BriefPublished>(&data) {
-                                live.new_briefs.update(|all| {
-                                    all.retain(|b| b.slug != published.brief.slug);
-                                    all.push(published.brief);
-                                });
-                            }
-                        }
+                        // The page missed too much to catch up by deltas: fetch it again.
+                        RESET_EVENT => crate::client::nav::reload(),
                         READING_EVENT => {
-                            let data = message.data().as_string().unwrap_or_default();
-                            if let Ok(reading) = serde_json::from_str::<ReadingNow>(&data) {
+                            if let Ok(reading) = serde_json::from_str::<ReadingNow>(&data()) {
                                 live.reading.update(|all| {
                                     all.insert(reading.slug, reading.count);
                                 });
                             }
                         }
-                        _ => {}
+                        _ => {
+                            if let Some(id) = id {
+                                heard(live, &kind, id, &data());
+                            }
+                        }
                     }
                 }
                 drop(source);
@@ -148,4 +122,45 @@ pub fn connect(live: LiveContext, cursor: i64) {
             backoff = (backoff * 2).min(MAX_BACKOFF);
         }
     });
+}
+
+/// Records an event from the log (it has an id) in the live context.
+fn heard(live: LiveContext, kind: &str, id: i64, data: &str) {
+    match kind {
+        REACTIONS_EVENT => {
+            if let Ok(change) = serde_json::from_str::<ReactionsChanged>(data) {
+                live.reactions.update(|all| {
+                    all.insert(
+                        change.slug,
+                        Heard {
+                            id,
+                            value: change.counts,
+                        },
+                    );
+                });
+            }
+        }
+        COMMENT_EVENT => {
+            if let Ok(added) = serde_json::from_str::<CommentAdded>(data) {
+                live.heard_comment(id, added);
+            }
+        }
+        COMMENT_CHANGED_EVENT => {
+            if let Ok(changed) = serde_json::from_str::<CommentChanged>(data) {
+                live.heard_change(id, changed);
+            }
+        }
+        BRIEF_EVENT => {
+            if let Ok(published) = serde_json::from_str::<BriefPublished>(data) {
+                live.new_briefs.update(|all| {
+                    all.retain(|b| b.value.slug != published.brief.slug);
+                    all.push(Heard {
+                        id,
+                        value: published.brief,
+                    });
+                });
+            }
+        }
+        _ => {}
+    }
 }

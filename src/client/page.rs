@@ -1,18 +1,44 @@
-//! Small things the browser does for a page: changing its address without reloading it,
-//! going somewhere else, and asking before a link leaves unsaved work behind.
+//! Small things the browser does for a page: reading the brief editor's form as the server
+//! rendered it, and asking before a link leaves unsaved work behind.
 
-/// Replaces the address bar's path without a reload or a new history entry (a new draft gets
-/// its own address once first saved, while the editor keeps its state).
-pub fn replace_address(path: &str) {
-    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path));
-    }
-}
+/// The brief editor's fields as the form in the document holds them (`fields[<name>]`).
+pub fn brief_fields() -> crate::model::desk::BriefFields {
+    use wasm_bindgen::JsCast;
 
-/// Loads `path` as a new page.
-pub fn go_to(path: &str) {
-    if let Some(window) = web_sys::window() {
-        let _ = window.location().set_href(path);
+    let value = |name: &str| -> String {
+        let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| {
+            d.query_selector(&format!("[name='fields[{name}]']"))
+                .ok()
+                .flatten()
+        }) else {
+            return String::new();
+        };
+        if let Some(input) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+            input.value()
+        } else if let Some(area) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+            area.value()
+        } else if let Some(select) = el.dyn_ref::<web_sys::HtmlSelectElement>() {
+            select.value()
+        } else {
+            String::new()
+        }
+    };
+    crate::model::desk::BriefFields {
+        slug: value("slug"),
+        title: value("title"),
+        category: value("category"),
+        tags: value("tags"),
+        summary: value("summary"),
+        source_name: value("source_name"),
+        source_url: value("source_url"),
+        what_happened: value("what_happened"),
+        take: value("take"),
+        what_to_do: value("what_to_do"),
+        who: value("who"),
+        what_changes: value("what_changes"),
+        when: value("when"),
+        watch_for: value("watch_for"),
+        skeptics: value("skeptics"),
     }
 }
 

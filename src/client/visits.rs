@@ -4,10 +4,9 @@
 //! clear the marks; coming back later does. Nothing here reaches the server.
 
 use gloo_timers::callback::Interval;
-use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
-use crate::contexts::visits::Visits;
+use crate::client::marks::now;
 
 /// Seconds since the Unix epoch when a page of the site was last open.
 const LAST_SEEN_KEY: &str = "pulse.lastSeen";
@@ -18,11 +17,12 @@ const VISIT_GAP_SECONDS: i64 = 30 * 60;
 /// How often an open page says the reader is still here.
 const STILL_HERE_MS: u32 = 60_000;
 
-pub fn run(visits: Visits) {
-    let Some(storage) = window().local_storage().ok().flatten() else {
-        // Storage refused (a privacy setting): no marks, nothing else changes.
-        return;
-    };
+/// Records this visit and answers when the previous one ended (`YYYY-MM-DDTHH:MM:SSZ`, the
+/// format of the times the server sends, so they compare as text); `None` on a first visit or
+/// when the browser keeps nothing.
+pub fn start() -> Option<String> {
+    // Storage refused (a privacy setting): no marks, nothing else changes.
+    let storage = web_sys::window()?.local_storage().ok().flatten()?;
     let now = now();
     let last_seen = storage
         .get_item(LAST_SEEN_KEY)
@@ -39,24 +39,22 @@ pub fn run(visits: Visits) {
         }
         Some(_) => storage.get_item(SINCE_KEY).ok().flatten(),
     };
-    visits.since.set(since);
     let _ = storage.set_item(LAST_SEEN_KEY, &now.to_string());
-    // Lives as long as the page.
-    // Only while the page is in view: a tab forgotten in the background does not keep the
-    // visit going for ever.
+    // Lives as long as the document. Only while the page is in view: a tab forgotten in the
+    // background does not keep the visit going for ever.
     Interval::new(STILL_HERE_MS, move || {
-        if !document().hidden() {
+        let hidden = web_sys::window()
+            .and_then(|w| w.document())
+            .is_none_or(|d| d.hidden());
+        if !hidden {
             let _ = storage.set_item(LAST_SEEN_KEY, &self::now().to_string());
         }
     })
     .forget();
+    since
 }
 
-fn now() -> i64 {
-    (js_sys::Date::now() / 1000.0).floor() as i64
-}
-
-/// `YYYY-MM-DDTHH:MM:SSZ`: the format of the times the server sends, so they compare as text.
+/// `YYYY-MM-DDTHH:MM:SSZ` for a Unix time.
 fn stamp(unix: i64) -> String {
     let iso: String = js_sys::Date::new(&JsValue::from_f64(unix as f64 * 1000.0))
         .to_iso_string()

@@ -1,7 +1,9 @@
 //! The anatomy of a brief, top to bottom, as PRODUCT.md lays it out: shared by the public
-//! page and the desk's preview, so an editor sees exactly what readers will. The `*_html`
+//! page and the desk's preview, so an editor sees exactly what readers will. Rendered on the
+//! server only; the comment count in its header is an island on the public page. The `*_html`
 //! fields were rendered and sanitised on the server, which is what makes `inner_html` safe.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::components::builder_brief::BuilderBriefSection;
@@ -11,7 +13,12 @@ use crate::contexts::site::use_site;
 use crate::model::{Brief, comments_label};
 
 #[component]
-pub fn BriefBody(brief: Brief) -> impl IntoView {
+pub fn BriefBody(
+    brief: Brief,
+    /// The desk's preview: no live parts (the preview is shown as inert HTML).
+    #[prop(optional)]
+    preview: bool,
+) -> impl IntoView {
     let site = use_site();
     let take_heading = format!("{}'s Take", site.house_name);
     let updates = brief.updates;
@@ -27,17 +34,11 @@ pub fn BriefBody(brief: Brief) -> impl IntoView {
                 "Published "
                 <time datetime=brief.published_at>{brief.published_label}</time>
                 {format!(" · {} min read · ", brief.reading_minutes)}
-                <a href="#comments">
-                    {
-                        let live = use_live();
-                        let slug = brief.slug.clone();
-                        let rendered = brief.comment_count;
-                        move || match live.comment_count(&slug, rendered) {
-                            0 => "No comments yet".to_string(),
-                            n => comments_label(n),
-                        }
-                    }
-                </a>
+                {if preview {
+                    Either::Left(view! { <a href="#comments">{count_label(brief.comment_count)}</a> })
+                } else {
+                    Either::Right(view! { <CommentsLink slug=brief.slug.clone() count=brief.comment_count/> })
+                }}
             </p>
             {(!updates.is_empty()).then(|| view! {
                 <ul class="brief__updates" aria-label="Updates">
@@ -81,5 +82,20 @@ pub fn BriefBody(brief: Brief) -> impl IntoView {
             <div class="prose" inner_html=brief.skeptics_html></div>
         </section>
         <CitedBy links=brief.cited_by/>
+    }
+}
+
+/// "N comments" under the title, linking to the thread, kept current live (an island).
+#[island]
+pub fn CommentsLink(slug: String, count: u32) -> impl IntoView {
+    let live = use_live();
+    let after = live.cursor.get_untracked();
+    view! { <a href="#comments">{move || count_label(live.comment_count(&slug, after, count))}</a> }
+}
+
+fn count_label(count: u32) -> String {
+    match count {
+        0 => "No comments yet".to_string(),
+        n => comments_label(n),
     }
 }

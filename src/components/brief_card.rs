@@ -1,5 +1,7 @@
 //! One brief in the feed: category, date (marked "New" if it came since the reader's last
-//! visit), title, one-line summary, tags, reading time.
+//! visit), title, one-line summary, tags, reading time, and its reaction and comment counts
+//! (an island, kept current live). Rendered by the server, and in the browser for a brief
+//! that was published while the feed was open.
 
 use leptos::prelude::*;
 
@@ -7,13 +9,19 @@ use crate::components::card_tags::CardTags;
 use crate::components::new_mark::NewMark;
 use crate::contexts::live::use_live;
 use crate::contexts::site::use_site;
-use crate::model::{BriefSummary, ReactionCounts as Counts, comments_label};
+use crate::model::{BriefSummary, ReactionCounts, comments_label};
+
+/// The id of a brief's card on a feed page.
+pub fn card_id(slug: &str) -> String {
+    format!("card-{slug}")
+}
 
 #[component]
 pub fn BriefCard(brief: BriefSummary) -> impl IntoView {
     let href = format!("/pulse/{}", brief.slug);
+    let id = card_id(&brief.slug);
     view! {
-        <article class="card">
+        <article class="card" id=id>
             <p class="card__meta">
                 <a class="tag" href=format!("/category/{}", brief.category.slug)>{brief.category.name}</a>
                 <time datetime=brief.published_at.clone()>{brief.published_label}</time>
@@ -26,28 +34,29 @@ pub fn BriefCard(brief: BriefSummary) -> impl IntoView {
             <CardTags tags=brief.tags/>
             <p class="card__foot">
                 <span>{format!("{} min read", brief.reading_minutes)}</span>
-                <ReactionCounts slug=brief.slug.clone() counts=brief.reactions/>
-                <CommentCount slug=brief.slug.clone() rendered=brief.comment_count/>
+                <CardCounts slug=brief.slug reactions=brief.reactions comments=brief.comment_count/>
             </p>
         </article>
     }
 }
 
 /// The non-zero reaction counts of a brief, compactly ("🔥 3 💡 1"), named in full for screen
-/// readers.
-#[component]
-fn ReactionCounts(slug: String, counts: Counts) -> impl IntoView {
+/// readers, then "N comments" linking to the thread (nothing while there are none); live.
+#[island]
+pub fn CardCounts(slug: String, reactions: ReactionCounts, comments: u32) -> impl IntoView {
     let site = use_site();
     let live = use_live();
-    // Live counts for this brief once any were heard; the rendered ones until then.
-    let current = move || {
-        live.reactions
-            .with(|all| all.get(&slug).cloned())
-            .unwrap_or_else(|| counts.clone())
+    let after = live.cursor.get_untracked();
+    let href = format!("/pulse/{slug}#comments");
+    let counts = {
+        let slug = slug.clone();
+        move || {
+            live.reactions_after(&slug, after)
+                .unwrap_or_else(|| reactions.clone())
+        }
     };
-    move || {
-        let counts = current();
-        let shown = site.reactions_given(&counts);
+    let given = move || {
+        let shown = site.reactions_given(&counts());
         (!shown.is_empty()).then(|| {
             view! {
                 <span class="card__reactions">
@@ -65,19 +74,11 @@ fn ReactionCounts(slug: String, counts: Counts) -> impl IntoView {
                 </span>
             }
         })
-    }
-}
-
-/// "N comments", live, linking to the thread; nothing while there are none.
-#[component]
-fn CommentCount(slug: String, rendered: u32) -> impl IntoView {
-    let live = use_live();
-    let href = format!("/pulse/{slug}#comments");
-    move || {
-        let n = live.comment_count(&slug, rendered);
-        (n > 0).then(|| {
-            let label = comments_label(n);
-            view! { <a class="card__comments" href=href.clone()>{label}</a> }
-        })
-    }
+    };
+    let talk = move || {
+        let n = live.comment_count(&slug, after, comments);
+        (n > 0)
+            .then(|| view! { <a class="card__comments" href=href.clone()>{comments_label(n)}</a> })
+    };
+    view! { {given} {talk} }
 }

@@ -6,6 +6,8 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
+use leptos::server_fn::ServerFn;
+
 use crate::api::newsletter::{ConfirmSubscription, confirmation_state};
 use crate::components::error_page::ErrorPage;
 use crate::components::newsletter_box::NewsletterBox;
@@ -28,7 +30,6 @@ pub fn ConfirmPage() -> impl IntoView {
             }
         },
     );
-    let confirm = ServerAction::<ConfirmSubscription>::new();
     view! {
         <Title text="Confirm your subscription"/>
         <Meta name="robots" content="noindex"/>
@@ -37,18 +38,7 @@ pub fn ConfirmPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match state.await {
                         Err(error) => view! { <ErrorPage error/> }.into_any(),
-                        // Once the button was pressed (with JavaScript), its answer decides.
-                        Ok(found) => view! {
-                            {move || {
-                                let shown = confirm
-                                    .value()
-                                    .get()
-                                    .and_then(Result::ok)
-                                    .unwrap_or(found);
-                                view! { <ConfirmState state=shown token=token() confirm/> }
-                            }}
-                        }
-                        .into_any(),
+                        Ok(found) => view! { <ConfirmState state=found token=token()/> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -57,22 +47,15 @@ pub fn ConfirmPage() -> impl IntoView {
 }
 
 #[component]
-fn ConfirmState(
-    state: Confirmation,
-    token: String,
-    confirm: ServerAction<ConfirmSubscription>,
-) -> impl IntoView {
+fn ConfirmState(state: Confirmation, token: String) -> impl IntoView {
     match state {
         Confirmation::Valid => view! {
             <h1>"Confirm your subscription"</h1>
             <p>"One click and the weekly AI digest is on its way, every Thursday."</p>
-            <p class="field-error" role="alert">
-                {move || confirm.value().get().and_then(Result::err).map(|e| e.to_string())}
-            </p>
-            <ActionForm action=confirm>
+            <form method="post" action=ConfirmSubscription::url()>
                 <input type="hidden" name="token" value=token/>
                 <button type="submit" class="button">"Confirm my subscription"</button>
-            </ActionForm>
+            </form>
         }
         .into_any(),
         Confirmation::Confirmed => view! {
@@ -90,7 +73,7 @@ fn ConfirmState(
             view! {
                 <h1>"This link no longer works"</h1>
                 <p>{why} " Enter your address to get a new one."</p>
-                <NewsletterBox id="resend"/>
+                <NewsletterBox id="resend".to_string()/>
             }
             .into_any()
         }

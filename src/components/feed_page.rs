@@ -9,17 +9,15 @@ use crate::api::briefs::list_briefs;
 use crate::components::brief_card::BriefCard;
 use crate::components::category_nav::CategoryNav;
 use crate::components::error_page::ErrorPage;
+use crate::components::new_briefs::NewBriefs;
 use crate::components::newsletter_box::NewsletterBox;
 use crate::components::pagination::Pagination;
-use crate::contexts::live::use_live;
 use crate::contexts::site::use_site;
-use crate::model::{BriefSummary, FeedPage as Feed, parse_page};
+use crate::model::{FeedPage as Feed, parse_page};
 
 #[component]
 pub fn FeedPage() -> impl IntoView {
     let params = use_params_map();
-    // A live reset (the page missed too much) moves the epoch and refetches.
-    let live = use_live();
     let query = use_query_map();
     let feed = Resource::new(
         move || {
@@ -27,10 +25,9 @@ pub fn FeedPage() -> impl IntoView {
                 params.read().get("category"),
                 params.read().get("tag"),
                 query.read().get("page"),
-                live.epoch.get(),
             )
         },
-        |(category, tag, page, _epoch)| async move {
+        |(category, tag, page)| async move {
             let page = parse_page(page.as_deref())?;
             list_briefs(category, tag, page).await
         },
@@ -75,31 +72,13 @@ fn FeedView(feed: Feed) -> impl IntoView {
         n => format!("{n} briefs"),
     };
     let empty = feed.briefs.is_empty();
-    // Briefs published while the page is open: offered above the list on the first page of
-    // a feed they belong to, and shown when the reader asks.
-    let live = use_live();
-    let listed: Vec<String> = feed.briefs.iter().map(|b| b.slug.clone()).collect();
-    let first_page = feed.page == 1;
-    let feed_category = feed.category.as_ref().map(|c| c.slug.clone());
-    let shown: RwSignal<Vec<BriefSummary>> = RwSignal::new(Vec::new());
-    let waiting = Memo::new(move |_| {
-        let shown = shown.read();
-        live.new_briefs
-            .read()
-            .iter()
-            .filter(|b| first_page && feed_category.as_ref().is_none_or(|c| *c == b.category.slug))
-            .filter(|b| !listed.contains(&b.slug) && !shown.iter().any(|s| s.slug == b.slug))
-            .cloned()
-            .collect::<Vec<_>>()
+    // Briefs published while the page is open are offered above the list on the first page of
+    // a feed they belong to.
+    let offer_new = (feed.page == 1).then(|| {
+        let category = feed.category.as_ref().map(|c| c.slug.clone());
+        let tag = feed.tag.clone();
+        view! { <NewBriefs category tag/> }
     });
-    let show_new = move |_| {
-        let mut arrived = waiting.get_untracked();
-        arrived.reverse();
-        shown.update(|s| {
-            arrived.append(s);
-            *s = arrived;
-        });
-    };
 
     // This page's own feed, beside the site-wide ones.
     let own_feed = match (&feed.category, &feed.tag) {
@@ -130,29 +109,15 @@ fn FeedView(feed: Feed) -> impl IntoView {
                 <p class="feed__count">{count_label}</p>
             </header>
             <CategoryNav active/>
-            <Show when=move || empty>
+            {empty.then(|| view! {
                 <div class="empty-state">
                     <h2>"No briefs here yet"</h2>
                     <p>"Nothing has been published in this section. New briefs appear here as soon as they go live."</p>
                     <p><a href="/">"See all briefs"</a></p>
                 </div>
-            </Show>
-            <Show when=move || !waiting.read().is_empty()>
-                <button type="button" class="feed__new" on:click=show_new>
-                    {move || match waiting.read().len() {
-                        1 => "1 new brief — show".to_string(),
-                        n => format!("{n} new briefs — show"),
-                    }}
-                </button>
-            </Show>
+            })}
+            {offer_new}
             <ol class="feed__list" aria-label="Briefs">
-                {move || {
-                    shown
-                        .get()
-                        .into_iter()
-                        .map(|brief| view! { <li><BriefCard brief/></li> })
-                        .collect_view()
-                }}
                 {feed
                     .briefs
                     .into_iter()

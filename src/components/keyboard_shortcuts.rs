@@ -1,11 +1,11 @@
-//! Keyboard shortcuts on every page: `j`/`k` move between the briefs of a feed, `o` opens the
+//! Keyboard shortcuts on every page (an island): `j`/`k` move between the briefs of a feed, `o` opens the
 //! one in focus (Enter does too, as on any link), `/` goes to the search field, `?` shows or
 //! hides the list of shortcuts and Escape hides it. Keys typed into a form field are never
 //! taken, nor are keys held with Ctrl, Alt or Meta. Everything stays reachable with Tab alone.
 
 use leptos::prelude::*;
 
-#[component]
+#[island]
 pub fn KeyboardShortcuts() -> impl IntoView {
     let open = RwSignal::new(false);
     let listening = window_event_listener(leptos::ev::keydown, move |ev| {

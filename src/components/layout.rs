@@ -1,5 +1,6 @@
 //! The frame around every page: skip link, site header (with search), `<main>`, footer,
-//! keyboard shortcuts.
+//! keyboard shortcuts. Rendered on the server; its islands (the live status, the theme switch,
+//! the shortcuts) are the same on every page, so they live on across navigations.
 
 use leptos::prelude::*;
 
@@ -8,6 +9,7 @@ use crate::components::live_status::LiveStatusNote;
 use crate::components::search_box::SearchBox;
 use crate::components::theme_toggle::ThemeToggle;
 use crate::contexts::site::use_site;
+use crate::contexts::theme::use_theme;
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
@@ -22,7 +24,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </a>
                 <SearchBox/>
                 <LiveStatusNote/>
-                <ThemeToggle/>
+                <ThemeToggle theme=use_theme()/>
             </div>
         </header>
         <main id="main" class="wrap site-main" tabindex="-1">

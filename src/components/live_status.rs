@@ -1,10 +1,11 @@
-//! A quiet line in the header: says so when live updates are lost, and when they are back.
+//! A quiet line in the header (an island): says so when live updates are lost, and when they
+//! are back.
 
 use leptos::prelude::*;
 
 use crate::contexts::live::{LiveStatus, use_live};
 
-#[component]
+#[island]
 pub fn LiveStatusNote() -> impl IntoView {
     let live = use_live();
     // Only a reconnection is news; the first connection is expected and stays silent.

@@ -19,6 +19,7 @@ pub mod keyboard_shortcuts;
 pub mod layout;
 pub mod live_status;
 pub mod my_data_page;
+pub mod new_briefs;
 pub mod new_mark;
 pub mod newsletter_box;
 pub mod newsletter_page;

@@ -2,19 +2,16 @@
 
 use leptos::prelude::*;
 
-use crate::contexts::visits::use_visits;
-
-/// "New" if what arrived `at` came after the previous visit; nothing otherwise.
+/// "New", hidden until the browser says the reader's previous visit ended before `at`: the
+/// server never knows their visits, so `crate::client::marks` shows it (nothing shows without
+/// JavaScript, or on a first visit).
 #[component]
 pub fn NewMark(
     /// When it arrived (RFC 3339, UTC).
     at: String,
 ) -> impl IntoView {
-    let visits = use_visits();
-    // Always rendered, shown or hidden: the server never knows the reader's visits, so the
-    // page hydrates with the same elements whatever the browser then says.
     view! {
-        <span class="new-mark" hidden=move || !visits.is_new(&at)>
+        <span class="new-mark" data-at=at hidden>
             "New"
             <span class="visually-hidden">" since your last visit"</span>
         </span>

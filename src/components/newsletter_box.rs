@@ -1,7 +1,7 @@
-//! The newsletter box: "Get the weekly AI digest — every Thursday", on the feed and on every
-//! brief. A plain form post without JavaScript (the server answers with the newsletter page);
-//! with JavaScript the answer appears in place. The answer never says whether the address was
-//! already subscribed.
+//! The newsletter box (an island): "Get the weekly AI digest — every Thursday", on the feed and
+//! on every brief. A plain form post without JavaScript (the server answers with the newsletter
+//! page); with JavaScript the answer appears in place. The answer never says whether the
+//! address was already subscribed.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -9,12 +9,13 @@ use leptos::server_fn::ServerFn;
 
 use crate::api::newsletter::{Subscribe, subscribe};
 
-#[component]
+#[island]
 pub fn NewsletterBox(
-    /// Makes the ids unique when more than one box is on a page.
-    #[prop(default = "newsletter")]
-    id: &'static str,
+    /// Makes the ids unique when more than one box is on a page ("newsletter" if none).
+    #[prop(optional)]
+    id: Option<String>,
 ) -> impl IntoView {
+    let id = id.unwrap_or_else(|| "newsletter".to_string());
     let email = RwSignal::new(String::new());
     let honeypot = NodeRef::<leptos::html::Input>::new();
     let send = Action::new(|(email, website): &(String, String)| {
@@ -48,7 +49,7 @@ pub fn NewsletterBox(
     let error_id = format!("{id}-error");
     let described_by = error_id.clone();
     view! {
-        <section class="newsletter" id=id aria-labelledby=labelled_by>
+        <section class="newsletter" id=id.clone() aria-labelledby=labelled_by>
             <h2 id=title_id>"Get the weekly AI digest — every Thursday"</h2>
             <p class="newsletter__pitch">
                 "The week's briefs in one email: what happened, our take and what to do. "

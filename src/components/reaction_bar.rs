@@ -1,32 +1,48 @@
-//! React: one button per configured reaction, with live counts. Each button is its own small
-//! form, so without JavaScript a click posts and the page comes back with the new state. With
-//! JavaScript the change shows at once and is reconciled with the server's answer; a failure
-//! rolls it back and says why.
+//! React (an island): one button per configured reaction, with live counts. Each button is its
+//! own small form, so without JavaScript a click posts and the page comes back with the new
+//! state. With JavaScript the change shows at once and is reconciled with the server's
+//! answer; a failure rolls it back and says why.
 
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
-use crate::api::reactions::React;
+use crate::api::reactions::{React, react};
 use crate::contexts::live::use_live;
 use crate::contexts::site::use_site;
 use crate::model::{ReactionCounts, ReactionState};
 
-#[component]
+/// One reader's change to one reaction, on its way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Change {
+    kind: String,
+    active: bool,
+}
+
+#[island]
 pub fn ReactionBar(slug: String, state: ReactionState) -> impl IntoView {
     let site = use_site();
-    let react = ServerAction::<React>::new();
+    let live = use_live();
+    let after = live.cursor.get_untracked();
+    let send = {
+        let slug = slug.clone();
+        Action::new(move |change: &Change| {
+            let (slug, change) = (slug.clone(), change.clone());
+            async move { react(slug, change.kind, change.active).await }
+        })
+    };
 
     // The latest known state: what the page came with, then every answer to this reader's
     // own clicks and every count change heard live, whichever came last.
     let current = RwSignal::new(state);
     Effect::new(move || {
-        if let Some(Ok(answer)) = react.value().get() {
+        if let Some(Ok(answer)) = send.value().get() {
             current.set(answer);
         }
     });
-    let live = use_live();
     let heard = {
         let slug = slug.clone();
-        Memo::new(move |_| live.reactions.with(|all| all.get(&slug).cloned()))
+        Memo::new(move |_| live.reactions_after(&slug, after))
     };
     let announcement = RwSignal::new(String::new());
     Effect::new(move || {
@@ -38,14 +54,13 @@ pub fn ReactionBar(slug: String, state: ReactionState) -> impl IntoView {
     // What the reader sees: the latest state with a change in flight already applied.
     let shown = Memo::new(move |_| {
         let mut shown = current.get();
-        if let Some(pending) = react.input().get() {
+        if let Some(pending) = send.input().get() {
             apply(&mut shown, &pending.kind, pending.active);
         }
         shown
     });
     let error = move || {
-        react
-            .value()
+        send.value()
             .get()
             .and_then(Result::err)
             .map(|e| e.to_string())
@@ -59,7 +74,6 @@ pub fn ReactionBar(slug: String, state: ReactionState) -> impl IntoView {
                     .reactions
                     .into_iter()
                     .map(|reaction| {
-                        let slug = slug.clone();
                         let key = reaction.key.clone();
                         let pressed = {
                             let key = key.clone();
@@ -73,9 +87,16 @@ pub fn ReactionBar(slug: String, state: ReactionState) -> impl IntoView {
                             let pressed = pressed.clone();
                             move || (!pressed()).to_string()
                         };
+                        let on_submit = {
+                            let (key, pressed) = (key.clone(), pressed.clone());
+                            move |ev: SubmitEvent| {
+                                ev.prevent_default();
+                                send.dispatch(Change { kind: key.clone(), active: !pressed() });
+                            }
+                        };
                         view! {
-                            <ActionForm action=react attr:class="reactions__form">
-                                <input type="hidden" name="slug" value=slug/>
+                            <form class="reactions__form" method="post" action=React::url() on:submit=on_submit>
+                                <input type="hidden" name="slug" value=slug.clone()/>
                                 <input type="hidden" name="kind" value=key/>
                                 <input type="hidden" name="active" value=next/>
                                 <button
@@ -87,7 +108,7 @@ pub fn ReactionBar(slug: String, state: ReactionState) -> impl IntoView {
                                     " " {reaction.label} " "
                                     <span class="reactions__count">{count}</span>
                                 </button>
-                            </ActionForm>
+                            </form>
                         }
                     })
                     .collect_view()}

@@ -1,9 +1,10 @@
-//! A time shown relative to now ("5 minutes ago") that keeps itself current, with the exact
-//! time on hover and on keyboard focus.
+//! A time shown relative to now ("5 minutes ago"), with the exact time on hover and on
+//! keyboard focus. The server renders it against its clock; in the browser
+//! `crate::client::marks` keeps it current (a time rendered there starts out exact).
 
 use leptos::prelude::*;
 
-use crate::contexts::clock::use_clock;
+use crate::contexts::clock::rendered_at;
 use crate::model::relative_time;
 
 #[component]
@@ -15,14 +16,20 @@ pub fn RelativeTime(
     /// The exact time as people read it, e.g. "27 Nov 2026, 13:05 UTC".
     exact: String,
 ) -> impl IntoView {
-    let clock = use_clock();
-    let label = {
-        let exact = exact.clone();
-        move || relative_time(unix, clock.now.get(), &exact)
+    let label = match rendered_at() {
+        Some(now) => relative_time(unix, now, &exact),
+        None => exact.clone(),
     };
     view! {
         // Focusable so keyboard users can reach the exact time, which CSS shows on focus.
-        <time class="relative-time" datetime=datetime title=exact.clone() data-exact=exact tabindex="0">
+        <time
+            class="relative-time"
+            datetime=datetime
+            title=exact.clone()
+            data-exact=exact
+            data-unix=unix
+            tabindex="0"
+        >
             {label}
         </time>
     }

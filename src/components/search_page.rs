@@ -1,7 +1,6 @@
 //! `/search?q=…&page=N`: the briefs matching every word of a query, best first, the matching
 //! words marked. A plain GET form, so it works (and can be bookmarked) without JavaScript.
 
-use leptos::html::Input;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
@@ -10,7 +9,6 @@ use crate::api::search::search_briefs;
 use crate::components::card_tags::CardTags;
 use crate::components::error_page::ErrorPage;
 use crate::components::pagination::Pagination;
-use crate::components::search_box::search_on_submit;
 use crate::contexts::response::set_http_status;
 use crate::contexts::site::use_site;
 use crate::error::AppError;
@@ -21,7 +19,6 @@ use crate::model::{encode_query_value, parse_page};
 pub fn SearchPage() -> impl IntoView {
     let query = use_query_map();
     let q = move || query.read().get("q").unwrap_or_default();
-    let field = NodeRef::<Input>::new();
     let found = Resource::new(
         move || (q(), query.read().get("page")),
         |(q, page)| async move {
@@ -33,7 +30,7 @@ pub fn SearchPage() -> impl IntoView {
         <Meta name="robots" content="noindex"/>
         <div class="search">
             <h1>"Search"</h1>
-            <form role="search" action="/search" method="get" on:submit=search_on_submit(field)>
+            <form role="search" aria-label="Briefs" action="/search" method="get">
                     <label for="search-query">"Search for"</label>
                     <div class="search__row">
                         <input
@@ -41,10 +38,8 @@ pub fn SearchPage() -> impl IntoView {
                             type="search"
                             name="q"
                             value=q
-                            prop:value=q
                             maxlength=MAX_SEARCH_CHARS.to_string()
                             aria-describedby="search-hint"
-                            node_ref=field
                         />
                         <button type="submit">"Search"</button>
                     </div>

@@ -1,44 +1,45 @@
-//! Light / Dark / Auto switch. Each choice is a tiny form, so it works without JavaScript (the
-//! server sets the cookie and sends the reader back); with JavaScript the page changes at once.
+//! Light / Dark / Auto switch (an island). Each choice is a tiny form, so it works without
+//! JavaScript (the server sets the cookie and sends the reader back); with JavaScript the page
+//! changes at once and the server call only makes the choice stick.
 
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
-use crate::api::preferences::SetTheme;
-use crate::contexts::theme::{THEME_ATTRIBUTE, Theme, use_theme};
+use crate::api::preferences::{SetTheme, set_theme};
+use crate::contexts::theme::{THEME_ATTRIBUTE, Theme};
 
-#[component]
-pub fn ThemeToggle() -> impl IntoView {
-    let theme = use_theme().0;
-    let set_theme = ServerAction::<SetTheme>::new();
-
-    // Apply the choice as soon as it is made; the server call only makes it stick. Effects run
-    // in the browser only, so the document is always there.
-    Effect::new(move || {
-        let chosen = set_theme
-            .input()
-            .with(|input| input.as_ref().and_then(|i| Theme::parse(&i.theme)));
-        if let Some(choice) = chosen {
-            theme.set(choice);
-            apply_to_document(choice);
-        }
-    });
-
+#[island]
+pub fn ThemeToggle(
+    /// The theme the page was rendered with.
+    theme: Theme,
+) -> impl IntoView {
+    let chosen = RwSignal::new(theme);
     view! {
         <div class="theme-toggle" role="group" aria-label="Colour theme">
             {Theme::ALL
                 .into_iter()
                 .map(|choice| {
+                    let on_submit = move |ev: SubmitEvent| {
+                        ev.prevent_default();
+                        chosen.set(choice);
+                        apply_to_document(choice);
+                        leptos::task::spawn_local(async move {
+                            // A failure only means the choice is not remembered next time.
+                            let _ = set_theme(choice.as_str().to_string()).await;
+                        });
+                    };
                     view! {
-                        <ActionForm action=set_theme attr:class="theme-toggle__form">
+                        <form class="theme-toggle__form" method="post" action=SetTheme::url() on:submit=on_submit>
                             <input type="hidden" name="theme" value=choice.as_str()/>
                             <button
                                 type="submit"
                                 class="theme-toggle__button"
-                                aria-pressed=move || (theme.get() == choice).to_string()
+                                aria-pressed=move || (chosen.get() == choice).to_string()
                             >
                                 {choice.label()}
                             </button>
-                        </ActionForm>
+                        </form>
                     }
                 })
                 .collect_view()}

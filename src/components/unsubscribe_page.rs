@@ -18,8 +18,9 @@ pub fn UnsubscribePage() -> impl IntoView {
         <div class="page">
             <h1>"Unsubscribe from the weekly digest?"</h1>
             <p>"You will get no more digests. You can sign up again any time."</p>
-            // A native form post on purpose: the answer is a page of its own.
-            <form method="post" action=action>
+            // A native form post on purpose (the page router leaves it alone): the answer is a
+            // page of its own.
+            <form method="post" action=action data-native="">
                 <input type="hidden" name="List-Unsubscribe" value="One-Click"/>
                 <button type="submit" class="button">"Unsubscribe"</button>
             </form>

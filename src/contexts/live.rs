@@ -1,14 +1,18 @@
-//! The live connection's state, shared by every component on the page: whether it is live,
-//! the latest reaction counts it has heard per brief, which brief's page is open (and how
-//! many read it now), and an epoch that moves when the server says the page missed too much
-//! and must refetch. The browser side that fills it in is
-//! `crate::client::live`; on the server these stay at their initial values.
+//! What the page's one live connection has heard, shared by every island: whether it is live,
+//! the latest reaction and comment counts per brief, the comments and comment changes heard,
+//! briefs just published, and how many read the open brief now. Everything heard carries its
+//! event id, so an island takes only what is newer than the page it was rendered in (a page
+//! fetched after an event already shows it). The browser side that fills it in is
+//! `crate::client::live`; on the server these stay empty.
 
 use std::collections::HashMap;
 
 use leptos::prelude::*;
 
-use crate::model::{BriefSummary, Comment, CommentChanged, ReactionCounts};
+use crate::model::{BriefSummary, CommentAdded, CommentChanged, ReactionCounts};
+
+/// How many heard comments and changes are kept for islands created later.
+const KEPT: usize = 500;
 
 /// Event id the server-rendered page is current to; the client resumes from there.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -24,26 +28,38 @@ pub enum LiveStatus {
     Offline,
 }
 
+/// Something heard live, with the id of the event that said it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heard<T> {
+    pub id: i64,
+    pub value: T,
+}
+
 #[derive(Clone, Copy)]
 pub struct LiveContext {
     pub status: RwSignal<LiveStatus>,
     /// Latest counts heard per brief slug.
-    pub reactions: RwSignal<HashMap<String, ReactionCounts>>,
-    /// Comments added per brief slug, in arrival order (kept current with later changes).
-    pub comments: RwSignal<HashMap<String, Vec<Comment>>>,
-    /// Every comment change heard (edits, deletions, take-downs), in arrival order.
-    pub comment_changes: RwSignal<Vec<CommentChanged>>,
+    pub reactions: RwSignal<HashMap<String, Heard<ReactionCounts>>>,
     /// Latest comment count heard per brief slug.
-    pub comment_counts: RwSignal<HashMap<String, u32>>,
-    /// Briefs published since the page was rendered, in arrival order.
-    pub new_briefs: RwSignal<Vec<BriefSummary>>,
-    /// Moves when the page's data must be refetched.
-    pub epoch: RwSignal<u64>,
+    pub comment_counts: RwSignal<HashMap<String, Heard<u32>>>,
+    /// Comments published, in arrival order (the latest [`KEPT`]).
+    pub comments: RwSignal<Vec<Heard<CommentAdded>>>,
+    /// Comments edited, deleted or taken down, in arrival order (the latest [`KEPT`]).
+    pub comment_changes: RwSignal<Vec<Heard<CommentChanged>>>,
+    /// Briefs published, in arrival order.
+    pub new_briefs: RwSignal<Vec<Heard<BriefSummary>>>,
     /// The brief whose page is open, if any: the connection counts as its reader, and
     /// reopens when this changes.
     pub watching: RwSignal<Option<String>>,
     /// Latest "reading now" count heard per brief slug.
     pub reading: RwSignal<HashMap<String, u32>>,
+    /// Moves each time the document becomes another page (or the same one, fetched again).
+    pub page: RwSignal<u64>,
+    /// The event id the page in the document was rendered at: an island takes only what was
+    /// heard after the page it came with (read once, when it is created).
+    pub cursor: RwSignal<i64>,
+    /// How many of this page's own comments are on their way (their live echo is not news).
+    pub posting: RwSignal<u32>,
 }
 
 impl LiveContext {
@@ -51,15 +67,70 @@ impl LiveContext {
         LiveContext {
             status: RwSignal::new(LiveStatus::default()),
             reactions: RwSignal::new(HashMap::new()),
-            comments: RwSignal::new(HashMap::new()),
-            comment_changes: RwSignal::new(Vec::new()),
             comment_counts: RwSignal::new(HashMap::new()),
+            comments: RwSignal::new(Vec::new()),
+            comment_changes: RwSignal::new(Vec::new()),
             new_briefs: RwSignal::new(Vec::new()),
-            epoch: RwSignal::new(0),
             watching: RwSignal::new(None),
             reading: RwSignal::new(HashMap::new()),
+            page: RwSignal::new(0),
+            cursor: RwSignal::new(0),
+            posting: RwSignal::new(0),
         }
     }
+
+    /// The counts of `slug` heard after event `after`, if any (tracked).
+    pub fn reactions_after(&self, slug: &str, after: i64) -> Option<ReactionCounts> {
+        self.reactions.with(|all| {
+            all.get(slug)
+                .filter(|h| h.id > after)
+                .map(|h| h.value.clone())
+        })
+    }
+
+    /// The comment count of `slug`: the latest heard after event `after`, else `rendered`
+    /// (tracked).
+    pub fn comment_count(&self, slug: &str, after: i64, rendered: u32) -> u32 {
+        self.comment_counts
+            .with(|all| all.get(slug).filter(|h| h.id > after).map(|h| h.value))
+            .unwrap_or(rendered)
+    }
+
+    pub fn heard_comment(&self, id: i64, added: CommentAdded) {
+        self.heard_count(id, &added.slug, added.count);
+        self.comments
+            .update(|all| keep(all, Heard { id, value: added }));
+    }
+
+    pub fn heard_change(&self, id: i64, changed: CommentChanged) {
+        self.heard_count(id, &changed.slug, changed.count);
+        // A comment heard but not shown yet shows as it is now.
+        self.comments.update(|all| match &changed.comment {
+            Some(comment) => {
+                for heard in all.iter_mut().filter(|h| h.value.comment.id == changed.id) {
+                    heard.value.comment = comment.clone();
+                }
+            }
+            None => all.retain(|h| h.value.comment.id != changed.id),
+        });
+        self.comment_changes
+            .update(|all| keep(all, Heard { id, value: changed }));
+    }
+}
+
+impl LiveContext {
+    fn heard_count(&self, id: i64, slug: &str, count: u32) {
+        self.comment_counts.update(|all| {
+            all.insert(slug.to_string(), Heard { id, value: count });
+        });
+    }
+}
+
+fn keep<T>(all: &mut Vec<Heard<T>>, heard: Heard<T>) {
+    if all.len() >= KEPT {
+        all.drain(..all.len() + 1 - KEPT);
+    }
+    all.push(heard);
 }
 
 impl Default for LiveContext {
@@ -68,48 +139,6 @@ impl Default for LiveContext {
     }
 }
 
-/// Provides a live context unless the client entry point already did.
-pub fn provide_live_context() {
-    if use_context::<LiveContext>().is_none() {
-        provide_context(LiveContext::new());
-    }
-}
-
-impl LiveContext {
-    /// Records a change heard live: heard comments follow it, and the page's thread applies it
-    /// from [`LiveContext::comment_changes`].
-    pub fn comment_changed(&self, changed: CommentChanged) {
-        self.comment_counts.update(|all| {
-            all.insert(changed.slug.clone(), changed.count);
-        });
-        self.comments.update(|all| {
-            if let Some(heard) = all.get_mut(&changed.slug) {
-                apply_change(heard, &changed);
-            }
-        });
-        self.comment_changes.update(|all| all.push(changed));
-    }
-
-    /// The comment count of `slug`: the latest heard live, else `rendered`.
-    pub fn comment_count(&self, slug: &str, rendered: u32) -> u32 {
-        self.comment_counts
-            .with(|all| all.get(slug).copied())
-            .unwrap_or(rendered)
-    }
-}
-
 pub fn use_live() -> LiveContext {
     use_context::<LiveContext>().unwrap_or_default()
-}
-
-/// Applies a change to a list of comments: the comment is replaced in place, or removed.
-pub fn apply_change(comments: &mut Vec<Comment>, changed: &CommentChanged) {
-    match &changed.comment {
-        Some(comment) => {
-            if let Some(slot) = comments.iter_mut().find(|c| c.id == changed.id) {
-                *slot = comment.clone();
-            }
-        }
-        None => comments.retain(|c| c.id != changed.id),
-    }
 }

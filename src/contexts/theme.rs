@@ -3,7 +3,7 @@
 //! The choice lives in a cookie so the server renders `<html data-theme=…>` correctly on the
 //! first byte: no flash of the wrong theme, with or without JavaScript.
 
-use leptos::prelude::*;
+use leptos::prelude::use_context;
 use serde::{Deserialize, Serialize};
 
 /// Cookie that remembers the reader's choice.
@@ -43,16 +43,7 @@ impl Theme {
     }
 }
 
-/// The current theme as a signal, shared by everything that shows or changes it.
-#[derive(Clone, Copy)]
-pub struct ThemeState(pub RwSignal<Theme>);
-
-/// Turns the provided initial [`Theme`] into a shared signal.
-pub fn provide_theme_context() {
-    let initial = use_context::<Theme>().unwrap_or_default();
-    provide_context(ThemeState(RwSignal::new(initial)));
-}
-
-pub fn use_theme() -> ThemeState {
-    use_context::<ThemeState>().unwrap_or_else(|| ThemeState(RwSignal::new(Theme::System)))
+/// The theme of the page being rendered (from the reader's cookie).
+pub fn use_theme() -> Theme {
+    use_context::<Theme>().unwrap_or_default()
 }

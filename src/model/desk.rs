@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Brief, BriefUpdate, Category};
+use crate::model::{BriefUpdate, Category};
 
 /// Longest desk search, in characters.
 pub const MAX_DESK_QUERY_CHARS: usize = 200;
@@ -175,12 +175,34 @@ impl BriefFields {
     }
 }
 
-/// The brief as the preview shows it: rendered exactly as its public page would be, or why it
-/// cannot be published yet.
+/// The brief as the preview shows it: rendered by the server exactly as its public page would
+/// be (HTML, sanitised like the page), or why it cannot be published yet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Preview {
-    Ready(Box<Brief>),
+    Ready(String),
     Invalid(String),
+}
+
+impl Default for Preview {
+    fn default() -> Self {
+        Preview::Invalid(String::new())
+    }
+}
+
+impl Preview {
+    /// The preview's markup (a reason is text, escaped here).
+    pub fn markup(&self) -> String {
+        match self {
+            Preview::Ready(html) => html.clone(),
+            Preview::Invalid(reason) => {
+                let reason = reason
+                    .replace('&', "&amp;")
+                    .replace('<', "&lt;")
+                    .replace('>', "&gt;");
+                format!("<p class=\"editor__invalid\">Not ready to publish: {reason}</p>")
+            }
+        }
+    }
 }
 
 /// A stored draft.

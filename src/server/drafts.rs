@@ -30,7 +30,7 @@ pub fn build(
 }
 
 /// The preview of `fields`: the brief exactly as its page would show it (with the briefs that
-/// already cite its slug), or why it cannot be published yet.
+/// already cite its slug), rendered to HTML, or why it cannot be published yet.
 pub async fn preview(
     state: &AppState,
     fields: &BriefFields,
@@ -50,44 +50,63 @@ pub async fn preview(
             slug: brief.category.clone(),
             name: brief.category.clone(),
         });
-    Ok(Preview::Ready(Box::new(Brief {
-        category,
-        published_label: date_label(&brief.published_at),
-        updates: brief
-            .updates
-            .into_iter()
-            .map(|(at, note)| BriefUpdate {
-                at_label: date_label(&at),
-                at,
-                note,
-            })
-            .collect(),
-        slug: brief.slug,
-        title: brief.title,
-        summary: brief.summary,
-        tags: brief.tags,
-        published_at: brief.published_at,
-        reading_minutes: brief.reading_minutes,
-        source_name: brief.source_name,
-        source_url: brief.source_url,
-        what_happened_html: brief.what_happened_html,
-        take_html: brief.take_html,
-        what_to_do_html: brief.what_to_do_html,
-        builder: BuilderBrief {
-            who_html: brief.who_html,
-            what_changes_html: brief.what_changes_html,
-            when_html: brief.when_html,
-            watch_for_html: brief.watch_for_html,
+    Ok(Preview::Ready(render(
+        site,
+        Brief {
+            category,
+            published_label: date_label(&brief.published_at),
+            updates: brief
+                .updates
+                .into_iter()
+                .map(|(at, note)| BriefUpdate {
+                    at_label: date_label(&at),
+                    at,
+                    note,
+                })
+                .collect(),
+            slug: brief.slug,
+            title: brief.title,
+            summary: brief.summary,
+            tags: brief.tags,
+            published_at: brief.published_at,
+            reading_minutes: brief.reading_minutes,
+            source_name: brief.source_name,
+            source_url: brief.source_url,
+            what_happened_html: brief.what_happened_html,
+            take_html: brief.take_html,
+            what_to_do_html: brief.what_to_do_html,
+            builder: BuilderBrief {
+                who_html: brief.who_html,
+                what_changes_html: brief.what_changes_html,
+                when_html: brief.when_html,
+                watch_for_html: brief.watch_for_html,
+            },
+            skeptics_html: brief.skeptics_html,
+            cited_by,
+            reactions: ReactionState::default(),
+            comments: Vec::new(),
+            comment_count: 0,
+            mine: Vec::new(),
+            my_name: None,
+            comment_key: String::new(),
         },
-        skeptics_html: brief.skeptics_html,
-        cited_by,
-        reactions: ReactionState::default(),
-        comments: Vec::new(),
-        comment_count: 0,
-        mine: Vec::new(),
-        my_name: None,
-        comment_key: String::new(),
-    })))
+    )))
+}
+
+/// The brief's page body, rendered as the public page renders it, as inert HTML for the
+/// desk's preview (so the brief renderer never ships to the browser).
+fn render(site: &SiteInfo, brief: Brief) -> String {
+    use leptos::prelude::*;
+
+    use crate::components::brief_body::BriefBody;
+
+    Owner::new().with(|| {
+        provide_context(site.clone());
+        view! {
+            <article class="brief brief--preview"><BriefBody brief preview=true/></article>
+        }
+        .to_html()
+    })
 }
 
 /// Publishes draft `id` now (or, with `due`, only if its scheduled time has come) and wakes

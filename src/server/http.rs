@@ -28,13 +28,14 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use crate::app::{App, shell};
+use crate::app::App;
 use crate::contexts::clock::RenderedAt;
 use crate::contexts::live::LiveCursor;
 use crate::contexts::response::ResponseHooks;
 use crate::error::AppError;
 use crate::server::guard::accepts_html;
 use crate::server::respond::{self, theme_from_cookies};
+use crate::server::shell::{self, shell};
 use crate::server::state::AppState;
 use crate::server::{feeds, live, metrics, my_data, newsletter, page_cache};
 
@@ -42,6 +43,8 @@ use crate::server::{feeds, live, metrics, my_data, newsletter, page_cache};
 const MAX_REQUEST_BODY: usize = 64 * 1024;
 /// Largest server-function answer that gets an ETag (far above any real one).
 const MAX_CACHED_BODY: usize = 4 * 1024 * 1024;
+/// Largest page rendered (far above any real one; a page is read whole to end it at `</html>`).
+const MAX_PAGE_BYTES: usize = 16 * 1024 * 1024;
 /// Largest server-function error body the status middleware will read.
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
@@ -86,6 +89,7 @@ pub fn router(state: AppState) -> Router {
         .route("/sitemap.xml", get(feeds::sitemap))
         .route("/robots.txt", get(feeds::robots))
         .route("/my-data.json", get(my_data::download))
+        .route("/client/{file}", get(shell::loader))
         .route("/newsletter/my-data.json", get(newsletter::data_download))
         // Mail clients post here directly (RFC 8058); the page at the same address is Leptos's.
         .route("/newsletter/unsubscribe", post(newsletter::one_click_unsubscribe))
@@ -94,6 +98,8 @@ pub fn router(state: AppState) -> Router {
         .nest_service("/pkg", pkg_service(&state.leptos))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(middleware::from_fn(server_fn_status))
+        .layer(middleware::from_fn(document_only))
+        .layer(middleware::from_fn(navigation_redirects))
         // Inside the security headers: it needs the request's nonce.
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -235,6 +241,57 @@ fn route_list() -> Vec<AxumRouteListing> {
     static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
+
+/// A page ends at `</html>`. Leptos follows every rendered page with scripts carrying data for
+/// hydrating resources; with islands nothing reads them (no resource outside an island is sent
+/// along, so they are empty), and a script after `</html>` is not valid HTML.
+async fn document_only(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if !is_html {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_PAGE_BYTES).await else {
+        tracing::error!("page too large or broken while rendering");
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    const END: &[u8] = b"</html>";
+    let end = bytes
+        .windows(END.len())
+        .rposition(|w| w == END)
+        .map_or(bytes.len(), |at| at + END.len());
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(bytes.slice(..end)))
+}
+
+/// The page router's requests (`Pulse-Navigation: 1`) get a redirect as `204` with
+/// `Pulse-Location`: a fetch would follow it by itself and lose the target's `#fragment` (a
+/// form that lands on the comment it posted, say).
+async fn navigation_redirects(req: Request, next: Next) -> Response {
+    let navigating = req.headers().contains_key(NAVIGATION_HEADER);
+    let mut res = next.run(req).await;
+    if !navigating || !res.status().is_redirection() {
+        return res;
+    }
+    let Some(location) = res.headers_mut().remove(header::LOCATION) else {
+        return res;
+    };
+    *res.status_mut() = StatusCode::NO_CONTENT;
+    let headers = res.headers_mut();
+    headers.remove(header::CONTENT_LENGTH);
+    headers.insert(NAVIGATION_LOCATION, location);
+    let (parts, _) = res.into_parts();
+    Response::from_parts(parts, Body::empty())
+}
+
+/// Sent by the page router (`src/client/pulse.js`) with every page it fetches.
+pub const NAVIGATION_HEADER: &str = "pulse-navigation";
+/// Where a redirect for the page router leads.
+const NAVIGATION_LOCATION: &str = "pulse-location";
 
 /// Server functions answer every error with 500; this gives each [`AppError`] its real status.
 /// A plain form post (no JavaScript) gets a readable page instead of JSON. Successful GETs get

@@ -22,5 +22,6 @@ pub mod readers;
 pub mod repo;
 pub mod respond;
 pub mod search;
+pub mod shell;
 pub mod state;
 pub mod tokens;

@@ -22,7 +22,7 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::server::http::CspNonce;
+use crate::server::http::{CspNonce, NAVIGATION_HEADER};
 use crate::server::state::AppState;
 
 /// Largest page kept (far above any real one).
@@ -185,15 +185,16 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// Whether this request's page may come from, or go into, the cache: a plain anonymous
 /// navigation to a page (no cookies; no token in the address; not a script's fetch, whose
-/// answer may differ).
+/// answer may differ — except the page router's, which asks for the same page).
 fn anonymous_page_view(req: &Request) -> bool {
     let headers = req.headers();
     req.method() == Method::GET
         && !headers.contains_key(header::COOKIE)
         && !headers.contains_key(header::AUTHORIZATION)
-        && headers
+        && (headers
             .get("sec-fetch-mode")
             .is_none_or(|mode| mode.as_bytes() == b"navigate")
+            || headers.contains_key(NAVIGATION_HEADER))
         && !req.uri().path().starts_with("/api/")
         && !req.uri().query().is_some_and(|q| q.contains("token"))
 }

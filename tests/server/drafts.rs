@@ -117,13 +117,16 @@ fn a_draft_is_saved_previewed_and_published_once_with_its_links() {
         .await;
         assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
 
-        // The preview renders with the public renderer: sanitised, with the Take's markup.
+        // The preview renders with the public renderer, on the server: sanitised, with the
+        // Take's markup, as inert HTML (no islands in it).
         let preview = post(&app, "preview_brief", &form, &cookie).await;
         assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
-        let ready = &preview.json()["Ready"];
-        assert_eq!(ready["title"], "A brief written on the desk");
-        let take = ready["take_html"].as_str().expect("take");
-        assert!(!take.contains("<script"), "{take}");
+        let ready = preview.json()["Ready"].as_str().expect("html").to_string();
+        let html = scraper::Html::parse_fragment(&ready);
+        assert_eq!(texts(&html, "h1"), ["A brief written on the desk"]);
+        assert!(!texts(&html, "#take + .prose").is_empty(), "{ready}");
+        assert!(!ready.contains("<script"), "{ready}");
+        assert!(!ready.contains("leptos-island"), "{ready}");
         let empty_take = with(&form, &[("fields[take]", "  ")]);
         let invalid = post(&app, "preview_brief", &empty_take, &cookie).await;
         let reason = invalid.json()["Invalid"]

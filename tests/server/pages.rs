@@ -390,3 +390,134 @@ fn the_render_cache_can_be_turned_off() {
         assert_eq!(app.state.pages.counters().misses, 0);
     })
 }
+
+#[test]
+fn a_brief_page_carries_its_body_and_thread_once_and_ends_at_the_document() {
+    run(async {
+        // Comment limits raised: fifty comments from one test reader.
+        let app = crate::support::app_with(&[
+            ("PULSE_COMMENTS_PER_MINUTE_PER_READER", "100"),
+            ("PULSE_COMMENTS_PER_MINUTE_PER_IP", "100"),
+            ("PULSE_COMMENTS_FIRST_DAY_LIMIT", "100"),
+        ])
+        .await;
+        let slug = "postmortem-prompt-cache-stampede";
+        for i in 0..50 {
+            let body = format!("Thread line {i:02}, said once");
+            let key = format!("page-once-{i:02}");
+            let reply = app
+                .post_form(
+                    "post_comment",
+                    &[
+                        ("slug", slug),
+                        ("name", "Ada"),
+                        ("body", &body),
+                        ("key", &key),
+                    ],
+                    None,
+                )
+                .await;
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        }
+        let reply = app.get(&format!("/pulse/{slug}")).await;
+        assert_eq!(reply.status, StatusCode::OK);
+        let page = reply.body.as_str();
+        assert!(
+            page.trim_end().ends_with("</html>"),
+            "nothing after the document"
+        );
+        assert_eq!(page.matches("Thread line 07, said once").count(), 1, "once");
+        let brief = app.brief(slug).await.expect("brief");
+        let what_happened = scraper::Html::parse_fragment(&brief.what_happened_html);
+        let first_words: String = what_happened
+            .root_element()
+            .text()
+            .collect::<String>()
+            .chars()
+            .take(40)
+            .collect();
+        assert_eq!(
+            page.matches(first_words.as_str()).count(),
+            1,
+            "{first_words}"
+        );
+        let html = reply.html();
+        assert_eq!(texts(&html, "#comment-thread > li").len(), 50);
+        // Only data scripts: the site's settings and the brief's JSON-LD; the client's loader.
+        assert_eq!(
+            attrs(&html, "script", "type"),
+            ["application/json", "module", "application/ld+json"]
+        );
+    })
+}
+
+#[test]
+fn a_redirect_for_the_page_router_keeps_its_fragment() {
+    run(async {
+        let app = app().await;
+        let request = |navigating: bool| {
+            let mut request = axum::http::Request::post("/api/post_comment")
+                .header("host", "pulse.test")
+                .header("origin", "http://pulse.test")
+                .header("accept", "text/html")
+                .header("content-type", "application/x-www-form-urlencoded");
+            if navigating {
+                request = request.header("pulse-navigation", "1");
+            }
+            let body = crate::support::form(&[
+                ("slug", "postmortem-prompt-cache-stampede"),
+                ("name", "Ada"),
+                ("body", if navigating { "Routed" } else { "Plain" }),
+                (
+                    "key",
+                    if navigating {
+                        "router-1234"
+                    } else {
+                        "plain-1234"
+                    },
+                ),
+            ]);
+            request.body(axum::body::Body::from(body)).expect("request")
+        };
+        // A browser's own form post follows the redirect itself.
+        let plain = app.send(request(false)).await;
+        assert_eq!(plain.status, StatusCode::FOUND);
+        assert!(plain.header("location").contains("#comment-"));
+        // The page router gets it as 204 + Pulse-Location, with the fragment its fetch would lose.
+        let routed = app.send(request(true)).await;
+        assert_eq!(routed.status, StatusCode::NO_CONTENT, "{}", routed.body);
+        let to = routed.header("pulse-location");
+        assert!(
+            to.starts_with("/pulse/postmortem-prompt-cache-stampede#comment-"),
+            "{to}"
+        );
+        assert_eq!(routed.header("location"), "");
+        assert!(
+            !routed.header("set-cookie").is_empty(),
+            "the cookie still comes along"
+        );
+    })
+}
+
+#[test]
+fn the_loader_is_served_at_its_hashed_address_for_good() {
+    run(async {
+        let app = app().await;
+        let html = app.get("/").await.html();
+        let src = attrs(&html, "script#pulse-client", "src");
+        assert_eq!(src.len(), 1);
+        assert!(src[0].starts_with("/client/pulse.") && src[0].ends_with(".js"));
+        let loader = app.get(&src[0]).await;
+        assert_eq!(loader.status, StatusCode::OK);
+        assert!(loader.header("content-type").starts_with("text/javascript"));
+        assert!(loader.header("cache-control").contains("immutable"));
+        assert!(loader.body.contains("Pulse-Navigation"));
+        assert_eq!(
+            app.get("/client/pulse.0000000000000000.js").await.status,
+            StatusCode::NOT_FOUND
+        );
+        // The preloads are valid: no nonce where `crossorigin` belongs.
+        let crossorigin = attrs(&html, "link[rel=preload]", "crossorigin");
+        assert_eq!(crossorigin, [""]);
+    })
+}

@@ -1,37 +1,53 @@
 //! One comment: who, when (marked "New" if it came since the reader's last visit, unless they
-//! wrote it), whether it was edited, and the body sanitised on the server when it
-//! was written (which is what makes `inner_html` safe here). Its author gets Edit and Delete
-//! while the edit window is open; everyone else gets Report. The forms open in place, chosen
-//! by the address (`?edit=N`, `?delete=N`, `?report=N`), so they work without JavaScript too.
+//! wrote it), whether it was edited, and the body sanitised on the server when it was written
+//! (which is what makes `inner_html` safe here). Its author gets Edit and Delete while the
+//! edit window is open; everyone else gets Report. The forms open in place, chosen by the
+//! address (`?edit=N`, `?delete=N`, `?report=N`), so they work without JavaScript too.
+//!
+//! Rendered by the server, and in the browser for a comment heard live (never with a form
+//! open, never one's own).
 
-use std::time::Duration;
-
+use leptos::either::{Either, EitherOf4};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
-use crate::components::comments::CommentActions;
+use crate::components::comments::comment_anchor;
 use crate::components::comments::delete_form::DeleteForm;
 use crate::components::comments::edit_form::EditForm;
 use crate::components::comments::report_form::ReportForm;
 use crate::components::new_mark::NewMark;
 use crate::components::relative_time::RelativeTime;
+use crate::contexts::clock::rendered_at;
+use crate::model::props::SsrOnly;
 use crate::model::{Comment, CommentState, OwnComment};
+
+/// What the address opens on a comment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opened {
+    /// `?edit=N`: the author's edit form.
+    Edit,
+    /// `?delete=N`: the author's "delete?" question.
+    Delete,
+    /// `?report=N`: someone else's report form.
+    Report,
+    /// `?reported=N`: the thanks for a report.
+    Reported,
+}
+
+/// The deepest nesting the thread's style indents.
+const MAX_SHOWN_DEPTH: u32 = 8;
 
 #[component]
 pub fn CommentItem(
+    slug: String,
     comment: Comment,
     /// Set when the reader wrote this comment.
     own: Option<OwnComment>,
-    actions: CommentActions,
+    /// What the address opens on this comment, if anything.
+    opened: Option<Opened>,
 ) -> impl IntoView {
     let id = comment.id;
-    let depth = comment.depth.min(8);
+    let depth = comment.depth.min(MAX_SHOWN_DEPTH);
     let state = comment.state;
-    let placeholder = match state {
-        CommentState::Deleted => Some(("[deleted]", "Deleted comment")),
-        CommentState::Removed => Some(("[removed]", "Removed comment")),
-        CommentState::Visible | CommentState::Held => None,
-    };
     let class = format!(
         "comment comment--depth-{depth}{}",
         match state {
@@ -40,47 +56,57 @@ pub fn CommentItem(
             CommentState::Deleted | CommentState::Removed => " comment--placeholder",
         }
     );
-    let li_id = format!("comment-{id}");
+    let li_id = comment_anchor(id);
+    let placeholder = match state {
+        CommentState::Deleted => Some(("[deleted]", "Deleted comment")),
+        CommentState::Removed => Some(("[removed]", "Removed comment")),
+        CommentState::Visible | CommentState::Held => None,
+    };
     if let Some((text, label)) = placeholder {
-        return view! {
-            <li id=li_id class=class>
+        return Either::Left(view! {
+            <li id=li_id class=class data-depth=depth>
                 <article class="comment__card" aria-label=label>
                     <p class="comment__placeholder">{text}</p>
                 </article>
             </li>
-        }
-        .into_any();
+        });
     }
 
-    // The edit window closes on its own while the page is open.
     let is_own = own.is_some();
-    let seconds_left = own.as_ref().map_or(0, |o| o.editable_seconds);
-    let editable = RwSignal::new(seconds_left > 0);
-    Effect::new(move || {
-        if seconds_left > 0 {
-            set_timeout(
-                move || editable.set(false),
-                Duration::from_secs(u64::from(seconds_left)),
-            );
-        }
+    let editable_seconds = own.as_ref().map_or(0, |o| o.editable_seconds);
+    let editable = editable_seconds > 0;
+    // The edit window closes by itself while the page is open (`crate::client::marks`).
+    let until = rendered_at().map(|now| now + i64::from(editable_seconds));
+    let opened = opened.filter(|o| match o {
+        Opened::Edit | Opened::Delete => editable,
+        Opened::Report => !is_own && state == CommentState::Visible,
+        Opened::Reported => true,
     });
-    let source = own.map(|o| o.body_md).unwrap_or_default();
-
-    let query = use_query_map();
-    let mode =
-        move |key: &str| query.read().get(key).and_then(|v| v.parse::<i64>().ok()) == Some(id);
-    let editing = move || is_own && editable.get() && mode("edit");
-    let deleting = move || is_own && editable.get() && mode("delete");
-    let reporting = move || !is_own && state == CommentState::Visible && mode("report");
-    let reported = move || mode("reported");
-
     let label = format!("Comment by {}", comment.author_name);
     let edited = comment.edited_at.clone().map(|at| {
         view! { <span class="comment__edited" title=format!("Edited {at}")>"edited"</span> }
     });
-    let body_html = comment.body_html.clone();
-    view! {
-        <li id=li_id class=class>
+    let body = match (opened, own) {
+        (Some(Opened::Edit), Some(own)) => Either::Left(view! {
+            <EditForm slug=slug.clone() id source=SsrOnly(own.body_md)/>
+        }),
+        _ => Either::Right(view! {
+            <div class="comment__body prose" inner_html=comment.body_html></div>
+        }),
+    };
+    let below = match opened {
+        Some(Opened::Delete) => EitherOf4::A(view! { <DeleteForm slug=slug.clone() id/> }),
+        Some(Opened::Report) => EitherOf4::B(view! { <ReportForm slug=slug.clone() id/> }),
+        Some(Opened::Reported) => EitherOf4::C(view! {
+            <p class="comment__notice" role="status">
+                "Thanks for the report. A moderator will take a look."
+            </p>
+        }),
+        Some(Opened::Edit) | None => EitherOf4::D(()),
+    };
+    let form_open = matches!(opened, Some(Opened::Edit | Opened::Delete));
+    Either::Right(view! {
+        <li id=li_id class=class data-depth=depth data-own=is_own.then_some("")>
             <article class="comment__card" aria-label=label>
                 <header class="comment__meta">
                     <strong class="comment__author">{comment.author_name}</strong>
@@ -97,37 +123,23 @@ pub fn CommentItem(
                         "Held for review: only you can see this until a moderator approves it."
                     </p>
                 })}
-                <Show
-                    when=editing
-                    fallback=move || view! { <div class="comment__body prose" inner_html=body_html.clone()></div> }
-                >
-                    <EditForm id source=source.clone() actions/>
-                </Show>
-                <Show when=deleting>
-                    <DeleteForm id actions/>
-                </Show>
-                <Show when=reporting>
-                    <ReportForm id actions/>
-                </Show>
-                <Show when=reported>
-                    <p class="comment__notice" role="status">
-                        "Thanks for the report. A moderator will take a look."
-                    </p>
-                </Show>
+                {body}
+                {below}
                 <footer class="comment__actions">
                     {(state == CommentState::Visible).then(|| view! {
                         <a href=format!("?reply_to={id}#comment-form")>"Reply"</a>
                     })}
-                    <Show when=move || is_own && editable.get() && !editing() && !deleting()>
-                        <a href=format!("?edit={id}#comment-{id}")>"Edit"</a>
-                        <a href=format!("?delete={id}#comment-{id}")>"Delete"</a>
-                    </Show>
+                    {(is_own && editable && !form_open).then(|| view! {
+                        <span class="comment__own" data-until=until>
+                            <a href=format!("?edit={id}#{}", comment_anchor(id))>"Edit"</a>
+                            <a href=format!("?delete={id}#{}", comment_anchor(id))>"Delete"</a>
+                        </span>
+                    })}
                     {(!is_own && state == CommentState::Visible).then(|| view! {
-                        <a href=format!("?report={id}#comment-{id}") class="comment__report">"Report"</a>
+                        <a href=format!("?report={id}#{}", comment_anchor(id)) class="comment__report">"Report"</a>
                     })}
                 </footer>
             </article>
         </li>
-    }
-    .into_any()
+    })
 }

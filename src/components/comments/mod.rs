@@ -1,120 +1,32 @@
-//! The discussion under a brief: the thread, each comment, and the forms that post, edit,
-//! delete and report. Every form is a real `<form>` posting to its server function, so all of
-//! it works without JavaScript; with JavaScript the same forms are sent in the background and
-//! the thread changes in place.
+//! The discussion under a brief: the thread as the server renders it, each comment, and the
+//! islands that post, edit, delete and report, and that keep the thread live. Every form is a
+//! real `<form>` posting to its server function, so all of it works without JavaScript; with
+//! JavaScript each form is sent in the background, and once the server has taken it the page
+//! moves (without a reload) to where a plain form post would have landed.
 
 pub mod delete_form;
 pub mod edit_form;
 pub mod item;
+pub mod live_thread;
 pub mod post_form;
 pub mod report_form;
 pub mod section;
 
 use leptos::prelude::*;
 
-use crate::api::comments::{delete_comment, edit_comment, post_comment, report_comment};
 use crate::error::AppError;
-use crate::model::{Comment, CommentChanged};
 
-/// A comment as submitted by the form, kept while it is on its way.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Draft {
-    pub parent: Option<i64>,
-    pub name: String,
-    pub body: String,
-    /// Idempotency key: a retry of the same draft sends the same key.
-    pub key: String,
-    /// The honeypot's content (people leave it empty).
-    pub website: String,
+/// The id of the thread's list, which the live island keeps current.
+pub const THREAD_ID: &str = "comment-thread";
+
+/// The id of comment `id`'s list item.
+pub fn comment_anchor(id: i64) -> String {
+    format!("comment-{id}")
 }
 
-/// A new body for one's own comment.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EditDraft {
-    pub id: i64,
-    pub body: String,
-}
-
-/// A report of someone else's comment.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReportDraft {
-    pub id: i64,
-    pub reason: String,
-    pub detail: String,
-}
-
-/// Each action answers with what was sent and what came back, so the thread knows what the
-/// answer is about.
+/// An action that answers with what was sent beside what came back, so a form can tell
+/// whether an error is about what it holds now.
 pub type Sent<I, O> = Action<I, (I, Result<O, AppError>)>;
-
-/// The thread's four writes, shared by the section and every comment in it.
-#[derive(Clone, Copy)]
-pub struct CommentActions {
-    pub slug: StoredValue<String>,
-    pub post: Sent<Draft, Comment>,
-    pub edit: Sent<EditDraft, CommentChanged>,
-    pub delete: Sent<i64, CommentChanged>,
-    pub report: Sent<ReportDraft, ()>,
-}
-
-impl CommentActions {
-    pub fn new(slug: String) -> CommentActions {
-        let post = {
-            let slug = slug.clone();
-            Action::new(move |draft: &Draft| {
-                let (slug, draft) = (slug.clone(), draft.clone());
-                async move {
-                    let website = (!draft.website.is_empty()).then(|| draft.website.clone());
-                    let result = post_comment(
-                        slug,
-                        draft.parent,
-                        draft.name.clone(),
-                        draft.body.clone(),
-                        draft.key.clone(),
-                        website,
-                    )
-                    .await;
-                    (draft, result)
-                }
-            })
-        };
-        let edit = {
-            let slug = slug.clone();
-            Action::new(move |draft: &EditDraft| {
-                let (slug, draft) = (slug.clone(), draft.clone());
-                async move {
-                    let result = edit_comment(slug, draft.id, draft.body.clone()).await;
-                    (draft, result)
-                }
-            })
-        };
-        let delete = {
-            let slug = slug.clone();
-            Action::new(move |id: &i64| {
-                let (slug, id) = (slug.clone(), *id);
-                async move { (id, delete_comment(slug, id).await) }
-            })
-        };
-        let report = {
-            let slug = slug.clone();
-            Action::new(move |draft: &ReportDraft| {
-                let (slug, draft) = (slug.clone(), draft.clone());
-                async move {
-                    let detail = (!draft.detail.is_empty()).then(|| draft.detail.clone());
-                    let result = report_comment(slug, draft.id, draft.reason.clone(), detail).await;
-                    (draft, result)
-                }
-            })
-        };
-        CommentActions {
-            slug: StoredValue::new(slug),
-            post,
-            edit,
-            delete,
-            report,
-        }
-    }
-}
 
 /// The error of an action's latest answer, if that answer is about `matches`.
 pub fn error_for<I: Clone + Send + Sync + 'static, O: Clone + Send + Sync + 'static>(
@@ -139,4 +51,34 @@ pub fn form_message(error: Option<&AppError>, fields: &[&str]) -> Option<String>
     error
         .filter(|e| e.field().is_none_or(|f| !fields.contains(&f)))
         .map(ToString::to_string)
+}
+
+/// Moves to `href` once a write has landed, as the plain form post's redirect would (in the
+/// browser; nothing on the server).
+pub fn land_on(href: &str) {
+    #[cfg(feature = "hydrate")]
+    crate::client::nav::go_to(href);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = href;
+}
+
+/// Text for a `<textarea>`'s `inner_html`: Leptos writes a textarea's children unescaped, so
+/// its text goes in escaped this way (and the browser shows it as typed).
+pub fn textarea_text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn textarea_text_cannot_close_its_element() {
+        assert_eq!(
+            textarea_text("a </textarea><script>x</script> & b"),
+            "a &lt;/textarea&gt;&lt;script&gt;x&lt;/script&gt; &amp; b"
+        );
+    }
 }

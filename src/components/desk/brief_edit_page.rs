@@ -12,6 +12,7 @@ use crate::components::desk::brief_editor::{BriefEditor, Target};
 use crate::components::desk::desk_frame::DeskFrame;
 use crate::components::error_page::ErrorPage;
 use crate::model::desk::EditableBrief;
+use crate::model::props::SsrOnly;
 
 #[component]
 pub fn BriefEditPage() -> impl IntoView {
@@ -24,27 +25,25 @@ pub fn BriefEditPage() -> impl IntoView {
 #[component]
 fn BriefLoader() -> impl IntoView {
     let params = use_params_map();
-    // Moved by the editor after a save, to show the new correction trail.
-    let saved = RwSignal::new(0_u32);
     let brief = Resource::new(
-        move || (params.read().get("slug").unwrap_or_default(), saved.get()),
-        |(slug, _)| open_brief(slug),
+        move || params.read().get("slug").unwrap_or_default(),
+        open_brief,
     );
     view! {
-        <Transition fallback=|| view! { <p class="loading" role="status">"Opening the brief…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading" role="status">"Opening the brief…"</p> }>
             {move || Suspend::new(async move {
                 let slug = params.read_untracked().get("slug").unwrap_or_default();
                 match brief.await {
-                    Ok(brief) => view! { <BriefView slug brief saved/> }.into_any(),
+                    Ok(brief) => view! { <BriefView slug brief/> }.into_any(),
                     Err(error) => view! { <ErrorPage error/> }.into_any(),
                 }
             })}
-        </Transition>
+        </Suspense>
     }
 }
 
 #[component]
-fn BriefView(slug: String, brief: EditableBrief, saved: RwSignal<u32>) -> impl IntoView {
+fn BriefView(slug: String, brief: EditableBrief) -> impl IntoView {
     let query = use_query_map();
     let done = move || {
         query.read().get("done").and_then(|d| match d.as_str() {
@@ -98,6 +97,6 @@ fn BriefView(slug: String, brief: EditableBrief, saved: RwSignal<u32>) -> impl I
                 </ul>
             </section>
         })}
-        <BriefEditor target fields preview saved/>
+        <BriefEditor target fields=SsrOnly(fields) preview=SsrOnly(preview)/>
     }
 }

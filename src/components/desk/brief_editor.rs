@@ -1,24 +1,30 @@
-//! The brief editor: every field of a brief beside a live preview rendered by the server with
-//! the public page's own renderer and sanitiser. For a draft: autosave, save, publish now,
-//! schedule and cancel a schedule; for a stored brief: save with a correction note (required
-//! once published). Leaving with unsaved changes — closing the tab, reloading, or following a
-//! link — asks first.
+//! The brief editor (an island): every field of a brief beside a live preview rendered by the
+//! server with the public page's own renderer and sanitiser (it arrives as HTML, so the brief
+//! renderer never ships to the browser). For a draft: autosave, save, publish now, schedule
+//! and cancel a schedule; for a stored brief: save with a correction note (required once
+//! published). Leaving with unsaved changes — closing the tab, reloading, or following a link
+//! — asks first.
 //!
 //! Without JavaScript it is one plain form: each button posts it with its `intent`, and the
 //! server sends the browser back to the page, which shows the stored draft and its preview.
+//! The fields' words are in the form once, as the server rendered it: in the browser the
+//! island reads them from there rather than from its props.
 
 use std::time::Duration;
 
+use leptos::either::{Either, EitherOf3};
 use leptos::ev::MouseEvent;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
+use serde::{Deserialize, Serialize};
 
 use crate::api::drafts::{CorrectBrief, SaveDraft, correct_brief, preview_brief, save_draft};
-use crate::components::brief_body::BriefBody;
+use crate::components::comments::textarea_text;
 use crate::contexts::site::use_site;
 use crate::model::desk::{
     BriefFields, DraftOutcome, MAX_LINE_CHARS, MAX_NOTE_CHARS, MAX_SECTION_CHARS, Preview,
 };
+use crate::model::props::SsrOnly;
 
 /// Idle time before the preview follows the form.
 const PREVIEW_AFTER: Duration = Duration::from_millis(400);
@@ -26,17 +32,49 @@ const PREVIEW_AFTER: Duration = Duration::from_millis(400);
 const AUTOSAVE_AFTER: Duration = Duration::from_millis(1500);
 
 /// What the editor edits.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Target {
     /// A draft: `id` none until it is first saved.
     Draft {
         id: Option<i64>,
         revision: Option<i64>,
-        /// When it is scheduled: the time as the schedule field shows it, and as a label.
-        scheduled: Option<(String, String)>,
+        /// When it is scheduled.
+        scheduled: Option<Scheduled>,
     },
     /// A stored brief, published or not.
     Stored { slug: String, published: bool },
+}
+
+/// A draft's schedule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scheduled {
+    /// As the schedule field shows it ("YYYY-MM-DDTHH:MM:SS", read as UTC).
+    pub field: String,
+    /// As people read it.
+    pub label: String,
+}
+
+/// What a button of the editor asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Intent {
+    Save,
+    Publish,
+    Schedule,
+    Unschedule,
+    Correct,
+}
+
+impl Intent {
+    /// As the form posts it (`intent`).
+    fn as_str(self) -> &'static str {
+        match self {
+            Intent::Save => "save",
+            Intent::Publish => "publish",
+            Intent::Schedule => "schedule",
+            Intent::Unschedule => "unschedule",
+            Intent::Correct => "correct",
+        }
+    }
 }
 
 /// Where the editor's save stands.
@@ -112,6 +150,18 @@ impl FieldSignals {
     }
 }
 
+/// The form's words: on the server, the props; in the browser, what the form the server
+/// rendered holds (the props do not carry them).
+#[cfg(feature = "hydrate")]
+fn form_words(_: BriefFields) -> BriefFields {
+    crate::client::page::brief_fields()
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn form_words(fields: BriefFields) -> BriefFields {
+    fields
+}
+
 /// A one-line field with its label.
 fn line_field(
     label: &'static str,
@@ -150,27 +200,26 @@ fn section_field(label: &'static str, key: &'static str, value: RwSignal<String>
                 rows="6"
                 maxlength=MAX_SECTION_CHARS.to_string()
                 on:input=move |ev| value.set(event_target_value(&ev))
-            >
-                {value.get_untracked()}
-            </textarea>
+                inner_html=textarea_text(&value.get_untracked())
+            ></textarea>
         </div>
     }
 }
 
-#[component]
+#[island]
 pub fn BriefEditor(
     target: Target,
-    fields: BriefFields,
-    preview: Preview,
-    /// Moved after a stored brief is saved, so its page reloads the correction trail.
-    #[prop(optional)]
-    saved: Option<RwSignal<u32>>,
+    fields: SsrOnly<BriefFields>,
+    preview: SsrOnly<Preview>,
 ) -> impl IntoView {
     let site = use_site();
+    let fields = form_words(fields.0);
     let form = FieldSignals::new(fields.clone());
     let baseline = RwSignal::new(fields);
     let note = RwSignal::new(String::new());
-    let preview = RwSignal::new(preview);
+    let note_ref = NodeRef::<leptos::html::Input>::new();
+    // In the browser the preview starts as the server rendered it; this only replaces it.
+    let preview_html = RwSignal::new(preview.0.markup());
     let state = RwSignal::new(SaveState::Clean(None));
 
     let (draft_id, revision, scheduled, stored) = match &target {
@@ -184,8 +233,13 @@ pub fn BriefEditor(
     let is_draft = stored.is_none();
     let draft_id = RwSignal::new(draft_id);
     let revision = RwSignal::new(revision);
-    let publish_at = RwSignal::new(scheduled.as_ref().map(|s| s.0.clone()).unwrap_or_default());
-    let scheduled_label = RwSignal::new(scheduled.map(|s| s.1));
+    let publish_at = RwSignal::new(
+        scheduled
+            .as_ref()
+            .map(|s| s.field.clone())
+            .unwrap_or_default(),
+    );
+    let scheduled_label = RwSignal::new(scheduled.map(|s| s.label));
     let of = stored.as_ref().map(|(slug, _)| slug.clone());
     let published = stored.as_ref().is_some_and(|(_, p)| *p);
 
@@ -200,13 +254,14 @@ pub fn BriefEditor(
             let (fields, of, note) = (current.get_untracked(), of.clone(), note.get_untracked());
             leptos::task::spawn_local(async move {
                 let answer = preview_brief(fields, of, Some(note)).await;
-                preview.set(answer.unwrap_or_else(|e| Preview::Invalid(e.to_string())));
+                let shown = answer.unwrap_or_else(|e| Preview::Invalid(e.to_string()));
+                preview_html.set(shown.markup());
             });
         }
     };
 
     // Saves the draft and does `intent`; one save at a time.
-    let save = move |intent: &'static str| {
+    let save = move |intent: Intent| {
         if state.get_untracked() == SaveState::Saving {
             return;
         }
@@ -215,13 +270,20 @@ pub fn BriefEditor(
         let (id, rev) = (draft_id.get_untracked(), revision.get_untracked());
         state.set(SaveState::Saving);
         leptos::task::spawn_local(async move {
-            match save_draft(id, rev, fields.clone(), Some(intent.to_string()), at).await {
+            let answer = save_draft(
+                id,
+                rev,
+                fields.clone(),
+                Some(intent.as_str().to_string()),
+                at,
+            );
+            match answer.await {
                 Ok(saved) => {
                     draft_id.set(Some(saved.id));
                     revision.set(Some(saved.revision));
                     baseline.set(fields);
                     if id.is_none() {
-                        replace_address(&format!("/desk/drafts/{}", saved.id));
+                        rename(&format!("/desk/drafts/{}", saved.id));
                     }
                     match saved.outcome {
                         DraftOutcome::Published { slug } => {
@@ -249,14 +311,16 @@ pub fn BriefEditor(
             let text = Some(note.get_untracked()).filter(|n| !n.trim().is_empty());
             state.set(SaveState::Saving);
             leptos::task::spawn_local(async move {
-                match correct_brief(slug, fields.clone(), text).await {
+                match correct_brief(slug.clone(), fields.clone(), text).await {
                     Ok(()) => {
                         baseline.set(fields);
                         note.set(String::new());
-                        state.set(SaveState::Clean(Some("just now".to_string())));
-                        if let Some(saved) = saved {
-                            saved.update(|n| *n += 1);
+                        if let Some(input) = note_ref.try_get_untracked().flatten() {
+                            input.set_value("");
                         }
+                        state.set(SaveState::Clean(Some("just now".to_string())));
+                        // The page shows the new correction trail.
+                        go_to(&format!("/desk/briefs/{slug}?done=corrected"));
                     }
                     Err(error) => state.set(SaveState::Failed(error.to_string())),
                 }
@@ -282,9 +346,10 @@ pub fn BriefEditor(
             generation.update_value(|g| *g += 1);
             let mine = generation.get_value();
             let refresh_preview = refresh_preview.clone();
+            // The editor may have left the page by the time these fire.
             set_timeout(
                 move || {
-                    if generation.get_value() == mine {
+                    if generation.try_get_value() == Some(mine) {
                         refresh_preview();
                     }
                 },
@@ -293,8 +358,10 @@ pub fn BriefEditor(
             if is_draft {
                 set_timeout(
                     move || {
-                        if generation.get_value() == mine && dirty.get_untracked() {
-                            save("save");
+                        if generation.try_get_value() == Some(mine)
+                            && dirty.try_get_untracked() == Some(true)
+                        {
+                            save(Intent::Save);
                         }
                     },
                     AUTOSAVE_AFTER,
@@ -310,18 +377,18 @@ pub fn BriefEditor(
         }
     });
     on_cleanup(move || leaving.remove());
-    // So does following a link inside the app (which no `beforeunload` sees). The guard
-    // listens for as long as the editor lives.
+    // So does following a link inside the site (which no `beforeunload` sees). The guard
+    // listens for as long as the editor is on the page.
     #[cfg(feature = "hydrate")]
     StoredValue::new_local(crate::client::page::LeaveGuard::new(move || {
         dirty.get_untracked()
     }));
 
-    let on_button = move |intent: &'static str| {
+    let on_button = move |intent: Intent| {
         let correct = correct.clone();
         move |ev: MouseEvent| {
             ev.prevent_default();
-            if intent == "correct" {
+            if intent == Intent::Correct {
                 correct();
             } else {
                 save(intent);
@@ -329,14 +396,21 @@ pub fn BriefEditor(
         }
     };
 
-    let status = move || {
-        match state.get() {
-        SaveState::Clean(Some(at)) => view! { <p class="editor__status" role="status">{format!("Saved {at}")}</p> }.into_any(),
-        SaveState::Clean(None) => view! { <p class="editor__status" role="status">"No changes yet"</p> }.into_any(),
-        SaveState::Dirty => view! { <p class="editor__status" role="status">"Unsaved changes"</p> }.into_any(),
-        SaveState::Saving => view! { <p class="editor__status" role="status">"Saving…"</p> }.into_any(),
-        SaveState::Failed(reason) => view! { <p class="editor__status editor__status--error" role="alert">{format!("Not saved: {reason}")}</p> }.into_any(),
-    }
+    let status_text = move || match state.get() {
+        SaveState::Clean(Some(at)) => format!("Saved {at}"),
+        SaveState::Clean(None) => "No changes yet".to_string(),
+        SaveState::Dirty => "Unsaved changes".to_string(),
+        SaveState::Saving => "Saving…".to_string(),
+        SaveState::Failed(reason) => format!("Not saved: {reason}"),
+    };
+    let failed = move || matches!(state.get(), SaveState::Failed(_));
+    let status = view! {
+        <p
+            class=move || if failed() { "editor__status editor__status--error" } else { "editor__status" }
+            role=move || if failed() { "alert" } else { "status" }
+        >
+            {status_text}
+        </p>
     };
 
     let chosen = form.category.get_untracked();
@@ -363,66 +437,62 @@ pub fn BriefEditor(
                 ..
             },
             _,
-        ) => view! {
+        ) => EitherOf3::A(view! {
             <input type="hidden" name="id" value=id.to_string()/>
             {revision.map(|r| view! { <input type="hidden" name="revision" value=r.to_string()/> })}
-        }
-        .into_any(),
-        (Target::Stored { .. }, Some(slug)) => view! {
+        }),
+        (Target::Stored { .. }, Some(slug)) => EitherOf3::B(view! {
             <input type="hidden" name="slug" value=slug.clone()/>
             <input type="hidden" name="fields[slug]" value=slug.clone()/>
-        }
-        .into_any(),
-        _ => ().into_any(),
+        }),
+        _ => EitherOf3::C(()),
     };
     let slug_field = match &of {
-        None => line_field(
+        None => Either::Left(line_field(
             "Slug",
             "slug",
             form.slug,
-            Some("The address: /pulse/<slug>. Lowercase letters, digits and hyphens; fixed once published."),
-        )
-        .into_any(),
-        Some(slug) => view! {
+            Some(
+                "The address: /pulse/<slug>. Lowercase letters, digits and hyphens; fixed once published.",
+            ),
+        )),
+        Some(slug) => Either::Right(view! {
             <p class="editor__hint">"Address: " <a href=format!("/pulse/{slug}")>{format!("/pulse/{slug}")}</a></p>
-        }
-        .into_any(),
+        }),
     };
 
     let actions = if is_draft {
-        view! {
+        Either::Left(view! {
             <div class="editor__actions">
-                <button type="submit" name="intent" value="save" on:click=on_button("save")>"Save draft"</button>
-                <button type="submit" name="intent" value="publish" class="button--primary" on:click=on_button("publish")>"Publish now"</button>
+                <button type="submit" name="intent" value="save" on:click=on_button(Intent::Save)>"Save draft"</button>
+                <button type="submit" name="intent" value="publish" class="button--primary" on:click=on_button(Intent::Publish)>"Publish now"</button>
             </div>
             <fieldset class="editor__schedule">
                 <legend>"Schedule"</legend>
                 {move || scheduled_label.get().map(|at| view! { <p class="notice" role="status">{format!("Scheduled for {at}")}</p> })}
                 <label for="brief-publish-at">"Publish at (UTC)"</label>
                 <input id="brief-publish-at" type="datetime-local" step="1" name="publish_at" value=publish_at.get_untracked() on:input=move |ev| publish_at.set(event_target_value(&ev))/>
-                <button type="submit" name="intent" value="schedule" on:click=on_button("schedule")>"Schedule"</button>
+                <button type="submit" name="intent" value="schedule" on:click=on_button(Intent::Schedule)>"Schedule"</button>
                 <Show when=move || scheduled_label.read().is_some()>
-                    <button type="submit" name="intent" value="unschedule" on:click=on_button("unschedule")>"Cancel schedule"</button>
+                    <button type="submit" name="intent" value="unschedule" on:click=on_button(Intent::Unschedule)>"Cancel schedule"</button>
                 </Show>
             </fieldset>
-        }
-        .into_any()
+        })
     } else {
         let (label, button) = if published {
             ("Correction note (shown under the title)", "Save correction")
         } else {
             ("Note (optional while unpublished)", "Save changes")
         };
-        view! {
+        Either::Right(view! {
             <div class="editor__field">
                 <label for="brief-note">{label}</label>
-                <input id="brief-note" name="note" maxlength=MAX_NOTE_CHARS.to_string() required=published prop:value=note on:input=move |ev| note.set(event_target_value(&ev))/>
+                <input id="brief-note" name="note" maxlength=MAX_NOTE_CHARS.to_string() required=published node_ref=note_ref on:input=move |ev| note.set(event_target_value(&ev))/>
             </div>
             <div class="editor__actions">
-                <button type="submit" class="button--primary" on:click=on_button("correct")>{button}</button>
+                <button type="submit" class="button--primary" on:click=on_button(Intent::Correct)>{button}</button>
             </div>
-        }
-        .into_any()
+        })
     };
 
     view! {
@@ -458,33 +528,24 @@ pub fn BriefEditor(
             </form>
             <section class="editor__preview" aria-labelledby="preview-heading">
                 <h2 id="preview-heading">"Preview"</h2>
-                {move || match preview.get() {
-                    Preview::Ready(brief) => view! {
-                        <article class="brief brief--preview"><BriefBody brief=*brief/></article>
-                    }
-                    .into_any(),
-                    Preview::Invalid(reason) => view! {
-                        <p class="editor__invalid">{format!("Not ready to publish: {reason}")}</p>
-                    }
-                    .into_any(),
-                }}
+                <div class="editor__preview-body" inner_html=move || preview_html.get()></div>
             </section>
         </div>
     }
 }
 
 /// Gives the page a new address without reloading it (in the browser; nothing on the server).
-fn replace_address(path: &str) {
+fn rename(path: &str) {
     #[cfg(feature = "hydrate")]
-    crate::client::page::replace_address(path);
+    crate::client::nav::rename(path);
     #[cfg(not(feature = "hydrate"))]
     let _ = path;
 }
 
-/// Loads another page (in the browser; nothing on the server).
+/// Moves to another page (in the browser; nothing on the server).
 fn go_to(path: &str) {
     #[cfg(feature = "hydrate")]
-    crate::client::page::go_to(path);
+    crate::client::nav::go_to(path);
     #[cfg(not(feature = "hydrate"))]
     let _ = path;
 }

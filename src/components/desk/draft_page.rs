@@ -7,11 +7,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::drafts::{DeleteDraft, open_draft};
-use crate::components::desk::brief_editor::{BriefEditor, Target};
+use crate::components::desk::brief_editor::{BriefEditor, Scheduled, Target};
 use crate::components::desk::desk_frame::DeskFrame;
 use crate::components::error_page::ErrorPage;
 use crate::error::AppError;
 use crate::model::desk::{BriefFields, DraftEditor};
+use crate::model::props::SsrOnly;
 use leptos::server_fn::ServerFn;
 
 #[component]
@@ -78,10 +79,10 @@ fn DraftView(opened: DraftEditor) -> impl IntoView {
             )
         }
         Some(draft) => {
-            let scheduled = draft.publish_at.as_ref().map(|at| {
+            let scheduled = draft.publish_at.as_ref().map(|at| Scheduled {
                 // The schedule field takes "YYYY-MM-DDTHH:MM:SS" (read as UTC).
-                let local = at.trim_end_matches('Z').to_string();
-                (local, draft.publish_label.clone().unwrap_or_default())
+                field: at.trim_end_matches('Z').to_string(),
+                label: draft.publish_label.clone().unwrap_or_default(),
             });
             (
                 Target::Draft {
@@ -103,7 +104,7 @@ fn DraftView(opened: DraftEditor) -> impl IntoView {
                 {format!("The schedule could not publish this draft: {p}. Fix it and schedule it again.")}
             </p>
         })}
-        <BriefEditor target fields preview/>
+        <BriefEditor target fields=SsrOnly(fields) preview=SsrOnly(preview)/>
         {id.map(|id| view! {
             <form class="editor__delete" method="post" action=DeleteDraft::url()>
                 <input type="hidden" name="id" value=id.to_string()/>

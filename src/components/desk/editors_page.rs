@@ -1,13 +1,13 @@
 //! `/desk/editors` (admins only): every editor account — with its role to change and a button
-//! to disable or enable it, plain form posts that work without JavaScript — and a form to add
-//! one. An editor who is not an admin gets a 403 page; the server functions refuse them too.
+//! to disable or enable it — and a form to add one; plain form posts, rendered on the server
+//! (with JavaScript the page router sends them and shows the answer in place). An editor who
+//! is not an admin gets a 403 page; the server functions refuse them too.
 
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
-use crate::api::editors::{AddEditor, UpdateEditor, add_editor, list_editors};
+use crate::api::editors::{AddEditor, UpdateEditor, list_editors};
 use crate::components::desk::desk_frame::DeskFrame;
 use crate::components::error_page::ErrorPage;
 use crate::model::editors::{EditorAccount, MIN_PASSWORD_CHARS, Role};
@@ -23,26 +23,7 @@ pub fn EditorsPage() -> impl IntoView {
 
 #[component]
 fn EditorList() -> impl IntoView {
-    let add = Action::new(|fields: &[String; 4]| {
-        let [email, name, role, password] = fields.clone();
-        async move { add_editor(email, name, role, password).await }
-    });
-    let editors = Resource::new(move || add.version().get(), |_| list_editors());
-    let fields: [RwSignal<String>; 4] = std::array::from_fn(|_| RwSignal::new(String::new()));
-    let [email, name, role, password] = fields;
-    role.set(Role::Editor.as_str().to_string());
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        if !add.pending().get_untracked() {
-            add.dispatch(fields.map(|f| f.get_untracked()));
-        }
-    };
-    let error = move || {
-        add.value()
-            .get()
-            .and_then(Result::err)
-            .map(|e| e.to_string())
-    };
+    let editors = Resource::new(|| (), |()| list_editors());
     let roles = Role::ALL
         .into_iter()
         .map(|r| view! { <option value=r.as_str()>{r.as_str()}</option> })
@@ -82,16 +63,14 @@ fn EditorList() -> impl IntoView {
             })}
         </Suspense>
         <h2>"Add an editor"</h2>
-        <form class="desk-form" method="post" action=AddEditor::url() on:submit=on_submit>
-            <p class="form-error" role="alert">{error}</p>
+        <form class="desk-form" method="post" action=AddEditor::url()>
+            <p class="form-error" role="alert"></p>
             <label for="editor-email">"Email address"</label>
-            <input id="editor-email" type="email" name="email" required maxlength="254" autocomplete="off"
-                on:input=move |ev| email.set(event_target_value(&ev))/>
+            <input id="editor-email" type="email" name="email" required maxlength="254" autocomplete="off"/>
             <label for="editor-name">"Name"</label>
-            <input id="editor-name" name="name" required maxlength="80" autocomplete="off"
-                on:input=move |ev| name.set(event_target_value(&ev))/>
+            <input id="editor-name" name="name" required maxlength="80" autocomplete="off"/>
             <label for="editor-role">"Role"</label>
-            <select id="editor-role" name="role" on:change=move |ev| role.set(event_target_value(&ev))>{roles}</select>
+            <select id="editor-role" name="role">{roles}</select>
             <label for="editor-password">"First password"</label>
             <input
                 id="editor-password"
@@ -100,9 +79,8 @@ fn EditorList() -> impl IntoView {
                 required
                 minlength=MIN_PASSWORD_CHARS.to_string()
                 autocomplete="new-password"
-                on:input=move |ev| password.set(event_target_value(&ev))
             />
-            <button type="submit" disabled=move || add.pending().get()>"Add editor"</button>
+            <button type="submit">"Add editor"</button>
         </form>
     }
 }

@@ -1,12 +1,13 @@
 //! `/desk/moderation`: comments waiting for a moderator, oldest first, each with its brief, the
-//! comment it answers, what readers reported and why, and the actions. Each action is a form
-//! post that works without JavaScript; with it the queue updates in place.
+//! comment it answers, what readers reported and why, and the actions. Each action is a plain
+//! form post, rendered on the server; with JavaScript the page router sends it and the queue
+//! changes in place.
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
-use crate::api::moderation::{Moderate, moderate, moderation_queue};
+use crate::api::moderation::{Moderate, moderation_queue};
 use crate::components::desk::desk_frame::DeskFrame;
 use crate::components::error_page::ErrorPage;
 use crate::model::moderation::{MAX_MODERATION_NOTE_CHARS, ModerationAction, QueuedComment};
@@ -19,23 +20,10 @@ pub fn ModerationPage() -> impl IntoView {
     }
 }
 
-type Act = Action<(i64, ModerationAction, String), Result<(), crate::error::AppError>>;
-
 #[component]
 fn Queue() -> impl IntoView {
-    let act: Act = Action::new(|(id, action, note): &(i64, ModerationAction, String)| {
-        let (id, action, note) = (*id, action.as_str().to_string(), note.clone());
-        async move { moderate(id, action, Some(note)).await }
-    });
-    let queue = Resource::new(move || act.version().get(), |_| moderation_queue());
-    let error = move || {
-        act.value()
-            .get()
-            .and_then(Result::err)
-            .map(|e| e.to_string())
-    };
+    let queue = Resource::new(|| (), |()| moderation_queue());
     view! {
-        <p class="form-error" role="alert">{error}</p>
         <Suspense fallback=|| view! { <p class="loading" role="status">"Loading the queue…"</p> }>
             {move || Suspend::new(async move {
                 match queue.await {
@@ -46,7 +34,7 @@ fn Queue() -> impl IntoView {
                     .into_any(),
                     Ok(items) => view! {
                         <ol class="mod-queue" aria-label="Comments waiting for a moderator">
-                            {items.into_iter().map(|item| view! { <QueueItem item act/> }).collect_view()}
+                            {items.into_iter().map(|item| view! { <QueueItem item/> }).collect_view()}
                         </ol>
                     }
                     .into_any(),
@@ -57,9 +45,8 @@ fn Queue() -> impl IntoView {
 }
 
 #[component]
-fn QueueItem(item: QueuedComment, act: Act) -> impl IntoView {
+fn QueueItem(item: QueuedComment) -> impl IntoView {
     let id = item.id;
-    let note = RwSignal::new(String::new());
     let heading_id = format!("queued-{id}");
     let labelled_by = heading_id.clone();
     let note_id = format!("queued-{id}-note");
@@ -111,16 +98,7 @@ fn QueueItem(item: QueuedComment, act: Act) -> impl IntoView {
     .into_iter()
     .map(|(action, label)| {
         view! {
-            <button
-                type="submit"
-                name="action"
-                value=action.as_str()
-                disabled=move || act.pending().get()
-                on:click=move |ev| {
-                    ev.prevent_default();
-                    act.dispatch((id, action, note.get_untracked()));
-                }
-            >
+            <button type="submit" name="action" value=action.as_str()>
                 {label}
             </button>
         }
@@ -141,13 +119,13 @@ fn QueueItem(item: QueuedComment, act: Act) -> impl IntoView {
             <div class="mod-item__body prose" inner_html=item.body_html></div>
             {reports}
             <form class="mod-item__actions" method="post" action=Moderate::url()>
+                <p class="form-error" role="alert"></p>
                 <input type="hidden" name="id" value=id.to_string()/>
                 <label for=note_for>"Note for the log (optional)"</label>
                 <input
                     id=note_id
                     name="note"
                     maxlength=MAX_MODERATION_NOTE_CHARS.to_string()
-                    on:input=move |ev| note.set(event_target_value(&ev))
                 />
                 <div class="mod-item__buttons">{buttons}</div>
             </form>
