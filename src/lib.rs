@@ -38,6 +38,5 @@ pub fn hydrate() {
     live.cursor.set(client::islands::rendered_cursor());
     live.watching.set(client::islands::watched_brief());
     provide_context(live);
-    client::live::connect(live, live.cursor.get_untracked());
     client::marks::start(client::visits::start());
 }

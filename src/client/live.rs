@@ -1,127 +1,62 @@
-//! The document's one live connection: an EventSource on `/live`, resumed from the id the
-//! first page was rendered at, and kept open across navigations. Its events update
-//! [`LiveContext`], where the islands find them; when the browser gives up on the stream it is
-//! reopened with back-off from the last id seen, so nothing is missed. On a brief's page the
-//! stream names the brief (`&brief=<slug>`), so it counts as a reader there; moving to another
-//! page reopens it at once, from the last id seen.
+//! What the document's one live connection hears, handed to the islands. The connection
+//! itself is the loader's (`pulse.js`): one `EventSource` on `/live`, resumed from the id the
+//! first page was rendered at, kept open across navigations, reopened with back-off from the
+//! last id seen when the browser gives up on it, and reopened at once, naming the brief, when
+//! the page moves to another brief (so it counts as a reader there). It calls these functions
+//! with each event; they update [`LiveContext`], where the islands find them.
 
-use std::time::Duration;
-
-use futures::channel::mpsc;
-use futures::stream::select_all;
-use futures::{FutureExt, StreamExt};
-use gloo_net::eventsource::futures::EventSource;
 use leptos::prelude::*;
+use wasm_bindgen::prelude::wasm_bindgen;
 
-use crate::contexts::live::{Heard, LiveContext, LiveStatus};
+use crate::contexts::live::{Heard, LiveContext, LiveStatus, use_live};
 use crate::model::{
     BRIEF_EVENT, BriefPublished, COMMENT_CHANGED_EVENT, COMMENT_EVENT, CommentAdded,
     CommentChanged, REACTIONS_EVENT, READING_EVENT, RESET_EVENT, ReactionsChanged, ReadingNow,
-    encode_query_value,
 };
 
-const FIRST_BACKOFF: Duration = Duration::from_secs(1);
-const MAX_BACKOFF: Duration = Duration::from_secs(30);
+/// The event types the connection listens for, comma-separated.
+#[wasm_bindgen]
+pub fn live_kinds() -> String {
+    [
+        REACTIONS_EVENT,
+        COMMENT_EVENT,
+        COMMENT_CHANGED_EVENT,
+        BRIEF_EVENT,
+        RESET_EVENT,
+        READING_EVENT,
+    ]
+    .join(",")
+}
 
-/// Keeps the page connected for as long as it is open.
-pub fn connect(live: LiveContext, cursor: i64) {
-    // Tells the connection when the page moves to another brief (or off briefs).
-    let (moved, mut moves) = mpsc::unbounded::<()>();
-    let owner = Owner::new();
-    owner.with(|| {
-        Effect::new(move || {
-            live.watching.track();
-            let _ = moved.unbounded_send(());
-        });
+/// The connection opened (`true`) or was lost and is being reopened (`false`).
+#[wasm_bindgen]
+pub fn live_status(open: bool) {
+    use_live().status.set(if open {
+        LiveStatus::Live
+    } else {
+        LiveStatus::Offline
     });
-    // The effect lives as long as the page.
-    std::mem::forget(owner);
+}
 
-    leptos::task::spawn_local(async move {
-        let mut after = cursor;
-        let mut backoff = FIRST_BACKOFF;
-        loop {
-            let watching = live.watching.get_untracked();
-            let url = match &watching {
-                Some(slug) => format!("/live?after={after}&brief={}", encode_query_value(slug)),
-                None => format!("/live?after={after}"),
-            };
-            let mut reopen = false;
-            if let Ok(mut source) = EventSource::new(&url) {
-                let subscriptions: Vec<_> = [
-                    "open",
-                    "error",
-                    REACTIONS_EVENT,
-                    COMMENT_EVENT,
-                    COMMENT_CHANGED_EVENT,
-                    BRIEF_EVENT,
-                    RESET_EVENT,
-                    READING_EVENT,
-                ]
-                .into_iter()
-                .filter_map(|kind| source.subscribe(kind).ok())
-                .collect();
-                let mut events = select_all(subscriptions);
-                // Ends when the browser closes the source for good (it retries on its own
-                // first, re-sending Last-Event-ID), or when the page moves to another brief.
-                loop {
-                    let next = futures::select! {
-                        next = events.next().fuse() => next,
-                        _ = moves.next() => {
-                            if live.watching.get_untracked() != watching {
-                                reopen = true;
-                                break;
-                            }
-                            continue;
-                        }
-                    };
-                    let Some(Ok((kind, message))) = next else {
-                        break;
-                    };
-                    // "open" and "error" arrive as plain Events: only messages carry an id and data.
-                    let id = if kind != "open" && kind != "error" {
-                        message.last_event_id().parse::<i64>().ok()
-                    } else {
-                        None
-                    };
-                    if let Some(id) = id {
-                        after = after.max(id);
-                    }
-                    let data = || message.data().as_string().unwrap_or_default();
-                    match kind.as_str() {
-                        "open" => {
-                            live.status.set(LiveStatus::Live);
-                            backoff = FIRST_BACKOFF;
-                        }
-                        "error" => live.status.set(LiveStatus::Offline),
-                        // The page missed too much to catch up by deltas: fetch it again.
-                        RESET_EVENT => crate::client::nav::reload(),
-                        READING_EVENT => {
-                            if let Ok(reading) = serde_json::from_str::<ReadingNow>(&data()) {
-                                live.reading.update(|all| {
-                                    all.insert(reading.slug, reading.count);
-                                });
-                            }
-                        }
-                        _ => {
-                            if let Some(id) = id {
-                                heard(live, &kind, id, &data());
-                            }
-                        }
-                    }
-                }
-                drop(source);
+/// One event heard: its type, its id in the log (0 when it has none) and its data.
+#[wasm_bindgen]
+pub fn live_event(kind: &str, id: f64, data: &str) {
+    let live = use_live();
+    // Ids are whole numbers far below 2^53.
+    let id = id as i64;
+    match kind {
+        // The page missed too much to catch up by deltas: fetch it again.
+        RESET_EVENT => crate::client::nav::reload(),
+        READING_EVENT => {
+            if let Ok(reading) = serde_json::from_str::<ReadingNow>(data) {
+                live.reading.update(|all| {
+                    all.insert(reading.slug, reading.count);
+                });
             }
-            if reopen {
-                // Moves that came together need one reopening.
-                while moves.try_recv().is_ok() {}
-                continue;
-            }
-            live.status.set(LiveStatus::Offline);
-            gloo_timers::future::sleep(backoff).await;
-            backoff = (backoff * 2).min(MAX_BACKOFF);
         }
-    });
+        _ if id > 0 => heard(live, kind, id, data),
+        _ => {}
+    }
 }
 
 /// Records an event from the log (it has an id) in the live context.

@@ -22,10 +22,22 @@ let shown = location.pathname + location.search;
 
 // ---------------------------------------------------------------- islands
 
+/** Hydration so far: each pass waits for the one before. */
+let hydration = Promise.resolve();
+
+/** Hydrates every island not hydrated yet, one task each, so no long task blocks the page. */
 function hydrateIslands() {
+  hydration = hydration.then(hydrateEach);
+  return hydration;
+}
+
+async function hydrateEach() {
   if (!wasm) return;
   for (const el of document.querySelectorAll('leptos-island')) {
     if (el.$$pulse) continue;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    // A navigation may have taken it away meanwhile.
+    if (el.$$pulse || !el.isConnected) continue;
     el.$$pulse = true;
     const island = wasm[el.dataset.component];
     if (typeof island !== 'function') {
@@ -47,7 +59,8 @@ function load() {
       await mod.default({ module_or_path: script.dataset.wasm });
       mod.hydrate();
       wasm = mod;
-      hydrateIslands();
+      await hydrateIslands();
+      live.start();
       document.documentElement.dataset.hydrated = 'true';
     })
     .catch((error) => console.error('Pulse could not start its client', error));
@@ -55,6 +68,69 @@ function load() {
 
 if ('requestIdleCallback' in window) requestIdleCallback(load, { timeout: 3000 });
 else setTimeout(load, 1);
+
+// ---------------------------------------------------------------- the live connection
+
+/**
+ * The document's one live connection, kept open across navigations: an EventSource on
+ * `/live`, resumed from the id the first page was rendered at (later pages are rendered after
+ * what it has already heard). Each event goes to the WASM client (`live_event`), which hands
+ * it to the islands. When the browser gives up on the stream it is reopened with back-off from
+ * the last id seen; on a brief's page the stream names the brief (`data-watch`), so it counts
+ * as one of its readers, and moving to another page reopens it at once.
+ */
+const live = {
+  source: null,
+  after: 0,
+  brief: null,
+  backoff: 1000,
+  retry: 0,
+
+  start() {
+    this.after = Number(document.documentElement.dataset.liveCursor) || 0;
+    this.open();
+  },
+
+  watched() {
+    const el = document.querySelector('[data-watch]');
+    return el ? el.dataset.watch : null;
+  },
+
+  /** After a navigation: a page of another brief (or of none) needs its own stream. */
+  follow() {
+    if (wasm && this.watched() !== this.brief) this.open();
+  },
+
+  open() {
+    clearTimeout(this.retry);
+    if (this.source) this.source.close();
+    this.brief = this.watched();
+    let url = `/live?after=${this.after}`;
+    if (this.brief) url += `&brief=${encodeURIComponent(this.brief)}`;
+    const source = new EventSource(url);
+    this.source = source;
+    source.onopen = () => {
+      this.backoff = 1000;
+      wasm.live_status(true);
+    };
+    source.onerror = () => {
+      if (source !== this.source) return;
+      wasm.live_status(false);
+      // CONNECTING: the browser retries by itself, resending Last-Event-ID. CLOSED: it gave up.
+      if (source.readyState === EventSource.CLOSED) {
+        this.retry = setTimeout(() => this.open(), this.backoff);
+        this.backoff = Math.min(this.backoff * 2, 30000);
+      }
+    };
+    for (const kind of wasm.live_kinds().split(',')) {
+      source.addEventListener(kind, (ev) => {
+        const id = Number(ev.lastEventId) || 0;
+        if (id > this.after) this.after = id;
+        wasm.live_event(kind, id, ev.data);
+      });
+    }
+  },
+};
 
 // ---------------------------------------------------------------- which requests are pages
 
@@ -218,6 +294,7 @@ async function go(url, { mode, init = { method: 'GET' }, scroll = null, form = n
     swap(doc);
     if (wasm) wasm.page_changed();
     hydrateIslands();
+    live.follow();
     settle(target, scroll, stayed, focused);
   } catch (error) {
     if (mine === navigation) {

@@ -64,15 +64,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Preloads the WASM client (at low priority: islands hydrate when the browser is idle) and
-/// starts the loader.
+/// Starts the loader, which fetches the WASM client once the browser is idle. Nothing is
+/// preloaded: the page paints without waiting for the client, and the client's bytes never
+/// compete with what the reader sees first.
 #[component]
 fn ClientScripts(options: LeptosOptions) -> impl IntoView {
     let files = client_files(&options);
     let nonce = use_nonce();
     view! {
-        <link rel="modulepreload" href=files.js.clone() fetchpriority="low"/>
-        <link rel="preload" href=files.wasm.clone() r#as="fetch" r#type="application/wasm" crossorigin="" fetchpriority="low"/>
         <script
             type="module"
             id="pulse-client"

@@ -516,8 +516,10 @@ fn the_loader_is_served_at_its_hashed_address_for_good() {
             app.get("/client/pulse.0000000000000000.js").await.status,
             StatusCode::NOT_FOUND
         );
-        // The preloads are valid: no nonce where `crossorigin` belongs.
-        let crossorigin = attrs(&html, "link[rel=preload]", "crossorigin");
-        assert_eq!(crossorigin, [""]);
+        // Nothing of the client is preloaded (it loads when the browser is idle), and the
+        // loader names both of its files.
+        assert!(attrs(&html, "link[rel=preload], link[rel=modulepreload]", "href").is_empty());
+        assert_eq!(attrs(&html, "script#pulse-client", "data-wasm").len(), 1);
+        assert_eq!(attrs(&html, "script#pulse-client", "data-js").len(), 1);
     })
 }
