@@ -339,8 +339,12 @@ pub struct Brief {
     pub cited_by: Vec<BriefLink>,
     /// Counts for everyone; `mine` for the reader asking.
     pub reactions: ReactionState,
-    /// The thread, oldest first, replies directly after what they reply to.
+    /// One page of the thread, oldest first, replies directly after what they reply to.
     pub comments: Vec<Comment>,
+    /// When older comments exist: the first one shown (they come before it).
+    pub older_comments: Option<i64>,
+    /// When newer comments exist: the last one shown (they come after it).
+    pub newer_comments: Option<i64>,
     pub comment_count: u32,
     /// This reader's own comments in the thread.
     pub mine: Vec<OwnComment>,
@@ -348,6 +352,19 @@ pub struct Brief {
     pub my_name: Option<String>,
     /// A fresh idempotency key for this page's comment form.
     pub comment_key: String,
+}
+
+/// Which page of a long thread to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThreadWindow {
+    /// The newest comments (the default).
+    Newest,
+    /// The page just before comment N (`?comments_before=N`).
+    Before(i64),
+    /// The page just after comment N (`?comments_after=N`).
+    After(i64),
+    /// The page holding comment N (`?comment=N`, and an address that opens a form on it).
+    Around(i64),
 }
 
 /// "1 comment", "3 comments".
@@ -360,14 +377,11 @@ pub fn comments_label(count: u32) -> String {
 }
 
 /// Checks a display name: trimmed, 1 to the configured number of characters, no control
-/// characters. Returns the trimmed name.
+/// characters and nothing invisible (see [`hides_characters`]). Returns the trimmed name.
 pub fn check_comment_name<'a>(name: &'a str, site: &SiteInfo) -> Result<&'a str, AppError> {
     let name = name.trim();
     let chars = name.chars().count();
-    if chars == 0
-        || chars > site.comment_max_name_chars as usize
-        || name.chars().any(char::is_control)
-    {
+    if chars == 0 || chars > site.comment_max_name_chars as usize {
         return Err(AppError::invalid(
             "name",
             format!(
@@ -376,7 +390,53 @@ pub fn check_comment_name<'a>(name: &'a str, site: &SiteInfo) -> Result<&'a str,
             ),
         ));
     }
+    if hides_characters(name) {
+        return Err(AppError::invalid(
+            "name",
+            "Names cannot contain invisible or direction-changing characters.",
+        ));
+    }
     Ok(name)
+}
+
+/// Whether a name holds something a reader would not see, or that would reorder what they
+/// see: control characters, the bidirectional embeddings, overrides and isolates (one
+/// unclosed U+202E turns everything after it around), zero-width and other blank-looking
+/// characters, the byte-order mark and tag characters. The zero-width joiner is allowed only
+/// inside an emoji sequence (between two symbols), where it is part of what is drawn.
+pub fn hides_characters(name: &str) -> bool {
+    let chars: Vec<char> = name.chars().collect();
+    chars.iter().enumerate().any(|(i, &c)| {
+        if c == '\u{200D}' {
+            let symbol = |c: Option<&char>| {
+                c.is_some_and(|c| !c.is_alphanumeric() && !c.is_whitespace() && !c.is_ascii())
+            };
+            return !(i > 0 && symbol(chars.get(i - 1)) && symbol(chars.get(i + 1)));
+        }
+        c.is_control()
+            || matches!(
+                c,
+                '\u{00AD}'
+                    | '\u{034F}'
+                    | '\u{061C}'
+                    | '\u{115F}'
+                    | '\u{1160}'
+                    | '\u{17B4}'
+                    | '\u{17B5}'
+                    | '\u{180E}'
+                    | '\u{200B}'
+                    | '\u{200C}'
+                    | '\u{200E}'
+                    | '\u{200F}'
+                    | '\u{2028}'..='\u{202E}'
+                    | '\u{2060}'..='\u{206F}'
+                    | '\u{3164}'
+                    | '\u{FEFF}'
+                    | '\u{FFA0}'
+                    | '\u{FFF9}'..='\u{FFFB}'
+                    | '\u{E0000}'..='\u{E007F}'
+            )
+    })
 }
 
 /// Checks a comment body: not empty, not over the configured length. Returns it trimmed.
@@ -427,6 +487,19 @@ pub struct DigestItem {
 pub struct DigestIssue {
     pub summary: DigestSummary,
     pub items: Vec<DigestItem>,
+}
+
+/// The mailbox an address delivers to, for counting mail sent to it: lowercased, with a
+/// `+tag` on the local part removed (`Ada+news@Example.com` → `ada@example.com`).
+pub fn mailbox_key(email: &str) -> String {
+    let lower = email.trim().to_lowercase();
+    match lower.rsplit_once('@') {
+        Some((local, domain)) => {
+            let local = local.split_once('+').map_or(local, |(base, _)| base);
+            format!("{local}@{domain}")
+        }
+        None => lower,
+    }
 }
 
 /// Checks a digest issue's address: `2026-w48` (an ISO year and week).
@@ -565,6 +638,45 @@ fn page_error() -> AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plus_tags_and_case_reach_one_mailbox() {
+        assert_eq!(mailbox_key("Ada+News@Example.COM"), "ada@example.com");
+        assert_eq!(mailbox_key("ada+1+2@example.com"), "ada@example.com");
+        assert_eq!(mailbox_key("ada@example.com"), "ada@example.com");
+        assert_ne!(
+            mailbox_key("ada@example.com"),
+            mailbox_key("ada@example.org")
+        );
+    }
+
+    #[test]
+    fn names_hide_nothing() {
+        for fine in [
+            "Ada",
+            "Grace Hopper",
+            "José",
+            "李小龍",
+            "Ada 👩\u{200D}💻",
+            "🏳\u{FE0F}\u{200D}🌈",
+        ] {
+            assert!(!hides_characters(fine), "{fine:?} should be accepted");
+        }
+        for hidden in [
+            "Ada\u{202E}nimda",
+            "\u{2067}Ada",
+            "A\u{200B}da",
+            "Ada\u{200D}",
+            "A\u{200D}da",
+            "Ada\u{FEFF}",
+            "Ada\u{00AD}",
+            "Ada\u{E0041}",
+            "Ada\u{0007}",
+            "\u{3164}",
+        ] {
+            assert!(hides_characters(hidden), "{hidden:?} should be refused");
+        }
+    }
 
     #[test]
     fn slugs() {

@@ -46,19 +46,31 @@ pub async fn list_briefs(
     Ok(feed)
 }
 
-/// A whole brief, with its Cited By list.
+/// A whole brief, with its Cited By list and one page of its thread: the newest, or the one
+/// just before or after a comment, or the one holding a comment.
 #[server(prefix = "/api", endpoint = "get_brief", input = GetUrl)]
-pub async fn get_brief(slug: String) -> Result<Brief, AppError> {
-    use crate::model::validate_slug;
+pub async fn get_brief(
+    slug: String,
+    comments_before: Option<i64>,
+    comments_after: Option<i64>,
+    comment: Option<i64>,
+) -> Result<Brief, AppError> {
+    use crate::model::{ThreadWindow, validate_slug};
     use crate::server::{guard::request_parts, state::app_state};
 
     validate_slug(&slug)?;
+    let window = match (comment, comments_before, comments_after) {
+        (Some(id), _, _) => ThreadWindow::Around(id),
+        (None, Some(id), _) => ThreadWindow::Before(id),
+        (None, None, Some(id)) => ThreadWindow::After(id),
+        (None, None, None) => ThreadWindow::Newest,
+    };
     let state = app_state()?;
     let headers = request_parts()?.headers;
     let reader = state.readers.reader(&headers);
     let mut brief = state
         .store
-        .get_brief(&slug, reader.as_ref(), &state.config.comments)
+        .get_brief(&slug, reader.as_ref(), &state.config.comments, window)
         .await?
         .ok_or_else(|| AppError::not_found("There is no brief at this address."))?;
     brief.my_name = crate::server::respond::remembered_name(&headers);

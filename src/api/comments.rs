@@ -23,7 +23,7 @@ pub async fn post_comment(
     use crate::model::{CommentState, check_comment_body, check_comment_name, validate_slug};
     use crate::server::content::markdown::{count_links, render_comment};
     use crate::server::guard::{accepts_html, check_same_origin, request_parts};
-    use crate::server::rate_limit::client_ip;
+    use crate::server::rate_limit::client_source;
     use crate::server::repo::{NewComment, Posted};
     use crate::server::{respond, state::app_state};
 
@@ -65,8 +65,8 @@ pub async fn post_comment(
     }
     let rules = &state.config.comments;
     // Everyone behind one address shares the per-address limit, however many cookies they clear.
-    let source_tag = client_ip(&parts, &state.config.limits.trusted_proxies)
-        .map(|ip| state.readers.tag("source", &ip.to_string()));
+    let source_tag = client_source(&parts, &state.config.limits.trusted_proxies)
+        .map(|source| state.readers.tag("source", &source));
 
     let body_html = render_comment(body);
     let posted = state
@@ -112,10 +112,16 @@ pub async fn post_comment(
             return Err(AppError::TooManyRequests { retry_after });
         }
     };
-    respond::set_cookie(state.readers.cookie(&reader));
+    respond::set_cookie(
+        state
+            .readers
+            .cookie(&reader, crate::server::editors::secure_cookies(&state)),
+    );
     respond::remember_name(name);
     if accepts_html(&parts.headers) {
-        leptos_axum::redirect(&format!("/pulse/{slug}#comment-{}", comment.id));
+        leptos_axum::redirect(&crate::components::comments::comment_href(
+            &slug, comment.id,
+        ));
     }
     Ok(comment)
 }
@@ -150,7 +156,7 @@ pub async fn edit_comment(slug: String, id: i64, body: String) -> Result<Comment
         .await?;
     let changed = crate::server::comments::amendment_result(&state, amended)?;
     if accepts_html(&parts.headers) {
-        leptos_axum::redirect(&format!("/pulse/{slug}#comment-{id}"));
+        leptos_axum::redirect(&crate::components::comments::comment_href(&slug, id));
     }
     Ok(changed)
 }
@@ -190,7 +196,7 @@ pub async fn report_comment(
 ) -> Result<(), AppError> {
     use crate::model::{MAX_REPORT_DETAIL_CHARS, ReportReason, validate_slug};
     use crate::server::guard::{accepts_html, check_same_origin, request_parts};
-    use crate::server::rate_limit::client_ip;
+    use crate::server::rate_limit::client_source;
     use crate::server::repo::{Report, Reported};
     use crate::server::{respond, state::app_state};
 
@@ -215,8 +221,8 @@ pub async fn report_comment(
     let reader = state.readers.reader_or_mint(&parts.headers)?;
     state.limit_reader_write("report", &parts, &reader)?;
     // Everyone behind one address counts as one source, however many cookies they clear.
-    let source_tag = client_ip(&parts, &state.config.limits.trusted_proxies)
-        .map(|ip| state.readers.tag("source", &ip.to_string()));
+    let source_tag = client_source(&parts, &state.config.limits.trusted_proxies)
+        .map(|source| state.readers.tag("source", &source));
     let reported = state
         .store
         .report_comment(
@@ -246,7 +252,11 @@ pub async fn report_comment(
             ));
         }
     }
-    respond::set_cookie(state.readers.cookie(&reader));
+    respond::set_cookie(
+        state
+            .readers
+            .cookie(&reader, crate::server::editors::secure_cookies(&state)),
+    );
     if accepts_html(&parts.headers) {
         leptos_axum::redirect(&format!("/pulse/{slug}?reported={id}#comment-{id}"));
     }

@@ -26,10 +26,11 @@ pub async fn sign_in(
     use crate::model::editors::MAX_PASSWORD_BYTES;
     use crate::server::editors::{
         LOGIN_FAILURES_PER_EMAIL, LOGIN_FAILURES_PER_SOURCE, LOGIN_WINDOW, SESSION_IDLE,
-        email_subject, secure_cookies, session_cookie, session_token, verify_password,
+        email_source_subject, email_subject, secure_cookies, session_cookie, session_token,
+        sign_in_delay, verify_password,
     };
     use crate::server::guard::{accepts_html, check_same_origin, request_parts};
-    use crate::server::rate_limit::client_ip;
+    use crate::server::rate_limit::client_source;
     use crate::server::repo::Attempt;
     use crate::server::tokens::token_hash;
     use crate::server::{respond, state::app_state};
@@ -62,19 +63,34 @@ pub async fn sign_in(
 
     let now = time::OffsetDateTime::now_utc();
     let email_subject = email_subject(&state, &email);
-    let source_subject = client_ip(&parts, &state.config.limits.trusted_proxies)
-        .map(|ip| state.readers.tag("sign-in-source", &ip.to_string()));
-    let mut subjects = vec![(email_subject.as_str(), LOGIN_FAILURES_PER_EMAIL)];
+    // Without a known source (no socket peer: never in production) every attempt on an
+    // address shares one.
+    let source = client_source(&parts, &state.config.limits.trusted_proxies);
+    let pair_subject = email_source_subject(&state, &email, source.as_deref().unwrap_or("-"));
+    let source_subject = source.map(|s| state.readers.tag("sign-in-source", &s));
+    let mut subjects = vec![
+        (pair_subject.as_str(), Some(LOGIN_FAILURES_PER_EMAIL)),
+        (email_subject.as_str(), None),
+    ];
     if let Some(source) = &source_subject {
-        subjects.push((source.as_str(), LOGIN_FAILURES_PER_SOURCE));
+        subjects.push((source.as_str(), Some(LOGIN_FAILURES_PER_SOURCE)));
     }
-    if let Attempt::Locked { retry_after } = state
+    match state
         .store
         .begin_sign_in(&subjects, LOGIN_WINDOW, now)
         .await?
     {
-        tracing::warn!("sign-in refused: too many failures");
-        return refuse(AppError::TooManyRequests { retry_after }, "locked");
+        Attempt::Locked { retry_after } => {
+            tracing::warn!("sign-in refused: too many failures from this source");
+            return refuse(AppError::TooManyRequests { retry_after }, "locked");
+        }
+        Attempt::Allowed { failures } => {
+            let delay = sign_in_delay(failures);
+            if !delay.is_zero() {
+                tracing::warn!(failures, "sign-in slowed: an account is being guessed at");
+                tokio::time::sleep(delay).await;
+            }
+        }
     }
 
     let account = state.store.editor_credentials(&email).await?;
@@ -99,7 +115,7 @@ pub async fn sign_in(
         .store
         .sign_in_succeeded(
             &editor,
-            &email_subject,
+            &[email_subject.as_str(), pair_subject.as_str()],
             &hash,
             planted.as_deref(),
             now,
@@ -268,8 +284,8 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     use crate::model::editors::{MAX_PASSWORD_BYTES, check_new_password};
     use crate::server::editors::{
-        LOGIN_FAILURES_PER_EMAIL, LOGIN_WINDOW, email_subject, hash_password, require_editor,
-        secure_cookies, session_token, verify_password,
+        LOGIN_FAILURES_PER_EMAIL, LOGIN_WINDOW, hash_password, require_editor, secure_cookies,
+        session_token, verify_password,
     };
     use crate::server::guard::accepts_html;
     use crate::server::repo::Attempt;
@@ -285,12 +301,13 @@ pub async fn change_password(
     if repeat != new_password {
         return Err(AppError::invalid("repeat", "The two new passwords differ."));
     }
-    let subject = email_subject(&state, &editor.email);
+    // Counted apart from sign-ins: only someone holding this editor's session gets here.
+    let subject = state.readers.tag("password-change", &editor.email);
     let now = time::OffsetDateTime::now_utc();
     if let Attempt::Locked { retry_after } = state
         .store
         .begin_sign_in(
-            &[(subject.as_str(), LOGIN_FAILURES_PER_EMAIL)],
+            &[(subject.as_str(), Some(LOGIN_FAILURES_PER_EMAIL))],
             LOGIN_WINDOW,
             now,
         )

@@ -54,7 +54,11 @@ pub async fn erase_my_data(confirm: String) -> Result<Erased, AppError> {
         }
     };
     // A new id next time: nothing links the reader's future activity to what was erased.
-    set_cookie(state.readers.forget_cookie());
+    set_cookie(
+        state
+            .readers
+            .forget_cookie(crate::server::editors::secure_cookies(&state)),
+    );
     if accepts_html(&parts.headers) {
         leptos_axum::redirect(&format!(
             "/my-data?erased={},{},{}",

@@ -178,6 +178,11 @@ addEventListener('click', (ev) => {
   const link = ev.target instanceof Element ? ev.target.closest('a[href]') : null;
   if (!link || (link.target && link.target !== '_self') || link.hasAttribute('download')) return;
   if (link.relList.contains('external')) return;
+  if (link.dataset.threadMore) {
+    ev.preventDefault();
+    loadMore(link);
+    return;
+  }
   const url = new URL(link.href);
   if (!isPage(url)) return;
   // A link to a place on this very page is the browser's own business.
@@ -224,6 +229,53 @@ addEventListener('submit', (ev) => {
     fallback: () => submitNatively(form, submitter),
   }).finally(() => (form.$$sending = false));
 });
+
+/**
+ * Brings the older or newer page of a long thread (the `data-thread-more` link's) into the
+ * thread on this page, without moving: its comments go before or after those shown, and the
+ * link becomes the fetched page's own (or goes, at the thread's end). Focus moves to the
+ * first comment brought in. If that cannot be done, the link is followed as a page.
+ */
+async function loadMore(link) {
+  if (link.$$loading) return;
+  link.$$loading = true;
+  const older = link.dataset.threadMore === 'older';
+  const holder = link.closest('.comments__more');
+  const thread = document.getElementById('comment-thread');
+  try {
+    const res = await fetch(link.href, {
+      credentials: 'same-origin',
+      headers: { Accept: 'text/html', [NAV]: '1' },
+    });
+    const type = res.headers.get('Content-Type') || '';
+    if (!res.ok || !type.startsWith('text/html')) throw new Error(`answered ${res.status}`);
+    const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
+    const more = doc.getElementById('comment-thread');
+    if (!thread || !holder || !more) throw new Error('no thread to join');
+    const added = [...more.children]
+      .filter((item) => !item.id || !document.getElementById(item.id))
+      .map((item) => document.importNode(item, true));
+    if (older) {
+      thread.prepend(...added);
+    } else {
+      thread.append(...added);
+      if (!more.hasAttribute('data-newer')) thread.removeAttribute('data-newer');
+    }
+    const next = doc.getElementById(holder.id);
+    if (next) holder.replaceWith(document.importNode(next, true));
+    else holder.remove();
+    const first = added.length ? added[0].querySelector('article') : null;
+    if (first) {
+      first.tabIndex = -1;
+      first.focus();
+    }
+  } catch (error) {
+    console.warn('showing that part of the thread as a page', error);
+    go(new URL(link.href), { mode: 'push' });
+  } finally {
+    link.$$loading = false;
+  }
+}
 
 /** The form sent as if no script were here: the answer replaces the page. */
 function submitNatively(form, submitter) {

@@ -16,6 +16,16 @@ pub fn on_page(id: i64) -> bool {
     document().get_element_by_id(&comment_anchor(id)).is_some()
 }
 
+/// Whether comment `comment`, heard live, belongs on this page of the thread: a reply to a
+/// comment on it, or anything while the page is the newest (`data-newer` marks an older one,
+/// whose end is not the thread's).
+pub fn fits(comment: &Comment) -> bool {
+    let newest = document()
+        .get_element_by_id(THREAD_ID)
+        .is_some_and(|thread| !thread.has_attribute("data-newer"));
+    newest || comment.parent_id.is_some_and(on_page)
+}
+
 /// Renders a comment heard live into the thread, after its parent's last reply (or at the
 /// end).
 pub fn show(slug: &str, comment: Comment) {

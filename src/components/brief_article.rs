@@ -2,11 +2,12 @@
 //! now, then reactions, the newsletter box and the discussion.
 
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, Title};
+use leptos_meta::{Link, Meta};
 
 use crate::components::brief_body::BriefBody;
 use crate::components::comments::section::CommentsSection;
 use crate::components::newsletter_box::NewsletterBox;
+use crate::components::page_title::PageTitle;
 use crate::components::reaction_bar::ReactionBar;
 use crate::components::reading_now::ReadingNow;
 use crate::contexts::site::use_site;
@@ -34,13 +35,15 @@ pub fn BriefArticle(mut brief: Brief) -> impl IntoView {
     let slug = brief.slug.clone();
     let reactions = std::mem::take(&mut brief.reactions);
     let comments = std::mem::take(&mut brief.comments);
+    let older = brief.older_comments;
+    let newer = brief.newer_comments;
     let count = brief.comment_count;
     let mine = std::mem::take(&mut brief.mine);
     let my_name = brief.my_name.take();
     let comment_key = std::mem::take(&mut brief.comment_key);
 
     view! {
-        <Title text=title/>
+        <PageTitle text=title/>
         <Meta name="description" content=description/>
         <Link rel="canonical" href=canonical.clone()/>
         <Meta property="og:type" content="article"/>
@@ -64,7 +67,7 @@ pub fn BriefArticle(mut brief: Brief) -> impl IntoView {
             <ReadingNow slug=slug.clone()/>
             <ReactionBar slug=slug.clone() state=reactions/>
             <NewsletterBox/>
-            <CommentsSection slug comments count mine my_name comment_key/>
+            <CommentsSection slug comments older newer count mine my_name comment_key/>
         </article>
     }
 }

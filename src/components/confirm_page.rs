@@ -3,7 +3,7 @@
 //! spent or expired link offers to send a new one.
 
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::Meta;
 use leptos_router::hooks::use_query_map;
 
 use leptos::server_fn::ServerFn;
@@ -11,6 +11,7 @@ use leptos::server_fn::ServerFn;
 use crate::api::newsletter::{ConfirmSubscription, confirmation_state};
 use crate::components::error_page::ErrorPage;
 use crate::components::newsletter_box::NewsletterBox;
+use crate::components::page_title::PageTitle;
 use crate::model::Confirmation;
 
 #[component]
@@ -31,7 +32,7 @@ pub fn ConfirmPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text="Confirm your subscription"/>
+        <PageTitle text="Confirm your subscription"/>
         <Meta name="robots" content="noindex"/>
         <div class="page">
             <Suspense fallback=|| view! { <p class="loading" role="status">"Checking your link…"</p> }>

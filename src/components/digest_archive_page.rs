@@ -1,8 +1,9 @@
 //! `/digest`: every weekly digest sent, newest first, with the sign-up box.
 
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, Title};
+use leptos_meta::{Link, Meta};
 
+use crate::components::page_title::PageTitle;
 use crate::contexts::site::use_site;
 
 use crate::api::digests::list_digests;
@@ -16,7 +17,7 @@ pub fn DigestArchivePage() -> impl IntoView {
     let base = site.base_url.trim_end_matches('/').to_string();
     let feed_title = format!("{} — weekly digest", site.name);
     view! {
-        <Title text="The weekly AI digest: archive"/>
+        <PageTitle text="The weekly AI digest: archive"/>
         <Meta name="description" content="Every weekly AI digest we have sent, to read on the web."/>
         <Link rel="canonical" href=format!("{base}/digest")/>
         <Link rel="alternate" type_="application/atom+xml" title=feed_title href=format!("{base}/digest/feed.xml")/>

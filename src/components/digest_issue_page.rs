@@ -2,12 +2,13 @@
 //! the house Take, with links to the briefs.
 
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, Title};
+use leptos_meta::{Link, Meta};
 use leptos_router::hooks::use_params_map;
 
 use crate::api::digests::get_digest;
 use crate::components::error_page::ErrorPage;
 use crate::components::newsletter_box::NewsletterBox;
+use crate::components::page_title::PageTitle;
 use crate::contexts::site::use_site;
 use crate::model::DigestIssue;
 
@@ -45,7 +46,7 @@ fn IssueView(issue: DigestIssue) -> impl IntoView {
         issue.summary.slug
     );
     view! {
-        <Title text=title.clone()/>
+        <PageTitle text=title.clone()/>
         <Meta name="description" content=description/>
         <Link rel="canonical" href=canonical/>
         <article class="page digest">

@@ -2,7 +2,7 @@
 //! older ones.
 
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, Title};
+use leptos_meta::{Link, Meta};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::briefs::list_briefs;
@@ -11,6 +11,7 @@ use crate::components::category_nav::CategoryNav;
 use crate::components::error_page::ErrorPage;
 use crate::components::new_briefs::NewBriefs;
 use crate::components::newsletter_box::NewsletterBox;
+use crate::components::page_title::PageTitle;
 use crate::components::pagination::Pagination;
 use crate::contexts::site::use_site;
 use crate::model::{FeedPage as Feed, parse_page};
@@ -99,7 +100,7 @@ fn FeedView(feed: Feed) -> impl IntoView {
         ),
     };
     view! {
-        <Title text=title/>
+        <PageTitle text=title/>
         <Meta name="description" content=site.tagline.clone()/>
         <Link rel="canonical" href=canonical/>
         {own_feed}

@@ -24,6 +24,7 @@ pub mod new_mark;
 pub mod newsletter_box;
 pub mod newsletter_page;
 pub mod not_found;
+pub mod page_title;
 pub mod pagination;
 pub mod reaction_bar;
 pub mod reading_now;
@@ -33,3 +34,25 @@ pub mod search_page;
 pub mod subscriber_data_page;
 pub mod theme_toggle;
 pub mod unsubscribe_page;
+
+/// Text for the places Leptos writes as they are — a `<textarea>`'s `inner_html`, a
+/// `<title>` (see `page_title`) — escaped, so that it cannot end its element and the browser
+/// shows it as typed.
+pub fn escaped_text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaped_text_cannot_close_its_element() {
+        assert_eq!(
+            escaped_text("a </textarea><script>x</script> & </title>"),
+            "a &lt;/textarea&gt;&lt;script&gt;x&lt;/script&gt; &amp; &lt;/title&gt;"
+        );
+    }
+}

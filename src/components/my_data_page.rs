@@ -3,11 +3,13 @@
 //! all works without JavaScript.
 
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::Meta;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::my_data::reader_data;
+use crate::components::comments::comment_href;
 use crate::components::error_page::ErrorPage;
+use crate::components::page_title::PageTitle;
 use crate::contexts::site::use_site;
 use crate::model::my_data::MyData;
 
@@ -31,7 +33,7 @@ pub fn MyDataPage() -> impl IntoView {
         }
     };
     view! {
-        <Title text="Your data"/>
+        <PageTitle text="Your data"/>
         <Meta name="robots" content="noindex"/>
         <div class="page my-data">
             <h1>"Your data"</h1>
@@ -88,7 +90,7 @@ fn Holdings(data: MyData) -> impl IntoView {
                     };
                     view! {
                         <li>
-                            <a href=format!("/pulse/{}#comment-{}", c.brief_slug, c.id)>{c.brief_title}</a>
+                            <a href=comment_href(&c.brief_slug, c.id)>{c.brief_title}</a>
                             " · "
                             <time datetime=c.created_at.clone()>{c.created_at.clone()}</time>
                             {format!(" · as “{}”", c.author_name)}
@@ -123,7 +125,7 @@ fn Holdings(data: MyData) -> impl IntoView {
                 {reports.into_iter().map(|r| view! {
                     <li>
                         {format!("“{}” about ", r.reason)}
-                        <a href=format!("/pulse/{}#comment-{}", r.brief_slug, r.comment_id)>"a comment"</a>
+                        <a href=comment_href(&r.brief_slug, r.comment_id)>"a comment"</a>
                     </li>
                 }).collect_view()}
             </ul>

@@ -2,10 +2,11 @@
 //! lands (`?sent=1`) to read the answer.
 
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, Title};
+use leptos_meta::{Link, Meta};
 use leptos_router::hooks::use_query_map;
 
 use crate::components::newsletter_box::NewsletterBox;
+use crate::components::page_title::PageTitle;
 use crate::contexts::site::use_site;
 use crate::model::SUBSCRIBE_ANSWER;
 
@@ -20,7 +21,7 @@ pub fn NewsletterPage() -> impl IntoView {
         site.name, site.house_name
     );
     view! {
-        <Title text="The weekly AI digest"/>
+        <PageTitle text="The weekly AI digest"/>
         <Meta name="description" content=description/>
         <Link rel="canonical" href=canonical/>
         <div class="page">

@@ -2,12 +2,13 @@
 //! words marked. A plain GET form, so it works (and can be bookmarked) without JavaScript.
 
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::Meta;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::search::search_briefs;
 use crate::components::card_tags::CardTags;
 use crate::components::error_page::ErrorPage;
+use crate::components::page_title::PageTitle;
 use crate::components::pagination::Pagination;
 use crate::contexts::response::set_http_status;
 use crate::contexts::site::use_site;
@@ -54,7 +55,7 @@ pub fn SearchPage() -> impl IntoView {
                         Err(error @ AppError::Invalid { .. }) => {
                             set_http_status(error.status());
                             view! {
-                                <Title text="Search"/>
+                                <PageTitle text="Search"/>
                                 <p class="field__error" role="alert">{error.to_string()}</p>
                             }
                                 .into_any()
@@ -91,7 +92,7 @@ fn Results(results: SearchResults) -> impl IntoView {
     };
     let filters = format!("q={}", encode_query_value(&results.query));
     view! {
-        <Title text=title/>
+        <PageTitle text=title/>
         <p class="search__summary" role="status">{summary}</p>
         {results.truncated.then(|| view! {
             <p class="notice">

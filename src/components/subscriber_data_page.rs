@@ -3,11 +3,12 @@
 //! download it as JSON and delete it. Plain forms and links: it all works without JavaScript.
 
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::Meta;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::newsletter::read_subscriber_data;
 use crate::components::error_page::ErrorPage;
+use crate::components::page_title::PageTitle;
 use crate::model::encode_query_value;
 use crate::model::my_data::{DATA_LINK_ANSWER, SubscriberData};
 
@@ -18,7 +19,7 @@ pub fn SubscriberDataPage() -> impl IntoView {
     let sent = move || query.read().get("sent").is_some();
     let erased = move || query.read().get("erased").is_some();
     view! {
-        <Title text="Your newsletter data"/>
+        <PageTitle text="Your newsletter data"/>
         <Meta name="robots" content="noindex"/>
         <div class="page my-data">
             <h1>"Your newsletter data"</h1>

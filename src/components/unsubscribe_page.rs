@@ -3,8 +3,9 @@
 //! `List-Unsubscribe=One-Click` to the same address, exactly as a mail client's one-click
 //! unsubscribe does (`server::newsletter::one_click_unsubscribe`).
 
+use crate::components::page_title::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::Meta;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -13,7 +14,7 @@ pub fn UnsubscribePage() -> impl IntoView {
     let token = move || query.read().get("token").unwrap_or_default();
     let action = move || format!("/newsletter/unsubscribe?token={}", token());
     view! {
-        <Title text="Unsubscribe"/>
+        <PageTitle text="Unsubscribe"/>
         <Meta name="robots" content="noindex"/>
         <div class="page">
             <h1>"Unsubscribe from the weekly digest?"</h1>

@@ -93,10 +93,10 @@ pub fn check_editor_name(name: &str) -> Result<&str, AppError> {
             format!("Give a name of 1 to {MAX_EDITOR_NAME_CHARS} characters."),
         ));
     }
-    if name.chars().any(char::is_control) {
+    if crate::model::hides_characters(name) {
         return Err(AppError::invalid(
             "name",
-            "The name must not contain control characters.",
+            "The name must not contain control, invisible or direction-changing characters.",
         ));
     }
     Ok(name)

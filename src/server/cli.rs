@@ -242,8 +242,7 @@ async fn import(config: Config, dir: PathBuf) -> Result<(), String> {
 async fn cli_state(config: Config) -> Result<(AppState, Mailer), String> {
     let store = open_store(&config).await?;
     let mailer = Mailer::new(&config.mail, &config.data_dir)?;
-    let secure = config.site.base_url.starts_with("https://");
-    let readers = ReaderKeys::load_or_create(&config.secret_file, secure).map_err(|e| {
+    let readers = ReaderKeys::load_or_create(&config.secret_file).map_err(|e| {
         format!(
             "cannot use the secret file {}: {e}",
             config.secret_file.display()
@@ -408,8 +407,7 @@ async fn serve(config: Config) -> Result<(), String> {
     let max_live = config.limits.live_max_connections as usize;
     let stream_lifetime = Duration::from_secs(config.limits.live_stream_seconds.into());
     let pages = PageCache::new(Duration::from_secs(config.page_cache_seconds.into()));
-    let secure = config.site.base_url.starts_with("https://");
-    let readers = ReaderKeys::load_or_create(&config.secret_file, secure).map_err(|e| {
+    let readers = ReaderKeys::load_or_create(&config.secret_file).map_err(|e| {
         format!(
             "cannot use the secret file {}: {e}",
             config.secret_file.display()

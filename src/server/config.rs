@@ -33,9 +33,19 @@ pub const KEYS: &[(&str, &str)] = &[
     ("limits.trusted_proxies", "PULSE_TRUSTED_PROXIES"),
     ("limits.live_max_connections", "PULSE_LIVE_MAX_CONNECTIONS"),
     ("limits.live_stream_seconds", "PULSE_LIVE_STREAM_SECONDS"),
+    (
+        "limits.live_max_connections_per_ip",
+        "PULSE_LIVE_MAX_CONNECTIONS_PER_IP",
+    ),
+    ("limits.header_read_seconds", "PULSE_HEADER_READ_SECONDS"),
+    ("limits.write_stall_seconds", "PULSE_WRITE_STALL_SECONDS"),
     ("comments.max_body_chars", "PULSE_COMMENT_MAX_BODY_CHARS"),
     ("comments.max_name_chars", "PULSE_COMMENT_MAX_NAME_CHARS"),
     ("comments.max_depth", "PULSE_COMMENT_MAX_DEPTH"),
+    (
+        "comments.thread_page_size",
+        "PULSE_COMMENT_THREAD_PAGE_SIZE",
+    ),
     (
         "comments.per_minute_per_reader",
         "PULSE_COMMENTS_PER_MINUTE_PER_READER",
@@ -190,6 +200,8 @@ pub struct CommentSettings {
     pub new_reader_max_links: u32,
     /// Reports from this many readers hide a comment until a moderator reviews it.
     pub report_threshold: u32,
+    /// Most comments one page of a thread shows ("Older comments" brings the rest).
+    pub thread_page_size: u32,
 }
 
 /// Abuse limits for anonymous writes.
@@ -204,6 +216,13 @@ pub struct Limits {
     /// How long one live stream lasts before the browser is asked to reconnect (it resumes by
     /// id, so nothing is lost); keeps proxies' idle timeouts and load balancing happy.
     pub live_stream_seconds: u32,
+    /// Open live streams one client address (an IPv6 /64) may hold on one server.
+    pub live_max_connections_per_ip: u32,
+    /// How long a client has to send a request's head (and an idle keep-alive connection
+    /// stays open).
+    pub header_read_seconds: u32,
+    /// How long a connection's writes may make no progress before it is closed.
+    pub write_stall_seconds: u32,
 }
 
 /// A setting that is missing or wrong; `key` is what the operator has to fix.
@@ -285,6 +304,13 @@ impl Config {
             trusted_proxies: source.ip_list("limits.trusted_proxies")?,
             live_max_connections: source.number("limits.live_max_connections", 1, 1_000_000)?,
             live_stream_seconds: source.number("limits.live_stream_seconds", 1, 86_400)?,
+            live_max_connections_per_ip: source.number(
+                "limits.live_max_connections_per_ip",
+                1,
+                1_000_000,
+            )?,
+            header_read_seconds: source.number("limits.header_read_seconds", 1, 3_600)?,
+            write_stall_seconds: source.number("limits.write_stall_seconds", 1, 3_600)?,
         };
 
         let comments = CommentSettings {
@@ -296,6 +322,7 @@ impl Config {
             duplicate_minutes: source.number("comments.duplicate_minutes", 0, 24 * 60)?,
             new_reader_max_links: source.number("comments.new_reader_max_links", 0, 1_000)?,
             report_threshold: source.number("comments.report_threshold", 1, 1_000)?,
+            thread_page_size: source.number("comments.thread_page_size", 1, 500)?,
         };
         let mail = source.mail()?;
         let newsletter = NewsletterSettings {
@@ -723,6 +750,9 @@ reactions_per_minute_per_ip = 120
 trusted_proxies = "127.0.0.1, ::1"
 live_max_connections = 100
 live_stream_seconds = 600
+live_max_connections_per_ip = 10
+header_read_seconds = 15
+write_stall_seconds = 30
 
 [comments]
 max_body_chars = 5000
@@ -735,6 +765,7 @@ edit_minutes = 15
 duplicate_minutes = 10
 new_reader_max_links = 2
 report_threshold = 3
+thread_page_size = 50
 
 [mail]
 smtp_host = ""

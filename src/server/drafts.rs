@@ -85,6 +85,8 @@ pub async fn preview(
             cited_by,
             reactions: ReactionState::default(),
             comments: Vec::new(),
+            older_comments: None,
+            newer_comments: None,
             comment_count: 0,
             mine: Vec::new(),
             my_name: None,

@@ -38,10 +38,26 @@ const SESSION_RENEW_AFTER: Duration = Duration::minutes(5);
 
 /// Failed sign-ins are counted over this window…
 pub const LOGIN_WINDOW: Duration = Duration::minutes(15);
-/// …and this many for one email address (known or not) lock it until the window passes…
+/// …and this many for one email address from one source lock that source out of that
+/// address until the window passes (the right password from anywhere else still works)…
 pub const LOGIN_FAILURES_PER_EMAIL: i64 = 5;
-/// …while one client address may fail this often across all addresses.
+/// …while one source may fail this often across all addresses.
 pub const LOGIN_FAILURES_PER_SOURCE: i64 = 30;
+/// Failures from everywhere together never lock an account; past
+/// [`LOGIN_FAILURES_PER_EMAIL`] of them, every further attempt on it waits this much longer
+/// for its answer, up to [`LOGIN_SLOWDOWN_MAX`] — guessing from many sources gets slow, and
+/// the editor with the right password still gets in.
+pub const LOGIN_SLOWDOWN_STEP: std::time::Duration = std::time::Duration::from_millis(100);
+pub const LOGIN_SLOWDOWN_MAX: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// How long a sign-in waits when its account has had `failures` from everywhere.
+pub fn sign_in_delay(failures: i64) -> std::time::Duration {
+    let over = failures.saturating_sub(LOGIN_FAILURES_PER_EMAIL).max(0);
+    let over = u32::try_from(over).unwrap_or(u32::MAX);
+    LOGIN_SLOWDOWN_STEP
+        .saturating_mul(over)
+        .min(LOGIN_SLOWDOWN_MAX)
+}
 
 /// argon2id at OWASP's recommended cost: 19 MiB of memory, two passes, one lane.
 fn argon2() -> Argon2<'static> {
@@ -115,6 +131,13 @@ pub async fn verify_password(hash: Option<String>, password: String) -> bool {
 /// table holds no addresses.
 pub fn email_subject(state: &AppState, email: &str) -> String {
     state.readers.tag("sign-in-email", email)
+}
+
+/// The keyed hash that counts failures for one email address from one source.
+pub fn email_source_subject(state: &AppState, email: &str, source: &str) -> String {
+    state
+        .readers
+        .tag("sign-in-email-source", &format!("{source} {email}"))
 }
 
 fn cookie_name(secure: bool) -> &'static str {
@@ -203,6 +226,17 @@ pub async fn require_admin(mutating: bool) -> Result<(AppState, Parts, Editor), 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn guessing_from_everywhere_slows_down_and_never_locks() {
+        assert!(sign_in_delay(0).is_zero());
+        assert!(sign_in_delay(LOGIN_FAILURES_PER_EMAIL).is_zero());
+        assert_eq!(
+            sign_in_delay(LOGIN_FAILURES_PER_EMAIL + 1),
+            LOGIN_SLOWDOWN_STEP
+        );
+        assert_eq!(sign_in_delay(i64::MAX), LOGIN_SLOWDOWN_MAX);
+    }
 
     #[test]
     fn hashes_are_argon2id_salted_and_verify_only_the_right_password() {

@@ -2,7 +2,6 @@
 //! gets, the middleware (security headers, server-function status codes, compression, request
 //! logs), static files, `/healthz` and `/readyz`, and serving with graceful shutdown.
 
-use std::net::SocketAddr;
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -13,7 +12,6 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::serve::ListenerExt;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use leptos::nonce::Nonce;
@@ -37,7 +35,7 @@ use crate::server::guard::accepts_html;
 use crate::server::respond::{self, theme_from_cookies};
 use crate::server::shell::{self, shell};
 use crate::server::state::AppState;
-use crate::server::{feeds, live, metrics, my_data, newsletter, page_cache};
+use crate::server::{feeds, listen, live, metrics, my_data, newsletter, page_cache};
 
 /// Largest request body accepted: a maximal comment, form-encoded, fits many times over.
 const MAX_REQUEST_BODY: usize = 64 * 1024;
@@ -265,7 +263,25 @@ async fn document_only(req: Request, next: Next) -> Response {
         .rposition(|w| w == END)
         .map_or(bytes.len(), |at| at + END.len());
     parts.headers.remove(header::CONTENT_LENGTH);
-    Response::from_parts(parts, Body::from(bytes.slice(..end)))
+    Response::from_parts(parts, Body::from(spell_out_empty_comments(&bytes[..end])))
+}
+
+/// Leptos marks places in a page with `<!>`, which browsers read as an empty comment but HTML
+/// calls a bogus comment (a parse error the W3C checker reports). `<!---->` is the same empty
+/// comment, spelled validly. Readers' text never holds a bare `<` (it is escaped), so every
+/// `<!>` in a page is such a marker.
+fn spell_out_empty_comments(page: &[u8]) -> Vec<u8> {
+    const MARKER: &[u8] = b"<!>";
+    const VALID: &[u8] = b"<!---->";
+    let mut out = Vec::with_capacity(page.len() + page.len() / 64);
+    let mut rest = page;
+    while let Some(at) = rest.windows(MARKER.len()).position(|w| w == MARKER) {
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(VALID);
+        rest = &rest[at + MARKER.len()..];
+    }
+    out.extend_from_slice(rest);
+    out
 }
 
 /// The page router's requests (`Pulse-Navigation: 1`) get a redirect as `204` with
@@ -400,12 +416,7 @@ pub fn plain_page(title: &str, message: &str) -> String {
 /// requests finish.
 pub async fn serve(state: AppState) -> std::io::Result<()> {
     let addr = state.leptos.site_addr;
-    let listener = tokio::net::TcpListener::bind(addr).await?.tap_io(|tcp| {
-        // Without this, small responses wait on Nagle's algorithm (a ~40 ms floor).
-        if let Err(error) = tcp.set_nodelay(true) {
-            tracing::warn!(%error, "could not set TCP_NODELAY");
-        }
-    });
+    let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(%addr, backend = state.store.backend(), "Pulse is listening");
     if let Some(metrics_addr) = state.config.metrics_addr {
         let metrics_state = state.clone();
@@ -416,11 +427,12 @@ pub async fn serve(state: AppState) -> std::io::Result<()> {
         });
     }
     let hub = state.live.clone();
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
+    let limits = &state.config.limits;
+    let timeouts = listen::Timeouts {
+        header_read: Duration::from_secs(limits.header_read_seconds.into()),
+        write_stall: Duration::from_secs(limits.write_stall_seconds.into()),
+    };
+    listen::serve(listener, router(state), timeouts, async move {
         shutdown_signal().await;
         // Open event streams would otherwise hold the shutdown open forever.
         hub.close();
@@ -449,4 +461,21 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: finishing requests in flight");
     // Give in-flight responses a moment; axum stops accepting new connections right away.
     tokio::time::sleep(Duration::from_millis(50)).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_comment_markers_are_spelled_validly() {
+        assert_eq!(
+            spell_out_empty_comments(b"<p><!></p><!><!--x--><!>"),
+            b"<p><!----></p><!----><!--x--><!---->".to_vec()
+        );
+        assert_eq!(
+            spell_out_empty_comments(b"no markers"),
+            b"no markers".to_vec()
+        );
+    }
 }

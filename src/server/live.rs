@@ -24,13 +24,15 @@ use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use futures::stream::{self, Stream, StreamExt};
 use serde::Deserialize;
 use tokio::sync::{Notify, broadcast, watch};
 
 use crate::model::{READING_EVENT, RESET_EVENT, ReadingNow, validate_slug};
+use crate::server::rate_limit::client_source;
 use crate::server::repo::{EVENTS_CHANNEL, Store, StoredEvent, stamp};
 use crate::server::state::AppState;
 
@@ -38,6 +40,8 @@ use crate::server::state::AppState;
 const BROADCAST_CAPACITY: usize = 256;
 /// Most events replayed to a returning reader; further behind than that, they refetch.
 const MAX_REPLAY: u32 = 1_000;
+/// Events a replay reads from the log and writes at a time.
+const REPLAY_CHUNK: u32 = 100;
 /// Events the pump reads and broadcasts at a time before letting the streams drain: a batch
 /// larger than a stream's buffer would cut every stream off at once.
 const PUMP_BATCH: u32 = 64;
@@ -109,6 +113,8 @@ struct Inner {
     dropped: AtomicU64,
     /// This instance's open streams per brief slug.
     readers: Mutex<HashMap<String, u32>>,
+    /// This instance's open streams per client source (an address, or an IPv6 /64).
+    sources: Mutex<HashMap<String, u32>>,
     /// Open streams per brief over every instance, as last read from the database.
     reading: Mutex<HashMap<String, u32>>,
     /// Briefs that gained a stream since the last tick: that stream was sent an estimate, so
@@ -120,6 +126,10 @@ struct Inner {
 impl Inner {
     fn readers(&self) -> std::sync::MutexGuard<'_, HashMap<String, u32>> {
         self.readers.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn sources(&self) -> std::sync::MutexGuard<'_, HashMap<String, u32>> {
+        self.sources.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn reading(&self) -> std::sync::MutexGuard<'_, HashMap<String, u32>> {
@@ -163,6 +173,7 @@ impl LiveHub {
             replayed: AtomicU64::new(0),
             dropped: AtomicU64::new(0),
             readers: Mutex::new(HashMap::new()),
+            sources: Mutex::new(HashMap::new()),
             reading: Mutex::new(HashMap::new()),
             fresh: Mutex::new(HashSet::new()),
             reading_sender: broadcast::channel(BROADCAST_CAPACITY).0,
@@ -371,25 +382,62 @@ pub struct LiveQuery {
     brief: Option<String>,
 }
 
-/// Counts an open stream (and its brief's reader) for as long as it lives.
+/// Counts an open stream (and its source's streams, and its brief's reader) for as long as
+/// it lives.
 struct ConnectionGuard {
     inner: Arc<Inner>,
+    source: Option<String>,
     brief: Option<String>,
 }
 
 impl ConnectionGuard {
-    fn new(inner: Arc<Inner>, brief: Option<String>) -> ConnectionGuard {
-        if let Some(slug) = &brief {
-            *inner.readers().entry(slug.clone()).or_default() += 1;
-            inner.fresh().insert(slug.clone());
+    /// Takes a place for a stream from `source`, or `None` when the server, or that source,
+    /// has as many open as it may.
+    fn new(inner: Arc<Inner>, source: Option<String>, per_source: u32) -> Option<ConnectionGuard> {
+        if inner.connections.fetch_add(1, Ordering::Relaxed) >= inner.max_connections {
+            inner.connections.fetch_sub(1, Ordering::Relaxed);
+            return None;
         }
-        ConnectionGuard { inner, brief }
+        // From here on, dropping the guard gives every place back.
+        let mut guard = ConnectionGuard {
+            inner,
+            source: None,
+            brief: None,
+        };
+        if let Some(source) = source {
+            let mut sources = guard.inner.sources();
+            let open = sources.entry(source.clone()).or_default();
+            if *open >= per_source {
+                drop(sources);
+                return None;
+            }
+            *open += 1;
+            drop(sources);
+            guard.source = Some(source);
+        }
+        Some(guard)
+    }
+
+    /// Counts the stream as a reader of `slug` too.
+    fn reading(&mut self, slug: String) {
+        *self.inner.readers().entry(slug.clone()).or_default() += 1;
+        self.inner.fresh().insert(slug.clone());
+        self.brief = Some(slug);
     }
 }
 
 impl Drop for ConnectionGuard {
     fn drop(&mut self) {
         self.inner.connections.fetch_sub(1, Ordering::Relaxed);
+        if let Some(source) = &self.source {
+            let mut sources = self.inner.sources();
+            if let Some(n) = sources.get_mut(source) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    sources.remove(source);
+                }
+            }
+        }
         if let Some(slug) = &self.brief {
             let mut readers = self.inner.readers();
             if let Some(n) = readers.get_mut(slug) {
@@ -462,20 +510,33 @@ fn event_stream(frames: impl Stream<Item = Bytes> + Send + 'static) -> Response 
 /// `GET /live`: the event stream for one open page.
 pub async fn stream(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    parts: Parts,
     Query(query): Query<LiveQuery>,
 ) -> Response {
     let inner = state.live.inner.clone();
+    let limits = &state.config.limits;
     // A browser's EventSource gives up for good on any non-200 answer, so a refusal is a
     // 200 stream that only says "retry later" and ends.
     let refuse = || busy_response();
-    if inner.connections.fetch_add(1, Ordering::Relaxed) >= inner.max_connections {
-        inner.connections.fetch_sub(1, Ordering::Relaxed);
+    let source = client_source(&parts, &limits.trusted_proxies);
+    let Some(mut guard) =
+        ConnectionGuard::new(inner.clone(), source, limits.live_max_connections_per_ip)
+    else {
         return refuse();
+    };
+    // A malformed slug, or one of no published brief, counts as no brief: nobody is told
+    // about it, and made-up slugs cannot fill the presence table.
+    let brief = match query.brief.filter(|slug| validate_slug(slug).is_ok()) {
+        Some(slug) => match state.store.brief_is_published(&slug).await {
+            Ok(true) => Some(slug),
+            Ok(false) => None,
+            Err(_) => return refuse(),
+        },
+        None => None,
+    };
+    if let Some(slug) = &brief {
+        guard.reading(slug.clone());
     }
-    // A malformed slug counts as no brief: nobody is told about it.
-    let brief = query.brief.filter(|slug| validate_slug(slug).is_ok());
-    let guard = ConnectionGuard::new(inner.clone(), brief.clone());
 
     // Subscribe before reading the log, so nothing committed in between is missed.
     let receiver = inner.sender.subscribe();
@@ -483,30 +544,31 @@ pub async fn stream(
     let Ok((newest, oldest)) = state.store.event_bounds().await else {
         return refuse();
     };
-    let cursor = headers
+    let cursor = parts
+        .headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
         .or(query.after);
 
     let mut first = Vec::new();
-    let mut last_sent = newest;
+    let mut replay = None;
     match cursor.map(|raw| raw.trim().parse::<i64>()) {
         // No cursor: live from now on.
         None => first.push(sse_comment("live", Some(RETRY))),
         Some(Ok(after)) if (oldest - 1..=newest).contains(&after) => {
-            let Ok(missed) = state.store.events_after(after, MAX_REPLAY + 1).await else {
-                return refuse();
-            };
-            if missed.len() > MAX_REPLAY as usize {
+            // Ids only grow, so the distance bounds the count; only a long way back needs
+            // the log to say how many are really there.
+            let too_many = newest - after > i64::from(MAX_REPLAY)
+                && match state.store.count_events_after(after).await {
+                    Ok(count) => count > i64::from(MAX_REPLAY),
+                    Err(_) => return refuse(),
+                };
+            if too_many {
                 first.push(reset_frame(newest));
             } else {
                 first.push(sse_comment("resumed", Some(RETRY)));
-                last_sent = missed.last().map_or(after, |e| e.id);
-                inner
-                    .replayed
-                    .fetch_add(missed.len() as u64, Ordering::Relaxed);
-                first.extend(missed.iter().map(|event| Frame::of(event).bytes));
+                replay = Some(replayed(state.store.clone(), inner.clone(), after, newest));
             }
         }
         // Malformed, from the future, or older than the log: start over cleanly.
@@ -525,12 +587,50 @@ pub async fn stream(
     let live = live_events(
         receiver,
         reading,
-        last_sent,
+        newest,
         inner.closing.subscribe(),
         deadline,
         guard,
     );
-    event_stream(stream::iter(first).chain(live))
+    // A replay that fails part way ends the stream there (`None`): going live after a gap
+    // would lose events for good, while a browser that reconnects resumes from what it got.
+    let frames = stream::iter(first.into_iter().map(Some))
+        .chain(stream::iter(replay).flatten())
+        .chain(live.map(Some))
+        .take_while(|frame| std::future::ready(frame.is_some()))
+        .filter_map(std::future::ready);
+    event_stream(frames)
+}
+
+/// What a returning reader missed, from just after `after` up to `until` (what the live
+/// broadcast covers from there on), read from the log [`REPLAY_CHUNK`] events at a time as the
+/// stream drains, so a long replay is never held in memory whole. A failing read yields
+/// `None` and stops.
+fn replayed(
+    store: Store,
+    inner: Arc<Inner>,
+    after: i64,
+    until: i64,
+) -> impl Stream<Item = Option<Bytes>> + Send {
+    stream::unfold(Some(after), move |cursor| {
+        let (store, inner) = (store.clone(), inner.clone());
+        async move {
+            let cursor = cursor.filter(|c| *c < until)?;
+            let Ok(events) = store.events_after(cursor, REPLAY_CHUNK).await else {
+                return Some((None, None));
+            };
+            let events: Vec<&StoredEvent> = events.iter().filter(|e| e.id <= until).collect();
+            let last = events.last()?.id;
+            inner
+                .replayed
+                .fetch_add(events.len() as u64, Ordering::Relaxed);
+            let mut bytes = Vec::new();
+            for event in events {
+                bytes.extend_from_slice(&Frame::of(event).bytes);
+            }
+            Some((Some(Bytes::from(bytes)), Some(last)))
+        }
+    })
 }
 
 /// Broadcast events after `last_sent`, until the stream's lifetime is up (the reader is told

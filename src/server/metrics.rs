@@ -138,14 +138,14 @@ pub async fn track(State(metrics): State<Metrics>, mut request: Request, next: N
     if let Ok(value) = HeaderValue::from_str(&id) {
         request.headers_mut().insert(REQUEST_ID, value);
     }
-    let method = request.method().as_str().to_string();
+    let method = method_label(request.method());
     let route = request.extensions().get::<MatchedPath>().map_or_else(
         || route_family(request.uri().path()),
         |m| m.as_str().to_string(),
     );
     let mut response = next.run(request).await;
     metrics.observe(
-        &method,
+        method,
         &route,
         response.status().as_u16(),
         started.elapsed().as_secs_f64(),
@@ -154,6 +154,24 @@ pub async fn track(State(metrics): State<Metrics>, mut request: Request, next: N
         response.headers_mut().insert(REQUEST_ID, value);
     }
     response
+}
+
+/// The method's label: the standard methods by name, anything else as `other` — a client
+/// can send any token as a method, and each distinct label would be a series kept forever.
+fn method_label(method: &axum::http::Method) -> &'static str {
+    use axum::http::Method;
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::PATCH => "PATCH",
+        Method::OPTIONS => "OPTIONS",
+        Method::CONNECT => "CONNECT",
+        Method::TRACE => "TRACE",
+        _ => "other",
+    }
 }
 
 /// A route label for requests no axum route matched (static files, unknown paths).
@@ -321,6 +339,17 @@ mod tests {
         assert!(out.contains(&format!(
             "pulse_http_requests_seconds_count{{{labels}}} 3\n"
         )));
+    }
+
+    #[test]
+    fn made_up_methods_share_one_label() {
+        use axum::http::Method;
+        assert_eq!(method_label(&Method::GET), "GET");
+        let long = "X".repeat(4096);
+        for made_up in ["BREW", "PROPFIND", long.as_str()] {
+            let method = Method::from_bytes(made_up.as_bytes()).expect("a token is a method");
+            assert_eq!(method_label(&method), "other");
+        }
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod editors;
 pub mod feeds;
 pub mod guard;
 pub mod http;
+pub mod listen;
 pub mod live;
 pub mod mail;
 pub mod metrics;

@@ -16,7 +16,7 @@ use crate::model::check_email;
 use crate::server::guard::{check_same_origin, request_parts};
 use crate::server::http::plain_page;
 use crate::server::mail::compose::{Letter, compose, html_document, html_escape};
-use crate::server::rate_limit::client_ip;
+use crate::server::rate_limit::client_source;
 use crate::server::readers::ReaderKeys;
 use crate::server::repo::{Outgoing, Store, Subscribed};
 use crate::server::state::AppState;
@@ -76,8 +76,8 @@ pub async fn checked_form(email: &str) -> Result<(AppState, Parts, String), AppE
     check_same_origin(&parts.headers)?;
     let email = check_email(email)?.to_string();
     let state = app_state()?;
-    let ip = client_ip(&parts, &state.config.limits.trusted_proxies)
-        .map_or_else(|| "unknown".to_string(), |ip| ip.to_string());
+    let ip = client_source(&parts, &state.config.limits.trusted_proxies)
+        .unwrap_or_else(|| "unknown".to_string());
     state
         .store
         .limit_signups(

@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes, to_bytes};
-use axum::extract::{Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -31,6 +31,12 @@ const MAX_PAGE_BYTES: usize = 1024 * 1024;
 const MAX_RENDER_BYTES: usize = 16 * 1024 * 1024;
 /// All pages kept together stay under this; the oldest go first.
 const MAX_TOTAL_BYTES: usize = 32 * 1024 * 1024;
+/// Addresses longer than this are rendered but never kept (no page of ours needs one).
+const MAX_ADDRESS_BYTES: usize = 512;
+/// At most this many query variants of one path are kept (`/search?q=…`, `/?page=…`); a new
+/// variant beyond it is rendered but not kept, so made-up query strings cannot push every
+/// other page out.
+const MAX_VARIANTS_PER_PATH: usize = 64;
 
 #[derive(Clone)]
 pub struct PageCache {
@@ -114,12 +120,22 @@ impl PageCache {
     }
 
     fn put(&self, address: String, page: Page) {
-        if page.size > MAX_PAGE_BYTES {
+        if page.size > MAX_PAGE_BYTES || address.len() > MAX_ADDRESS_BYTES {
             return;
         }
         let mut pages = self.pages();
         if let Some(old) = pages.by_address.remove(&address) {
             pages.bytes -= old.size;
+        } else {
+            let path = path_of(&address);
+            let variants = pages
+                .by_address
+                .keys()
+                .filter(|a| path_of(a) == path)
+                .count();
+            if variants >= MAX_VARIANTS_PER_PATH {
+                return;
+            }
         }
         while pages.bytes + page.size > MAX_TOTAL_BYTES {
             let Some(oldest) = pages
@@ -177,6 +193,11 @@ impl Page {
     }
 }
 
+/// An address without its query string.
+fn path_of(address: &str) -> &str {
+    address.split_once('?').map_or(address, |(path, _)| path)
+}
+
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack
         .windows(needle.len())
@@ -219,10 +240,15 @@ pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> R
     let cache = &state.pages;
     let method = req.method().clone();
     if !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        let routed = req.extensions().get::<MatchedPath>().is_some();
         let res = next.run(req).await;
-        // After the answer: the write has committed, so a page rendered from now on shows it,
-        // and one rendered before is stale.
-        cache.inner.writes.fetch_add(1, Ordering::Relaxed);
+        // After the answer: a write that succeeded has committed, so a page rendered from now
+        // on shows it, and one rendered before is stale. A refused or unknown request
+        // changed nothing and keeps every page.
+        let status = res.status();
+        if routed && (status.is_success() || status.is_redirection()) {
+            cache.inner.writes.fetch_add(1, Ordering::Relaxed);
+        }
         return res;
     }
     if !cache.enabled() || !anonymous_page_view(&req) {
@@ -319,6 +345,31 @@ mod tests {
         );
         std::thread::sleep(Duration::from_millis(5));
         assert!(short.get("/a", v1).is_none());
+    }
+
+    #[test]
+    fn made_up_addresses_cannot_push_pages_out() {
+        let cache = PageCache::new(Duration::from_secs(60));
+        let v = Version { writes: 0, head: 0 };
+        cache.put("/".into(), page("home", "n"));
+        cache.put(
+            format!("/search?q={}", "x".repeat(MAX_ADDRESS_BYTES)),
+            page("long", "n"),
+        );
+        for i in 0..(MAX_VARIANTS_PER_PATH * 3) {
+            cache.put(format!("/search?q={i}"), page("results", "n"));
+        }
+        let pages = cache.pages();
+        assert_eq!(pages.by_address.len(), MAX_VARIANTS_PER_PATH + 1);
+        drop(pages);
+        assert!(cache.get("/", v).is_some(), "the home page stays");
+        assert!(
+            cache.get("/search?q=0", v).is_some(),
+            "the first variants stay"
+        );
+        // Storing a variant again still replaces it.
+        cache.put("/search?q=0".into(), page("fresher", "n"));
+        assert_eq!(cache.pages().by_address.len(), MAX_VARIANTS_PER_PATH + 1);
     }
 
     #[test]

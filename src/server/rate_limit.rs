@@ -61,8 +61,8 @@ impl RateLimiter {
         per_ip: u32,
     ) -> Result<(), AppError> {
         let too_many = |retry_after| AppError::TooManyRequests { retry_after };
-        if let Some(ip) = client_ip(parts, trusted_proxies) {
-            self.check(&format!("{action}-ip:{ip}"), per_ip)
+        if let Some(source) = client_source(parts, trusted_proxies) {
+            self.check(&format!("{action}-ip:{source}"), per_ip)
                 .map_err(too_many)?;
         }
         self.check(&format!("{action}-reader:{}", reader.as_str()), per_reader)
@@ -71,13 +71,16 @@ impl RateLimiter {
 }
 
 /// The client's address: the socket peer, or — only when the peer is a trusted proxy — the
-/// nearest untrusted address in `X-Forwarded-For`.
+/// nearest untrusted address in `X-Forwarded-For`. IPv4 addresses mapped into IPv6
+/// (`::ffff:127.0.0.1`, as a dual-stack socket reports them) are read as the IPv4 address
+/// they are, on both sides of every comparison.
 pub fn client_ip(parts: &Parts, trusted_proxies: &[IpAddr]) -> Option<IpAddr> {
     let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip())?;
-    if !trusted_proxies.contains(&peer) {
+        .map(|c| c.0.ip().to_canonical())?;
+    let trusted = |ip: &IpAddr| trusted_proxies.iter().any(|t| t.to_canonical() == *ip);
+    if !trusted(&peer) {
         return Some(peer);
     }
     let forwarded: Vec<IpAddr> = parts
@@ -86,15 +89,34 @@ pub fn client_ip(parts: &Parts, trusted_proxies: &[IpAddr]) -> Option<IpAddr> {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .filter_map(|s| s.trim().parse().ok())
+        .filter_map(|s| s.trim().parse::<IpAddr>().ok())
+        .map(|ip| ip.to_canonical())
         .collect();
     Some(
         forwarded
             .into_iter()
             .rev()
-            .find(|ip| !trusted_proxies.contains(ip))
+            .find(|ip| !trusted(ip))
             .unwrap_or(peer),
     )
+}
+
+/// The client as limits count it: an IPv4 address, or the /64 network of an IPv6 address —
+/// one subscriber line gets a whole /64, so counting single IPv6 addresses would give each
+/// household unlimited identities.
+pub fn client_source(parts: &Parts, trusted_proxies: &[IpAddr]) -> Option<String> {
+    client_ip(parts, trusted_proxies).map(source_of)
+}
+
+/// The counting key of one (canonical) address: see [`client_source`].
+pub fn source_of(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+    }
 }
 
 #[cfg(test)]
@@ -136,5 +158,24 @@ mod tests {
         assert_eq!(client_ip(&proxied, &[proxy]), "198.51.100.7".parse().ok());
         let no_header = parts("10.0.0.1:5000", None);
         assert_eq!(client_ip(&no_header, &[proxy]), Some(proxy));
+    }
+
+    #[test]
+    fn mapped_addresses_are_their_ipv4_and_ipv6_counts_by_network() {
+        let loopback: IpAddr = "127.0.0.1".parse().expect("ip");
+        // A dual-stack listener reports the trusted proxy as a mapped address.
+        let mapped = parts("[::ffff:127.0.0.1]:5000", Some("198.51.100.7"));
+        assert_eq!(client_ip(&mapped, &[loopback]), "198.51.100.7".parse().ok());
+        let forwarded_mapped = parts("127.0.0.1:5000", Some("::ffff:198.51.100.7"));
+        assert_eq!(
+            client_source(&forwarded_mapped, &[loopback]).as_deref(),
+            Some("198.51.100.7")
+        );
+        let a = parts("[2001:db8:1:2:aaaa::1]:5000", None);
+        let b = parts("[2001:db8:1:2:ffff:1:2:3]:5000", None);
+        let other = parts("[2001:db8:1:3::1]:5000", None);
+        assert_eq!(client_source(&a, &[]).as_deref(), Some("2001:db8:1:2::/64"));
+        assert_eq!(client_source(&a, &[]), client_source(&b, &[]));
+        assert_ne!(client_source(&a, &[]), client_source(&other, &[]));
     }
 }

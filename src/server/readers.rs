@@ -33,12 +33,11 @@ impl ReaderId {
 #[derive(Clone)]
 pub struct ReaderKeys {
     key: [u8; KEY_LEN],
-    secure: bool,
 }
 
 impl ReaderKeys {
     /// Reads the key file, creating it (readable by the owner only) if it does not exist.
-    pub fn load_or_create(path: &Path, secure_cookies: bool) -> std::io::Result<ReaderKeys> {
+    pub fn load_or_create(path: &Path) -> std::io::Result<ReaderKeys> {
         let key = match std::fs::read(path) {
             Ok(bytes) => bytes.try_into().map_err(|_| {
                 std::io::Error::other(format!(
@@ -54,10 +53,7 @@ impl ReaderKeys {
             }
             Err(e) => return Err(e),
         };
-        Ok(ReaderKeys {
-            key,
-            secure: secure_cookies,
-        })
+        Ok(ReaderKeys { key })
     }
 
     /// Keys for tests and throwaway instances.
@@ -65,7 +61,7 @@ impl ReaderKeys {
         let mut key = [0u8; KEY_LEN];
         // An all-zero key would still sign correctly; randomness only adds unguessability.
         let _ = getrandom::fill(&mut key);
-        ReaderKeys { key, secure: false }
+        ReaderKeys { key }
     }
 
     fn mac(&self, id: &str) -> Option<Hmac<Sha256>> {
@@ -131,15 +127,15 @@ impl ReaderKeys {
     }
 
     /// The `Set-Cookie` value that makes the browser forget its reader id.
-    pub fn forget_cookie(&self) -> HeaderValue {
-        let secure = if self.secure { "; Secure" } else { "" };
+    pub fn forget_cookie(&self, secure: bool) -> HeaderValue {
+        let secure = if secure { "; Secure" } else { "" };
         let value = format!("{COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{secure}");
         HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
     }
 
     /// The `Set-Cookie` value that gives (or renews) `reader`'s cookie.
-    pub fn cookie(&self, reader: &ReaderId) -> HeaderValue {
-        let secure = if self.secure { "; Secure" } else { "" };
+    pub fn cookie(&self, reader: &ReaderId, secure: bool) -> HeaderValue {
+        let secure = if secure { "; Secure" } else { "" };
         let value = format!(
             "{COOKIE}={}.{}; Path=/; Max-Age={COOKIE_MAX_AGE}; HttpOnly; SameSite=Lax{secure}",
             reader.0,
@@ -196,7 +192,7 @@ mod tests {
     fn a_signed_cookie_round_trips_and_a_forged_one_does_not() {
         let keys = ReaderKeys::ephemeral();
         let reader = keys.mint().expect("id");
-        let set_cookie = keys.cookie(&reader);
+        let set_cookie = keys.cookie(&reader, false);
         let set_cookie = set_cookie.to_str().expect("ascii");
         assert!(
             set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"),
@@ -225,10 +221,10 @@ mod tests {
     fn the_key_file_is_created_once_and_reused() {
         let dir = tempfile::tempdir().expect("dir");
         let path = dir.path().join("secret.key");
-        let first = ReaderKeys::load_or_create(&path, false).expect("created");
-        let second = ReaderKeys::load_or_create(&path, false).expect("read");
+        let first = ReaderKeys::load_or_create(&path).expect("created");
+        let second = ReaderKeys::load_or_create(&path).expect("read");
         assert_eq!(first.key, second.key);
         std::fs::write(&path, b"short").expect("write");
-        assert!(ReaderKeys::load_or_create(&path, false).is_err());
+        assert!(ReaderKeys::load_or_create(&path).is_err());
     }
 }

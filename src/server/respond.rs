@@ -5,6 +5,8 @@ use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
 use crate::contexts::theme::{THEME_COOKIE, Theme};
+use crate::server::editors::secure_cookies;
+use crate::server::state::AppState;
 
 /// How long the theme cookie lives: a year, renewed on every change.
 const THEME_COOKIE_MAX_AGE: u32 = 365 * 24 * 60 * 60;
@@ -19,12 +21,19 @@ pub fn set_status(code: u16) {
     }
 }
 
+/// `; Secure` when the site is served over https (every cookie Pulse sets carries it then).
+fn secure_flag() -> &'static str {
+    let secure = use_context::<AppState>().is_some_and(|state| secure_cookies(&state));
+    if secure { "; Secure" } else { "" }
+}
+
 /// Stores the reader's theme in a cookie (not HttpOnly: the client reads nothing from it, but
 /// there is nothing secret in it either).
 pub fn remember_theme(theme: Theme) {
     let cookie = format!(
-        "{THEME_COOKIE}={}; Path=/; Max-Age={THEME_COOKIE_MAX_AGE}; SameSite=Lax",
-        theme.as_str()
+        "{THEME_COOKIE}={}; Path=/; Max-Age={THEME_COOKIE_MAX_AGE}; SameSite=Lax{}",
+        theme.as_str(),
+        secure_flag()
     );
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         set_cookie(value);
@@ -39,7 +48,8 @@ pub fn remember_name(name: &str) {
     use base64::Engine as _;
     let encoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(name);
     let cookie = format!(
-        "{NAME_COOKIE}={encoded}; Path=/; Max-Age={THEME_COOKIE_MAX_AGE}; HttpOnly; SameSite=Lax"
+        "{NAME_COOKIE}={encoded}; Path=/; Max-Age={THEME_COOKIE_MAX_AGE}; HttpOnly; SameSite=Lax{}",
+        secure_flag()
     );
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         set_cookie(value);

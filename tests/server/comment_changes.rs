@@ -352,6 +352,28 @@ fn links_from_a_new_reader_wait_for_review_and_reach_nobody_else() {
 }
 
 #[test]
+fn links_without_slashes_count_as_links() {
+    run(async {
+        let app = app().await;
+        let max = app.config.comments.new_reader_max_links as usize;
+        // Autolinked addresses and scheme-only destinations: no `://` anywhere.
+        let sneaky: String = (0..=max)
+            .map(|i| {
+                if i % 2 == 0 {
+                    format!("<a{i}@spam.example> ")
+                } else {
+                    format!("[deal {i}](http:spam{i}.example) ")
+                }
+            })
+            .collect();
+        let held = post(&app, None, &sneaky, None).await;
+        assert_eq!(held.status, StatusCode::OK, "{}", held.body);
+        assert_eq!(held.json()["state"], "held", "{} links", max + 1);
+        assert!(public_thread(&app).await.is_empty());
+    })
+}
+
+#[test]
 fn reports_from_enough_readers_take_a_comment_down() {
     run(async {
         let app = app().await;
@@ -472,7 +494,7 @@ fn without_javascript_changes_post_as_forms_and_land_back_on_the_brief() {
         assert_eq!(edited.status, StatusCode::FOUND, "{}", edited.body);
         assert_eq!(
             edited.header("location"),
-            format!("/pulse/{SLUG}#comment-{id}")
+            format!("/pulse/{SLUG}?comment={id}#comment-{id}")
         );
 
         let other = another_reader(&app).await;
@@ -523,7 +545,7 @@ fn without_javascript_changes_post_as_forms_and_land_back_on_the_brief() {
 }
 
 #[test]
-fn reports_from_one_address_count_once_however_many_cookies() {
+fn reports_from_one_address_or_network_count_once_however_many_cookies() {
     use std::net::SocketAddr;
 
     use axum::extract::ConnectInfo;
@@ -555,12 +577,25 @@ fn reports_from_one_address_count_once_however_many_cookies() {
                 StatusCode::OK
             );
         }
+        // The same address mapped into IPv6, and many addresses of one IPv6 /64 (one
+        // household's line), are one source each.
+        assert_eq!(
+            app.send(report_from("[::ffff:203.0.113.7]")).await.status,
+            StatusCode::OK
+        );
+        for ip in [
+            "[2001:db8:7:7::1]",
+            "[2001:db8:7:7::2]",
+            "[2001:db8:7:7:ffff:1:2:3]",
+        ] {
+            assert_eq!(app.send(report_from(ip)).await.status, StatusCode::OK);
+        }
         assert_eq!(
             public_thread(&app).await.len(),
             1,
-            "one address is one source"
+            "one address, or one /64, is one source"
         );
-        for ip in ["198.51.100.1", "198.51.100.2"] {
+        for ip in ["198.51.100.1"] {
             assert_eq!(app.send(report_from(ip)).await.status, StatusCode::OK);
         }
         assert!(

@@ -123,7 +123,7 @@ fn the_same_submission_sent_at_once_through_two_instances_is_stored_once() {
         let app = app().await;
         let other = app.another_instance().await;
         let reader = app.readers.mint().expect("reader");
-        let cookie = app.readers.cookie(&reader);
+        let cookie = app.readers.cookie(&reader, false);
         let cookie = cookie
             .to_str()
             .expect("ascii")
@@ -251,6 +251,26 @@ fn bad_submissions_get_clear_4xx_and_change_nothing() {
                 ],
                 StatusCode::BAD_REQUEST,
                 "display name",
+            ),
+            (
+                vec![
+                    ("slug", SLUG),
+                    ("name", "Ada\u{202E}nimda"),
+                    ("body", "hi"),
+                    ("key", "key-0000008"),
+                ],
+                StatusCode::BAD_REQUEST,
+                "direction-changing",
+            ),
+            (
+                vec![
+                    ("slug", SLUG),
+                    ("name", "A\u{200B}da"),
+                    ("body", "hi"),
+                    ("key", "key-0000009"),
+                ],
+                StatusCode::BAD_REQUEST,
+                "invisible",
             ),
             (
                 vec![
@@ -397,7 +417,7 @@ fn without_javascript_the_form_posts_and_lands_on_the_new_comment() {
         let id = thread(&app).await[0].id;
         assert_eq!(
             reply.header("location"),
-            format!("/pulse/{SLUG}#comment-{id}")
+            format!("/pulse/{SLUG}?comment={id}#comment-{id}")
         );
         assert!(
             reply
@@ -506,5 +526,44 @@ fn comment_limits_hold_across_instances_and_per_address() {
             StatusCode::TOO_MANY_REQUESTS,
             "{statuses:?}"
         );
+    })
+}
+
+#[test]
+fn over_https_every_cookie_is_secure() {
+    run(async {
+        let app = app_with(&[("PULSE_BASE_URL", "https://pulse.test")]).await;
+        let reply = app
+            .send(comment_request(
+                "Secure cookies only.",
+                "key-secure-1",
+                None,
+                None,
+            ))
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        let theme = app
+            .send(
+                Request::post("/api/set_theme")
+                    .header("host", "pulse.test")
+                    .header("origin", "https://pulse.test")
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(Body::from("theme=dark"))
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(theme.status, StatusCode::OK, "{}", theme.body);
+        let cookies: Vec<String> = [&reply, &theme]
+            .iter()
+            .flat_map(|r| r.headers.get_all("set-cookie").iter())
+            .map(|c| c.to_str().unwrap_or("").to_string())
+            .collect();
+        for name in ["pulse_reader=", "pulse_name=", "pulse_theme="] {
+            let cookie = cookies
+                .iter()
+                .find(|c| c.starts_with(name))
+                .unwrap_or_else(|| panic!("{name} is set: {cookies:?}"));
+            assert!(cookie.ends_with("; Secure"), "{cookie}");
+        }
     })
 }

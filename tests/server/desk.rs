@@ -93,7 +93,7 @@ pub async fn refused_cookies(app: &TestApp, email: &str) -> [(&'static str, Stri
     app.store
         .sign_in_succeeded(
             &editor,
-            "-",
+            &["-"],
             &hash,
             None,
             OffsetDateTime::now_utc() - Duration::days(2),
@@ -323,6 +323,57 @@ fn repeated_failures_lock_an_address_whether_it_has_an_account_or_not() {
         // Another address is not affected.
         add(&app, "ada@pulse.test", Role::Admin).await;
         signed_in(&app, "ada@pulse.test").await;
+    })
+}
+
+#[test]
+fn failures_from_one_source_never_lock_the_editor_out_elsewhere() {
+    use std::net::SocketAddr;
+
+    use axum::extract::ConnectInfo;
+
+    run(async {
+        let app = app().await;
+        add(&app, "dana@pulse.test", Role::Editor).await;
+        let from = |ip: &str, password: &str| {
+            let body = form(&[
+                ("email", "dana@pulse.test"),
+                ("password", password),
+                ("next", "/desk"),
+            ]);
+            let mut request = Request::post("/api/sign_in")
+                .header("host", "pulse.test")
+                .header("origin", "http://pulse.test")
+                .header("accept", "application/json")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .expect("request");
+            let peer: SocketAddr = format!("{ip}:40000").parse().expect("address");
+            request.extensions_mut().insert(ConnectInfo(peer));
+            request
+        };
+        for _ in 0..5 {
+            let reply = app
+                .send(from("203.0.113.9", "guessing wrongly again"))
+                .await;
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+        }
+        // The guesser's source is locked out of this account, even with the right password…
+        let locked = app.send(from("203.0.113.9", PASSWORD)).await;
+        assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+        // …and so is its whole IPv6 /64, when it guesses from there.
+        for host in 1..=5 {
+            let ip = format!("[2001:db8:9:9::{host}]");
+            let reply = app.send(from(&ip, "guessing wrongly again")).await;
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+        }
+        let locked = app.send(from("[2001:db8:9:9::77]", PASSWORD)).await;
+        assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+        // The editor, from anywhere else, signs in: ten failures slowed the account down but
+        // locked nobody else out.
+        let editor = app.send(from("198.51.100.7", PASSWORD)).await;
+        assert_eq!(editor.status, StatusCode::OK, "{}", editor.body);
+        assert_eq!(editor.json()["email"], "dana@pulse.test");
     })
 }
 

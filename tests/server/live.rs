@@ -354,9 +354,12 @@ fn reading_now_counts_the_open_pages_of_a_brief_across_instances() {
         second.reading(2).await.expect("B counts A's reader");
         first.reading(2).await.expect("A hears of B's reader");
 
-        // Streams of other pages, or naming no brief properly, count for nobody here.
+        // Streams of other pages, or naming no brief properly, or no brief there is, count
+        // for nobody here.
         let mut other = Stream::open_uri(&a, "/live?brief=kestrel-7b-open-weights", None).await;
         let mut hostile = Stream::open_uri(&a, "/live?brief=%3Cscript%3E", None).await;
+        let mut made_up = Stream::open_uri(&a, "/live?brief=no-such-brief-at-all", None).await;
+        assert!(made_up.next(Duration::from_millis(100)).await.is_none());
         let _plain = Stream::open(&a, None, None).await;
         assert!(hostile.next(Duration::from_millis(1_500)).await.is_none());
         let event = other
@@ -385,5 +388,160 @@ fn reading_now_counts_the_open_pages_of_a_brief_across_instances() {
             .reading(1)
             .await
             .expect("the real count follows the estimate");
+    })
+}
+
+#[test]
+fn words_edited_away_or_held_are_never_replayed() {
+    run(async {
+        let app = crate::support::app_with(&[("PULSE_COMMENT_REPORT_THRESHOLD", "1")]).await;
+        let start = newest(&app).await.to_string();
+        async fn post(app: &TestApp, body: &str, key: &str) -> crate::support::Reply {
+            app.post_form(
+                "post_comment",
+                &[
+                    ("slug", SLUG),
+                    ("name", "Ada"),
+                    ("body", body),
+                    ("key", key),
+                    ("website", ""),
+                ],
+                None,
+            )
+            .await
+        }
+        let first = post(&app, "Original words, soon edited away", "replay-key-1").await;
+        assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+        let author = crate::support::reader_cookie(&first);
+        let id = first.json()["id"].as_i64().expect("id").to_string();
+        let edited = app
+            .post_form(
+                "edit_comment",
+                &[
+                    ("slug", SLUG),
+                    ("id", &id),
+                    ("body", "The words as they stand now"),
+                ],
+                Some(&author),
+            )
+            .await;
+        assert_eq!(edited.status, StatusCode::OK, "{}", edited.body);
+
+        let second = post(
+            &app,
+            "Words a reader reports and the site holds",
+            "replay-key-2",
+        )
+        .await;
+        assert_eq!(second.status, StatusCode::OK, "{}", second.body);
+        let held_id = second.json()["id"].as_i64().expect("id").to_string();
+        let reported = app
+            .post_form(
+                "report_comment",
+                &[("slug", SLUG), ("id", &held_id), ("reason", "spam")],
+                None,
+            )
+            .await;
+        assert_eq!(reported.status, StatusCode::OK, "{}", reported.body);
+
+        // A reader resuming from before all of it is replayed the log as it stands.
+        let mut stream = Stream::open(&app, None, Some(&start)).await;
+        let mut replayed = String::new();
+        while let Some(event) = stream.next(Duration::from_millis(500)).await {
+            replayed.push_str(&event.data);
+            replayed.push('\n');
+        }
+        assert!(
+            replayed.contains("The words as they stand now"),
+            "{replayed}"
+        );
+        assert!(!replayed.contains("Original words"), "{replayed}");
+        assert!(
+            !replayed.contains("reports and the site holds"),
+            "{replayed}"
+        );
+    })
+}
+
+#[test]
+fn one_client_address_cannot_take_every_stream() {
+    use std::net::SocketAddr;
+
+    use axum::extract::ConnectInfo;
+
+    run(async {
+        let app = crate::support::app_with(&[("PULSE_LIVE_MAX_CONNECTIONS_PER_IP", "2")]).await;
+        let open_from = |ip: &str| {
+            let mut request = Request::get("/live").body(Body::empty()).expect("request");
+            let peer: SocketAddr = format!("{ip}:40000").parse().expect("address");
+            request.extensions_mut().insert(ConnectInfo(peer));
+            app.raw(request)
+        };
+        let busy = |text: &str| text.lines().any(|line| line == "retry: 10000");
+        let first_text = |response: axum::response::Response| async move {
+            let mut body = response.into_body();
+            let frame = tokio::time::timeout(Duration::from_secs(2), body.frame())
+                .await
+                .expect("a first frame")
+                .expect("a frame")
+                .expect("data");
+            String::from_utf8_lossy(&frame.into_data().expect("data")).into_owned()
+        };
+        let a = open_from("203.0.113.5").await;
+        let _a2 = open_from("203.0.113.5").await;
+        let b = open_from("[2001:db8:5:5::1]").await;
+        let _c = open_from("[2001:db8:5:5::2]").await;
+        assert_eq!(app.live.connections(), 4);
+        // The third from one address (however it is spelled), or from one IPv6 /64, is told
+        // to come back later…
+        for ip in [
+            "203.0.113.5",
+            "[::ffff:203.0.113.5]",
+            "[2001:db8:5:5:ffff::9]",
+        ] {
+            let refused = open_from(ip).await;
+            assert!(busy(&first_text(refused).await), "{ip}");
+        }
+        assert_eq!(app.live.connections(), 4, "refusals hold no place");
+        // …while everyone else still gets in, and a closed stream frees its place.
+        let other = open_from("198.51.100.8").await;
+        assert!(!busy(&first_text(other).await));
+        drop((a, b));
+        let again = open_from("[2001:db8:5:5::3]").await;
+        assert!(!busy(&first_text(again).await));
+        let again = open_from("203.0.113.5").await;
+        assert!(!busy(&first_text(again).await));
+    })
+}
+
+#[test]
+fn a_long_replay_arrives_whole_in_order() {
+    run(async {
+        let app = app().await;
+        let start = newest(&app).await;
+        let reader = ReaderKeys::ephemeral().mint().expect("id");
+        // More events than one replay chunk.
+        for i in 0..130 {
+            toggle(&app, &reader, i % 2 == 0).await;
+        }
+        let end = newest(&app).await;
+        assert_eq!(end - start, 130);
+        let mut stream = Stream::open(&app, Some(&start.to_string()), None).await;
+        let ids: Vec<i64> = stream
+            .take(130)
+            .await
+            .iter()
+            .map(|e| {
+                e.id.as_deref()
+                    .and_then(|id| id.parse().ok())
+                    .expect("an id")
+            })
+            .collect();
+        let expected: Vec<i64> = (start + 1..=end).collect();
+        assert_eq!(ids, expected);
+        assert!(
+            stream.next(Duration::from_millis(300)).await.is_none(),
+            "nothing twice"
+        );
     })
 }

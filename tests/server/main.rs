@@ -6,9 +6,11 @@
 mod api;
 mod comment_changes;
 mod comments;
+mod connections;
 mod desk;
 mod drafts;
 mod feeds;
+mod hostile;
 mod import;
 mod instances;
 mod live;
@@ -20,3 +22,4 @@ mod reactions;
 mod schema;
 mod search;
 mod support;
+mod threads;

@@ -381,6 +381,78 @@ fn anonymous_page_views_come_from_the_render_cache_until_something_is_written() 
 }
 
 #[test]
+fn only_a_successful_write_ends_the_cached_pages() {
+    run(async {
+        let app = app().await;
+        app.get("/").await;
+        let hits = app.state.pages.counters().hits;
+        // A post to no page, one refused for its origin and one refused for its input: none
+        // of them changed anything, so none of them may cost the cache its pages.
+        let nowhere = app
+            .send(
+                axum::http::Request::post("/no/such/page")
+                    .header("host", "pulse.test")
+                    .body(axum::body::Body::from("x=1"))
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(nowhere.status, StatusCode::NOT_FOUND);
+        let cross_site = app
+            .send(
+                axum::http::Request::post("/api/set_theme")
+                    .header("host", "pulse.test")
+                    .header("origin", "http://evil.test")
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(axum::body::Body::from("theme=dark"))
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(cross_site.status, StatusCode::FORBIDDEN);
+        let invalid = app
+            .post_form(
+                "post_comment",
+                &[("slug", "nope"), ("name", ""), ("body", "")],
+                None,
+            )
+            .await;
+        assert!(invalid.status.is_client_error(), "{}", invalid.status);
+        app.get("/").await;
+        assert_eq!(
+            app.state.pages.counters().hits,
+            hits + 1,
+            "the page survived three requests that wrote nothing"
+        );
+    })
+}
+
+#[test]
+fn desk_pages_redirect_a_visitor_without_a_session_every_time() {
+    run(async {
+        let app = app().await;
+        for page in [
+            "/desk",
+            "/desk/moderation",
+            "/desk/new",
+            "/desk",
+            "/desk/moderation",
+        ] {
+            let reply = app.get(page).await;
+            assert!(
+                reply.status.is_redirection(),
+                "{page}: {} {:?}",
+                reply.status,
+                reply.headers
+            );
+            assert!(
+                reply.header("location").starts_with("/desk/login?next="),
+                "{page}: {}",
+                reply.header("location")
+            );
+        }
+    })
+}
+
+#[test]
 fn the_render_cache_can_be_turned_off() {
     run(async {
         let app = crate::support::app_with(&[("PULSE_PAGE_CACHE_SECONDS", "0")]).await;
@@ -488,7 +560,7 @@ fn a_redirect_for_the_page_router_keeps_its_fragment() {
         assert_eq!(routed.status, StatusCode::NO_CONTENT, "{}", routed.body);
         let to = routed.header("pulse-location");
         assert!(
-            to.starts_with("/pulse/postmortem-prompt-cache-stampede#comment-"),
+            to.starts_with("/pulse/postmortem-prompt-cache-stampede?comment="),
             "{to}"
         );
         assert_eq!(routed.header("location"), "");

@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use http_body_util::BodyExt;
 use leptos::prelude::LeptosOptions;
-use pulse::model::Brief;
+use pulse::model::{Brief, ThreadWindow};
 use pulse::server::config::Config;
 use pulse::server::content::{ImportError, ImportReport, import_dir};
 use pulse::server::http::router;
@@ -207,7 +207,7 @@ impl TestApp {
     /// The stored brief, if any.
     pub async fn brief(&self, slug: &str) -> Option<Brief> {
         self.store
-            .get_brief(slug, None, &self.config.comments)
+            .get_brief(slug, None, &self.config.comments, ThreadWindow::Newest)
             .await
             .expect("brief query")
     }

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 use crate::api::comments::{DeleteComment, delete_comment};
-use crate::components::comments::{Sent, comment_anchor, error_for, land_on};
+use crate::components::comments::{Sent, comment_href, error_for, land_on};
 
 #[island]
 pub fn DeleteForm(slug: String, id: i64) -> impl IntoView {
@@ -39,7 +39,7 @@ pub fn DeleteForm(slug: String, id: i64) -> impl IntoView {
                 <button type="submit" class="danger" disabled=move || erase.pending().get()>
                     {move || if erase.pending().get() { "Deleting…" } else { "Delete comment" }}
                 </button>
-                <a href=format!("/pulse/{slug}#{}", comment_anchor(id))>"Keep it"</a>
+                <a href=comment_href(&slug, id)>"Keep it"</a>
             </div>
             <p class="comment-form__error" role="alert">{error}</p>
         </form>

@@ -9,14 +9,15 @@ use leptos::server_fn::ServerFn;
 
 use crate::api::comments::{EditComment, edit_comment};
 use crate::components::comments::{
-    Sent, comment_anchor, error_for, field_message, form_message, land_on, textarea_text,
+    Sent, comment_href, error_for, field_message, form_message, land_on,
 };
+use crate::components::escaped_text;
 use crate::model::props::SsrOnly;
 
 #[island]
 pub fn EditForm(slug: String, id: i64, source: SsrOnly<String>) -> impl IntoView {
     let box_ref = NodeRef::<Textarea>::new();
-    let back = format!("/pulse/{slug}#{}", comment_anchor(id));
+    let back = comment_href(&slug, id);
     let save: Sent<String, ()> = {
         let slug = slug.clone();
         let back = back.clone();
@@ -63,7 +64,7 @@ pub fn EditForm(slug: String, id: i64, source: SsrOnly<String>) -> impl IntoView
                 aria-describedby=error_id.clone()
                 node_ref=box_ref
                 on:input=move |_| typed.set(true)
-                inner_html=textarea_text(&source.0)
+                inner_html=escaped_text(&source.0)
             ></textarea>
             <p id=error_id class="field-error">{body_error}</p>
             <div class="comment-edit__actions">

@@ -20,6 +20,9 @@ mod thread {
     pub fn on_page(_id: i64) -> bool {
         false
     }
+    pub fn fits(_comment: &Comment) -> bool {
+        false
+    }
     pub fn show(_slug: &str, _comment: Comment) {}
     pub fn apply(_slug: &str, _changed: &CommentChanged) {}
 }
@@ -54,7 +57,7 @@ pub fn LiveThread(
     });
 
     // Comments from others heard live, not on the page (the page may have moved on and
-    // brought them along).
+    // brought them along), that belong on this page of the thread.
     let waiting = {
         let slug = slug.clone();
         Memo::new(move |_| {
@@ -64,7 +67,7 @@ pub fn LiveThread(
                 all.iter()
                     .filter(|h| h.id > after && h.value.slug == slug)
                     .map(|h| h.value.comment.clone())
-                    .filter(|c| !thread::on_page(c.id))
+                    .filter(|c| !thread::on_page(c.id) && thread::fits(c))
                     .collect::<Vec<Comment>>()
             })
         })

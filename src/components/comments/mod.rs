@@ -24,6 +24,11 @@ pub fn comment_anchor(id: i64) -> String {
     format!("comment-{id}")
 }
 
+/// The address of comment `id` of brief `slug`: the page of the thread that holds it, at it.
+pub fn comment_href(slug: &str, id: i64) -> String {
+    format!("/pulse/{slug}?comment={id}#{}", comment_anchor(id))
+}
+
 /// An action that answers with what was sent beside what came back, so a form can tell
 /// whether an error is about what it holds now.
 pub type Sent<I, O> = Action<I, (I, Result<O, AppError>)>;
@@ -60,25 +65,4 @@ pub fn land_on(href: &str) {
     crate::client::nav::go_to(href);
     #[cfg(not(feature = "hydrate"))]
     let _ = href;
-}
-
-/// Text for a `<textarea>`'s `inner_html`: Leptos writes a textarea's children unescaped, so
-/// its text goes in escaped this way (and the browser shows it as typed).
-pub fn textarea_text(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn textarea_text_cannot_close_its_element() {
-        assert_eq!(
-            textarea_text("a </textarea><script>x</script> & b"),
-            "a &lt;/textarea&gt;&lt;script&gt;x&lt;/script&gt; &amp; b"
-        );
-    }
 }

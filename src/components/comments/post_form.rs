@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::comments::{PostComment, post_comment};
 use crate::components::comments::{
-    Sent, comment_anchor, error_for, field_message, form_message, land_on,
+    Sent, comment_href, error_for, field_message, form_message, land_on,
 };
 use crate::contexts::live::use_live;
 use crate::contexts::site::use_site;
@@ -101,7 +101,7 @@ pub fn PostForm(
             }
             Some((_, Ok(id))) => {
                 posted.update(|n| *n += 1);
-                land_on(&format!("/pulse/{slug}#{}", comment_anchor(id)));
+                land_on(&comment_href(&slug, id));
             }
             Some((_, Err(_))) => stop_counting(),
             None => {}

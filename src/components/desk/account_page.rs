@@ -5,17 +5,17 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::editors::ChangePassword;
 use crate::components::desk::desk_frame::DeskFrame;
+use crate::components::page_title::PageTitle;
 use crate::model::editors::{Editor, MIN_PASSWORD_CHARS};
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
     view! {
-        <Title text="Desk · Your account"/>
+        <PageTitle text="Desk · Your account"/>
         <DeskFrame title="Your account" children=|editor| view! { <Account editor/> }/>
     }
 }

@@ -2,16 +2,17 @@
 //! comment, when, and the note they gave.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use crate::api::moderation::audit_log;
+use crate::components::comments::comment_href;
 use crate::components::desk::desk_frame::DeskFrame;
 use crate::components::error_page::ErrorPage;
+use crate::components::page_title::PageTitle;
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
     view! {
-        <Title text="Desk · Audit log"/>
+        <PageTitle text="Desk · Audit log"/>
         <DeskFrame title="Audit log" children=|_| view! { <AuditTable/> }/>
     }
 }
@@ -45,7 +46,7 @@ fn AuditTable() -> impl IntoView {
                                     .map(|e| {
                                         let target = match (e.brief_slug, e.comment_id) {
                                             (Some(slug), Some(id)) => view! {
-                                                <a href=format!("/pulse/{slug}#comment-{id}")>{format!("#{id}")}</a>
+                                                <a href=comment_href(&slug, id)>{format!("#{id}")}</a>
                                             }
                                             .into_any(),
                                             _ => view! { <span>"—"</span> }.into_any(),

@@ -4,20 +4,20 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::drafts::{SetBriefPublished, open_brief};
 use crate::components::desk::brief_editor::{BriefEditor, Target};
 use crate::components::desk::desk_frame::DeskFrame;
 use crate::components::error_page::ErrorPage;
+use crate::components::page_title::PageTitle;
 use crate::model::desk::EditableBrief;
 use crate::model::props::SsrOnly;
 
 #[component]
 pub fn BriefEditPage() -> impl IntoView {
     view! {
-        <Title text="Desk · Edit brief"/>
+        <PageTitle text="Desk · Edit brief"/>
         <DeskFrame title="Edit brief" children=|_| view! { <BriefLoader/> }/>
     }
 }

@@ -19,7 +19,7 @@ use leptos::server_fn::ServerFn;
 use serde::{Deserialize, Serialize};
 
 use crate::api::drafts::{CorrectBrief, SaveDraft, correct_brief, preview_brief, save_draft};
-use crate::components::comments::textarea_text;
+use crate::components::escaped_text;
 use crate::contexts::site::use_site;
 use crate::model::desk::{
     BriefFields, DraftOutcome, MAX_LINE_CHARS, MAX_NOTE_CHARS, MAX_SECTION_CHARS, Preview,
@@ -200,7 +200,7 @@ fn section_field(label: &'static str, key: &'static str, value: RwSignal<String>
                 rows="6"
                 maxlength=MAX_SECTION_CHARS.to_string()
                 on:input=move |ev| value.set(event_target_value(&ev))
-                inner_html=textarea_text(&value.get_untracked())
+                inner_html=escaped_text(&value.get_untracked())
             ></textarea>
         </div>
     }

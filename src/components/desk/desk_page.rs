@@ -4,12 +4,12 @@
 //! form, so every view has its own address and works without JavaScript.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::desk::desk_briefs;
 use crate::components::desk::desk_frame::DeskFrame;
 use crate::components::error_page::ErrorPage;
+use crate::components::page_title::PageTitle;
 use crate::components::pagination::Pagination;
 use crate::contexts::site::use_site;
 use crate::model::desk::{DeskBriefPage, DeskStatus, MAX_DESK_QUERY_CHARS};
@@ -18,7 +18,7 @@ use crate::model::{encode_query_value, parse_page};
 #[component]
 pub fn DeskPage() -> impl IntoView {
     view! {
-        <Title text="Desk · Briefs"/>
+        <PageTitle text="Desk · Briefs"/>
         <DeskFrame title="Briefs" children=|_| view! { <BriefList/> }/>
     }
 }

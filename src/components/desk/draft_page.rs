@@ -3,13 +3,13 @@
 //! post back to the page.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::drafts::{DeleteDraft, open_draft};
 use crate::components::desk::brief_editor::{BriefEditor, Scheduled, Target};
 use crate::components::desk::desk_frame::DeskFrame;
 use crate::components::error_page::ErrorPage;
+use crate::components::page_title::PageTitle;
 use crate::error::AppError;
 use crate::model::desk::{BriefFields, DraftEditor};
 use crate::model::props::SsrOnly;
@@ -18,7 +18,7 @@ use leptos::server_fn::ServerFn;
 #[component]
 pub fn DraftPage() -> impl IntoView {
     view! {
-        <Title text="Desk · Draft"/>
+        <PageTitle text="Desk · Draft"/>
         <DeskFrame title="Draft" children=|_| view! { <DraftLoader/> }/>
     }
 }

@@ -5,18 +5,18 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_meta::Title;
 
 use crate::api::editors::{AddEditor, UpdateEditor, list_editors};
 use crate::components::desk::desk_frame::DeskFrame;
 use crate::components::error_page::ErrorPage;
+use crate::components::page_title::PageTitle;
 use crate::model::editors::{EditorAccount, MIN_PASSWORD_CHARS, Role};
 use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn EditorsPage() -> impl IntoView {
     view! {
-        <Title text="Desk · Editors"/>
+        <PageTitle text="Desk · Editors"/>
         <DeskFrame title="Editors" children=|_| view! { <EditorList/> }/>
     }
 }

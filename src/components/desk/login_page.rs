@@ -4,10 +4,11 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_meta::{Meta, Title};
+use leptos_meta::Meta;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::editors::{SIGN_IN_REFUSED, SignIn};
+use crate::components::page_title::PageTitle;
 
 /// The message for a `?failed=` reason a no-JavaScript sign-in came back with.
 fn failure_message(reason: &str) -> &'static str {
@@ -27,7 +28,7 @@ pub fn LoginPage() -> impl IntoView {
     let signed_out = query.get("signed_out").is_some();
     let error = query.get("failed").map(|r| failure_message(&r).to_string());
     view! {
-        <Title text="Sign in to the desk"/>
+        <PageTitle text="Sign in to the desk"/>
         <Meta name="robots" content="noindex"/>
         <div class="page desk-login">
             <h1>"Sign in to the desk"</h1>

@@ -5,17 +5,18 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_meta::Title;
 
 use crate::api::moderation::{Moderate, moderation_queue};
+use crate::components::comments::comment_href;
 use crate::components::desk::desk_frame::DeskFrame;
 use crate::components::error_page::ErrorPage;
+use crate::components::page_title::PageTitle;
 use crate::model::moderation::{MAX_MODERATION_NOTE_CHARS, ModerationAction, QueuedComment};
 
 #[component]
 pub fn ModerationPage() -> impl IntoView {
     view! {
-        <Title text="Desk · Moderation"/>
+        <PageTitle text="Desk · Moderation"/>
         <DeskFrame title="Moderation" children=|_| view! { <Queue/> }/>
     }
 }
@@ -108,7 +109,7 @@ fn QueueItem(item: QueuedComment) -> impl IntoView {
         <li class="mod-item" aria-labelledby=labelled_by>
             <h2 class="mod-item__title" id=heading_id>
                 {format!("Comment by {author} on ")}
-                <a href=format!("/pulse/{}#comment-{id}", item.brief_slug)>{item.brief_title}</a>
+                <a href=comment_href(&item.brief_slug, id)>{item.brief_title}</a>
             </h2>
             <p class="mod-item__meta">
                 <span class="badge badge--warn">{item.waiting.label()}</span>

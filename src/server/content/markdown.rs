@@ -106,17 +106,39 @@ pub fn render_comment(markdown: &str) -> String {
         .to_string()
 }
 
-/// How many links a comment carries, for the new-reader link rule: every address with a scheme
-/// (`://`) or a `mailto:`, whether Markdown makes it a link or it sits in the text for a reader
-/// to copy, plus `www.` addresses written without a scheme.
+/// How many links a comment carries, for the new-reader link rule, counted on what the
+/// comment renders to: every link the Markdown makes (`[x](…)` with any destination,
+/// `<https://…>` and `<someone@example.com>` autolinks), plus every address left in the text
+/// for a reader to copy — a spelling with a scheme (`://`, `mailto:`) or a bare `www.` —
+/// including raw HTML, which is shown as text.
 pub fn count_links(markdown: &str) -> u32 {
-    let lower = markdown.to_lowercase();
+    let mut links = 0_usize;
+    let mut inside_link = 0_usize;
+    for event in Parser::new(markdown).map(neutralise) {
+        match event {
+            Event::Start(Tag::Link { .. }) => {
+                links += 1;
+                inside_link += 1;
+            }
+            Event::End(TagEnd::Link) => inside_link = inside_link.saturating_sub(1),
+            Event::Text(text) | Event::Code(text) if inside_link == 0 => {
+                links += addresses_in_text(&text);
+            }
+            _ => {}
+        }
+    }
+    u32::try_from(links).unwrap_or(u32::MAX)
+}
+
+/// Addresses written out in plain text: schemes (`://`, `mailto:`) and bare `www.` names.
+fn addresses_in_text(text: &str) -> usize {
+    let lower = text.to_lowercase();
     let schemes = lower.matches("://").count() + lower.matches("mailto:").count();
     let bare_www = lower
         .match_indices("www.")
         .filter(|(at, _)| !lower[..*at].ends_with("//"))
         .count();
-    u32::try_from(schemes + bare_www).unwrap_or(u32::MAX)
+    schemes + bare_www
 }
 
 /// Number of words a reader reads in `markdown` (link targets and markup don't count).
@@ -169,6 +191,21 @@ mod tests {
             3
         );
         assert_eq!(count_links("[mail](MAILTO:x@y.example)"), 1);
+        // Links that never spell a scheme's slashes still render as links.
+        assert_eq!(count_links("write to <ada@example.com>"), 1);
+        assert_eq!(
+            count_links("[x](http:evil.example) and [y](//evil.example)"),
+            2
+        );
+        assert_eq!(
+            count_links("`https://in.code` and <b>www.raw.example</b>"),
+            2
+        );
+        assert_eq!(
+            count_links("[https://a.example](https://a.example) https://b.example"),
+            2,
+            "a link whose text is its address counts once"
+        );
     }
 
     use super::*;

@@ -11,7 +11,7 @@ use crate::error::AppError;
 
 use crate::model::{
     Brief, BriefLink, BriefSummary, BriefUpdate, BuilderBrief, Category, FeedPage, ReactionCounts,
-    ReactionState,
+    ReactionState, ThreadWindow,
 };
 use crate::server::config::CommentSettings;
 use crate::server::content::{ImportReport, ParsedBrief};
@@ -94,6 +94,16 @@ fn minutes(value: i64) -> u32 {
 }
 
 impl Store {
+    /// Whether a published brief has this slug.
+    pub async fn brief_is_published(&self, slug: &str) -> Result<bool, AppError> {
+        Ok(on!(&*self.pool, p => sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM briefs WHERE slug = $1 AND status = 'published')",
+        )
+        .bind(slug)
+        .fetch_one(p)
+        .await)?)
+    }
+
     pub async fn count_briefs(&self) -> Result<u32, AppError> {
         let count: i64 = on!(&*self.pool, c => sqlx::query_scalar("SELECT COUNT(*) FROM briefs")
             .fetch_one(c).await)?;
@@ -195,6 +205,7 @@ impl Store {
         slug: &str,
         reader: Option<&ReaderId>,
         rules: &CommentSettings,
+        window: ThreadWindow,
     ) -> Result<Option<Brief>, AppError> {
         let Some(row) = on!(&*self.pool, c => sqlx::query_as::<_, BriefRow>(
             "SELECT id, slug, title, category, summary, source_name, source_url, published_at, reading_minutes, \
@@ -224,14 +235,16 @@ impl Store {
             mine: reactions::mine(&mut conn, row.id, reader).await?,
         };
 
-        let (comments, mine) = comments::thread(&mut conn, row.id, reader, rules).await?;
+        let thread = comments::thread(&mut conn, row.id, reader, rules, window).await?;
         let comment_count = comments::count(&mut conn, row.id).await?;
 
         Ok(Some(Brief {
             reactions,
-            comments,
+            comments: thread.comments,
+            older_comments: thread.older,
+            newer_comments: thread.newer,
             comment_count,
-            mine,
+            mine: thread.mine,
             my_name: None,
             comment_key: String::new(),
             category: self.category(&row.category),

@@ -3,7 +3,7 @@
 //! abuse rules that need a reader's history (first-day limit, duplicate text, links from new
 //! readers, reports) live here too, inside the same transactions as the writes they guard.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use sqlx::FromRow;
 use time::format_description::well_known::Rfc3339;
@@ -12,11 +12,14 @@ use time::{Duration, OffsetDateTime};
 use crate::error::AppError;
 use crate::model::{
     COMMENT_CHANGED_EVENT, COMMENT_EVENT, Comment, CommentAdded, CommentChanged, CommentState,
-    OwnComment, ReportReason,
+    OwnComment, ReportReason, ThreadWindow,
 };
 use crate::server::config::CommentSettings;
 use crate::server::readers::ReaderId;
 use crate::server::repo::{Conn, Store, events, on, stamp};
+
+mod pages;
+pub use pages::ThreadPage;
 
 /// How long a reader counts as new: the first-day limit and the link rule apply until then.
 const FIRST_DAY: Duration = Duration::days(1);
@@ -216,17 +219,24 @@ impl CommentRow {
     }
 }
 
-/// A brief's thread as `reader` sees it, oldest first, each reply right after the comment it
-/// answers, plus the reader's own comments among them. A deleted or taken-down comment stays
-/// as a placeholder only while replies hang on it.
+/// Every column but the two bodies (left empty): what working out a page of a thread needs.
+const OUTLINE_COLUMNS: &str = "id, brief_id, parent_id, depth, reader_id, author_name, \
+     '' AS body_md, '' AS body_html, created_at, edited_at, status, deleted_at";
+
+/// A brief's thread as `reader` sees it, and one page of it (`window`): oldest first, each
+/// reply right after the comment it answers; with the reader's own comments on that page. A
+/// deleted or taken-down comment stays as a placeholder only while replies hang on it.
+///
+/// The whole thread's outline is read to find the page; only the page's bodies are read.
 pub(super) async fn thread(
     conn: &mut Conn<'_>,
     brief_id: i64,
     reader: Option<&ReaderId>,
     rules: &CommentSettings,
-) -> Result<(Vec<Comment>, Vec<OwnComment>), sqlx::Error> {
+    window: ThreadWindow,
+) -> Result<ThreadPage, sqlx::Error> {
     let rows: Vec<CommentRow> = on!(conn, c => sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM comments WHERE brief_id = $1 ORDER BY id"
+        "SELECT {OUTLINE_COLUMNS} FROM comments WHERE brief_id = $1 ORDER BY id"
     ))
     .bind(brief_id)
     .fetch_all(&mut **c).await)?;
@@ -249,38 +259,75 @@ pub(super) async fn thread(
         }
     }
     shown.reverse();
+    let mut page = pages::page(
+        depth_first(shown),
+        usize::try_from(rules.thread_page_size).unwrap_or(usize::MAX),
+        window,
+    );
+
+    // The bodies of the comments on the page that show one. The ids are the database's own
+    // integers, so they can stand in the query's text.
+    let wanted: Vec<String> = page
+        .comments
+        .iter()
+        .filter(|c| matches!(c.state, CommentState::Visible | CommentState::Held))
+        .map(|c| c.id.to_string())
+        .collect();
+    let mut bodies: HashMap<i64, (String, String)> = HashMap::new();
+    if !wanted.is_empty() {
+        let found: Vec<(i64, String, String)> = on!(conn, c => sqlx::query_as(&format!(
+            "SELECT id, body_md, body_html FROM comments WHERE brief_id = $1 AND id IN ({})",
+            wanted.join(", ")
+        ))
+        .bind(brief_id)
+        .fetch_all(&mut **c).await)?;
+        bodies.extend(found.into_iter().map(|(id, md, html)| (id, (md, html))));
+    }
+    for comment in &mut page.comments {
+        if let Some((_, html)) = bodies.get(&comment.id) {
+            comment.body_html.clone_from(html);
+        }
+    }
 
     let now = OffsetDateTime::now_utc();
-    let mine = rows
+    page.mine = rows
         .iter()
         .filter(|row| row.by(reader) && row.state_for(reader).is_some())
-        .map(|row| OwnComment {
-            id: row.id,
-            body_md: row.body_md.clone(),
-            editable_seconds: row.editable_seconds(now, rules),
+        .filter_map(|row| {
+            let (body_md, _) = bodies.get(&row.id)?;
+            Some(OwnComment {
+                id: row.id,
+                body_md: body_md.clone(),
+                editable_seconds: row.editable_seconds(now, rules),
+            })
         })
         .collect();
-    Ok((depth_first(shown), mine))
+    Ok(page)
 }
 
 /// Orders comments depth-first from the roots; siblings stay oldest first.
 fn depth_first(comments: Vec<Comment>) -> Vec<Comment> {
-    let mut ordered = Vec::with_capacity(comments.len());
-    let mut stack: Vec<&Comment> = comments
-        .iter()
-        .filter(|c| c.parent_id.is_none())
-        .rev()
-        .collect();
-    while let Some(comment) = stack.pop() {
-        ordered.push(comment.clone());
-        stack.extend(
-            comments
-                .iter()
-                .filter(|c| c.parent_id == Some(comment.id))
-                .rev(),
-        );
+    let mut replies: HashMap<i64, Vec<usize>> = HashMap::new();
+    let mut roots = Vec::new();
+    for (at, comment) in comments.iter().enumerate() {
+        match comment.parent_id {
+            Some(parent) => replies.entry(parent).or_default().push(at),
+            None => roots.push(at),
+        }
     }
-    ordered
+    let mut order = Vec::with_capacity(comments.len());
+    let mut stack: Vec<usize> = roots.into_iter().rev().collect();
+    while let Some(at) = stack.pop() {
+        order.push(at);
+        if let Some(below) = replies.get(&comments[at].id) {
+            stack.extend(below.iter().rev());
+        }
+    }
+    let mut slots: Vec<Option<Comment>> = comments.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|at| slots[at].take())
+        .collect()
 }
 
 pub(super) async fn count(conn: &mut Conn<'_>, brief_id: i64) -> Result<u32, sqlx::Error> {
@@ -323,7 +370,23 @@ pub(super) fn encode<T: serde::Serialize>(value: &T) -> Result<String, AppError>
     })
 }
 
-/// Appends the change of a comment everyone could see to the live log.
+/// Appends a comment that everyone may now see to the live log, as a new comment.
+pub(super) async fn publish_added(
+    conn: &mut Conn<'_>,
+    slug: &str,
+    row: &CommentRow,
+) -> Result<CommentAdded, AppError> {
+    let added = CommentAdded {
+        slug: slug.to_string(),
+        comment: row.to_comment(CommentState::Visible),
+        count: count(conn, row.brief_id).await?,
+    };
+    events::append_about(conn, COMMENT_EVENT, &encode(&added)?, Some(row.id)).await?;
+    Ok(added)
+}
+
+/// Appends the change of a comment everyone could see to the live log, after rewriting what
+/// the log already holds of it to what everyone may see now.
 pub(super) async fn publish_change(
     conn: &mut Conn<'_>,
     slug: &str,
@@ -336,45 +399,71 @@ pub(super) async fn publish_change(
         count: count(conn, row.brief_id).await?,
         held: row.status == "held" && !row.deleted(),
     };
-    events::append(conn, COMMENT_CHANGED_EVENT, &encode(&changed)?).await?;
+    rewrite_logged(conn, row.id, changed.comment.as_ref()).await?;
+    events::append_about(
+        conn,
+        COMMENT_CHANGED_EVENT,
+        &encode(&changed)?,
+        Some(row.id),
+    )
+    .await?;
     Ok(changed)
 }
 
-/// Deletes from the live log every event that carried the text of comments `ids` (their
-/// posting, their edits), so erased words cannot be replayed from it by a reader resuming from
-/// an old id. Events without text (placeholders, removals) stay.
-pub(super) async fn forget_comment_text(
+/// Rewrites every event in the live log about comment `id` to carry `now` — what everyone may
+/// see of it after an edit or a removal — so that a reader resuming from an old id is never
+/// replayed words that were edited away, hidden, held or deleted. Its posting is dropped when
+/// nothing of it is public any more. Found by the events' indexed `comment_id`.
+async fn rewrite_logged(
     conn: &mut Conn<'_>,
-    ids: &[i64],
-) -> Result<(), sqlx::Error> {
-    if ids.is_empty() {
-        return Ok(());
-    }
+    id: i64,
+    now: Option<&Comment>,
+) -> Result<(), AppError> {
     let logged: Vec<(i64, String, String)> = on!(conn, c => sqlx::query_as(
-        "SELECT id, kind, payload FROM events WHERE kind IN ($1, $2)",
+        "SELECT id, kind, payload FROM events WHERE comment_id = $1",
     )
-    .bind(COMMENT_EVENT)
-    .bind(COMMENT_CHANGED_EVENT)
+    .bind(id)
     .fetch_all(&mut **c).await)?;
-    let carries_text = |kind: &str, payload: &str| {
-        let Ok(event) = serde_json::from_str::<serde_json::Value>(payload) else {
-            return false;
+    for (event_id, kind, payload) in logged {
+        let rewritten = match kind.as_str() {
+            COMMENT_EVENT => match (serde_json::from_str::<CommentAdded>(&payload), now) {
+                (Ok(mut added), Some(now)) => {
+                    added.comment = now.clone();
+                    Some(encode(&added)?)
+                }
+                _ => None,
+            },
+            COMMENT_CHANGED_EVENT => match serde_json::from_str::<CommentChanged>(&payload) {
+                Ok(mut changed) => {
+                    changed.comment = now.cloned();
+                    Some(encode(&changed)?)
+                }
+                Err(_) => None,
+            },
+            _ => continue,
         };
-        let id = if kind == COMMENT_EVENT {
-            event["comment"]["id"].as_i64()
-        } else {
-            event["id"].as_i64()
+        match rewritten {
+            Some(payload) => {
+                on!(conn, c => sqlx::query("UPDATE events SET payload = $2 WHERE id = $1")
+                .bind(event_id)
+                .bind(payload)
+                .execute(&mut **c).await
+                .map(|done| done.rows_affected()))?
+            }
+            None => on!(conn, c => sqlx::query("DELETE FROM events WHERE id = $1")
+                .bind(event_id)
+                .execute(&mut **c).await
+                .map(|done| done.rows_affected()))?,
         };
-        let text = event["comment"]["body_html"]
-            .as_str()
-            .is_some_and(|body| !body.is_empty());
-        text && id.is_some_and(|id| ids.contains(&id))
-    };
-    for (event_id, _, _) in logged.iter().filter(|(_, k, p)| carries_text(k, p)) {
-        on!(conn, c => sqlx::query("DELETE FROM events WHERE id = $1")
-            .bind(event_id)
-            .execute(&mut **c).await
-            .map(|done| done.rows_affected()))?;
+    }
+    Ok(())
+}
+
+/// Takes from the live log every word of comments `ids` (their posting, their edits), so
+/// erased words cannot be replayed from it by a reader resuming from an old id.
+pub(super) async fn forget_comment_text(conn: &mut Conn<'_>, ids: &[i64]) -> Result<(), AppError> {
+    for id in ids {
+        rewrite_logged(conn, *id, None).await?;
     }
     Ok(())
 }
@@ -575,12 +664,7 @@ impl Store {
             tx.commit().await?;
             return Ok(Posted::Held(row.for_author()));
         }
-        let added = CommentAdded {
-            slug: new.slug.to_string(),
-            comment: row.to_comment(CommentState::Visible),
-            count: count(&mut tx.conn(), brief_id).await?,
-        };
-        events::append(&mut tx.conn(), COMMENT_EVENT, &encode(&added)?).await?;
+        let added = publish_added(&mut tx.conn(), new.slug, &row).await?;
         tx.commit().await?;
         Ok(Posted::Added(added))
     }

@@ -56,8 +56,10 @@ pub enum AccountChange {
 /// Whether a sign-in attempt may go ahead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Attempt {
-    /// Counted as a failure until [`Store::sign_in_succeeded`] clears it.
-    Allowed,
+    /// Counted as a failure until [`Store::sign_in_succeeded`] clears it. `failures`: the
+    /// most failures any subject that never locks had counted before this attempt (how
+    /// hard the account is being guessed at, from everywhere).
+    Allowed { failures: i64 },
     /// Too many failures: try again after this many seconds.
     Locked { retry_after: u64 },
 }
@@ -214,12 +216,13 @@ impl Store {
         }))
     }
 
-    /// Checks the failure counts of a sign-in's subjects (its email's and its source's keyed
-    /// hashes) and, if neither is over its limit, records this attempt as a failure — before
-    /// the password is checked, so parallel guesses cannot slip past the limit together.
+    /// Checks the failure counts of a sign-in's subjects (keyed hashes of its email, its
+    /// source, or both) and, if none is over its limit (`None`: counted, never locked),
+    /// records this attempt as a failure — before the password is checked, so parallel
+    /// guesses cannot slip past the limit together.
     pub async fn begin_sign_in(
         &self,
-        subjects: &[(&str, i64)],
+        subjects: &[(&str, Option<i64>)],
         window: Duration,
         now: OffsetDateTime,
     ) -> Result<Attempt, AppError> {
@@ -229,6 +232,7 @@ impl Store {
             .bind(&since)
             .execute(&mut **c).await
             .map(|done| done.rows_affected()))?;
+        let mut failures = 0;
         for (subject, limit) in subjects {
             let (count, oldest): (i64, Option<String>) = on!(&mut tx.conn(), c => sqlx::query_as(
                 "SELECT COUNT(*), MIN(at) FROM login_failures WHERE subject = $1 AND at >= $2",
@@ -236,6 +240,10 @@ impl Store {
             .bind(subject)
             .bind(&since)
             .fetch_one(&mut **c).await)?;
+            let Some(limit) = limit else {
+                failures = failures.max(count);
+                continue;
+            };
             if count >= *limit {
                 let free_at = oldest
                     .and_then(|at| {
@@ -258,25 +266,28 @@ impl Store {
                 .map(|done| done.rows_affected()))?;
         }
         tx.commit().await?;
-        Ok(Attempt::Allowed)
+        Ok(Attempt::Allowed { failures })
     }
 
-    /// A sign-in succeeded: the email's failures are forgiven (the source's stay counted), and
-    /// a new session is stored, replacing the one the browser came with, if any.
+    /// A sign-in succeeded: the failures of `forgiven` (the email's, alone and from this
+    /// source) are forgiven (the source's own stay counted), and a new session is stored,
+    /// replacing the one the browser came with, if any.
     pub async fn sign_in_succeeded(
         &self,
         editor: &Editor,
-        email_subject: &str,
+        forgiven: &[&str],
         token_hash: &str,
         replaces: Option<&str>,
         now: OffsetDateTime,
         lifetime: Duration,
     ) -> Result<(), AppError> {
         let mut tx = self.write().await?;
-        on!(&mut tx.conn(), c => sqlx::query("DELETE FROM login_failures WHERE subject = $1")
-            .bind(email_subject)
-            .execute(&mut **c).await
-            .map(|done| done.rows_affected()))?;
+        for subject in forgiven {
+            on!(&mut tx.conn(), c => sqlx::query("DELETE FROM login_failures WHERE subject = $1")
+                .bind(subject)
+                .execute(&mut **c).await
+                .map(|done| done.rows_affected()))?;
+        }
         // The session the browser had before (anyone's, valid or not) ends here; so do this
         // editor's expired ones.
         on!(&mut tx.conn(), c => sqlx::query(

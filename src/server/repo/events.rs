@@ -22,12 +22,25 @@ pub(super) async fn append(
     kind: &str,
     payload: &str,
 ) -> Result<i64, sqlx::Error> {
-    const INSERT: &str = "INSERT INTO events (kind, payload) VALUES ($1, $2) RETURNING id";
+    append_about(conn, kind, payload, None).await
+}
+
+/// Appends an event about comment `comment` (when it is one), so that the comment's later
+/// edits and removals find it (see `comments::rewrite_logged`).
+pub(super) async fn append_about(
+    conn: &mut Conn<'_>,
+    kind: &str,
+    payload: &str,
+    comment: Option<i64>,
+) -> Result<i64, sqlx::Error> {
+    const INSERT: &str =
+        "INSERT INTO events (kind, payload, comment_id) VALUES ($1, $2, $3) RETURNING id";
     match conn {
         Backend::Sqlite(c) => {
             sqlx::query_scalar(INSERT)
                 .bind(kind)
                 .bind(payload)
+                .bind(comment)
                 .fetch_one(&mut **c)
                 .await
         }
@@ -35,6 +48,7 @@ pub(super) async fn append(
             let id: i64 = sqlx::query_scalar(INSERT)
                 .bind(kind)
                 .bind(payload)
+                .bind(comment)
                 .fetch_one(&mut **c)
                 .await?;
             // Delivered when (and only if) the transaction commits.
@@ -57,6 +71,16 @@ impl Store {
         .bind(after)
         .bind(i64::from(limit))
         .fetch_all(p)
+        .await)?)
+    }
+
+    /// How many events the log holds after `after`.
+    pub async fn count_events_after(&self, after: i64) -> Result<i64, AppError> {
+        Ok(on!(&*self.pool, p => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM events WHERE id > $1",
+        )
+        .bind(after)
+        .fetch_one(p)
         .await)?)
     }
 

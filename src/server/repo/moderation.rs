@@ -12,9 +12,8 @@ use crate::model::editors::Editor;
 use crate::model::moderation::{
     AuditEntry, ModerationAction, QueuedComment, ReportSummary, Waiting,
 };
-use crate::model::{COMMENT_EVENT, CommentAdded, CommentState};
-use crate::server::repo::comments::{COLUMNS, CommentRow, count, encode, publish_change};
-use crate::server::repo::{Store, date_label, events, on, stamp};
+use crate::server::repo::comments::{COLUMNS, CommentRow, publish_added, publish_change};
+use crate::server::repo::{Store, date_label, on, stamp};
 
 /// What a moderation action did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,12 +162,7 @@ impl Store {
                 .fetch_one(&mut **c).await)?;
                 if !was_public {
                     // New to everyone but its author: it arrives like a new comment.
-                    let added = CommentAdded {
-                        slug: slug.clone(),
-                        comment: row.to_comment(CommentState::Visible),
-                        count: count(&mut tx.conn(), row.brief_id).await?,
-                    };
-                    events::append(&mut tx.conn(), COMMENT_EVENT, &encode(&added)?).await?;
+                    publish_added(&mut tx.conn(), &slug, &row).await?;
                 }
                 !was_public
             }

@@ -98,10 +98,20 @@ impl Store {
     ) -> Result<Subscribed, AppError> {
         let now = OffsetDateTime::now_utc();
         let key = email.to_lowercase();
+        let mailbox = crate::model::mailbox_key(email);
         let mut tx = self.write().await?;
         let existing: Option<(i64, String)> = on!(&mut tx.conn(), c => sqlx::query_as("SELECT id, status FROM subscribers WHERE email_key = $1")
                 .bind(&key)
                 .fetch_optional(&mut **c).await)?;
+        // Confirmations sent to this mailbox under any spelling of it in the last day.
+        let sent_today: i64 = on!(&mut tx.conn(), c => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM subscription_tokens t JOIN subscribers s ON s.id = t.subscriber_id \
+             WHERE s.mailbox_key = $1 AND t.created_at > $2",
+        )
+        .bind(&mailbox)
+        .bind(stamp(now - Duration::days(1)))
+        .fetch_one(&mut **c).await)?;
+        let capped = sent_today >= i64::from(per_day);
         // Every path below writes and commits (each commit waits for the disk), so how long the
         // answer takes does not tell whether the address was already confirmed.
         let id = match existing {
@@ -118,34 +128,41 @@ impl Store {
                 // clock), confirmed again before any newsletter.
                 on!(&mut tx.conn(), c => sqlx::query(
                     "UPDATE subscribers SET status = 'pending', email = $2, consent_at = $3, \
-                     consent_version = $4, confirmed_at = NULL, unsubscribed_at = NULL WHERE id = $1",
+                     consent_version = $4, confirmed_at = NULL, unsubscribed_at = NULL, \
+                     mailbox_key = $5 WHERE id = $1",
                 )
                 .bind(id)
                 .bind(email)
                 .bind(stamp(now))
                 .bind(consent_version)
+                .bind(&mailbox)
                 .execute(&mut **c).await
         .map(|done| done.rows_affected()))?;
-                let sent_today: i64 = on!(&mut tx.conn(), c => sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM subscription_tokens WHERE subscriber_id = $1 AND created_at > $2",
-                )
-                .bind(id)
-                .bind(stamp(now - Duration::days(1)))
-                .fetch_one(&mut **c).await)?;
-                if sent_today >= i64::from(per_day) {
+                if capped {
                     tx.commit().await?;
                     return Ok(Subscribed::DailyCapReached);
                 }
                 id
             }
+            None if capped => {
+                // A new spelling of a mailbox that has had its day's confirmations: nothing
+                // is kept (no consent was given by the mailbox's owner).
+                on!(&mut tx.conn(), c => sqlx::query("UPDATE subscribers SET email_key = email_key WHERE mailbox_key = $1")
+                    .bind(&mailbox)
+                    .execute(&mut **c).await
+        .map(|done| done.rows_affected()))?;
+                tx.commit().await?;
+                return Ok(Subscribed::DailyCapReached);
+            }
             None => on!(&mut tx.conn(), c => sqlx::query_scalar(
-                "INSERT INTO subscribers (email, email_key, status, consent_at, consent_version) \
-                     VALUES ($1, $2, 'pending', $3, $4) RETURNING id",
+                "INSERT INTO subscribers (email, email_key, status, consent_at, consent_version, mailbox_key) \
+                     VALUES ($1, $2, 'pending', $3, $4, $5) RETURNING id",
             )
             .bind(email)
             .bind(&key)
             .bind(stamp(now))
             .bind(consent_version)
+            .bind(&mailbox)
             .fetch_one(&mut **c).await)?,
         };
         on!(&mut tx.conn(), c => sqlx::query(
