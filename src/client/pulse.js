@@ -222,13 +222,28 @@ addEventListener('submit', (ev) => {
     return;
   }
   form.$$sending = true;
+  const done = sending(form);
   go(action, {
     mode: 'push',
     init: { method: 'POST', body: fields },
     form,
     fallback: () => submitNatively(form, submitter),
-  }).finally(() => (form.$$sending = false));
+  }).finally(() => {
+    form.$$sending = false;
+    done();
+  });
 });
+
+/** Marks a form as on its way (`aria-busy`, its buttons disabled); the answer undoes it. */
+function sending(form) {
+  form.setAttribute('aria-busy', 'true');
+  const buttons = [...form.querySelectorAll('button')].filter((button) => !button.disabled);
+  for (const button of buttons) button.disabled = true;
+  return () => {
+    form.removeAttribute('aria-busy');
+    for (const button of buttons) button.disabled = false;
+  };
+}
 
 /**
  * Brings the older or newer page of a long thread (the `data-thread-more` link's) into the

@@ -28,14 +28,14 @@ pub fn fits(comment: &Comment) -> bool {
 
 /// Renders a comment heard live into the thread, after its parent's last reply (or at the
 /// end).
-pub fn show(slug: &str, comment: Comment) {
+pub fn show(comment: Comment) {
     let Some(thread) = document().get_element_by_id(THREAD_ID) else {
         return;
     };
     let parent = comment
         .parent_id
         .and_then(|p| document().get_element_by_id(&comment_anchor(p)));
-    let Some(item) = render(slug, comment) else {
+    let Some(item) = render(comment) else {
         return;
     };
     let before = parent.and_then(|parent| {
@@ -57,7 +57,7 @@ pub fn show(slug: &str, comment: Comment) {
 /// author's links included, stays as it is); a deletion or take-down that leaves replies
 /// becomes a placeholder; anything else leaves the page — except the reader's own comment held
 /// for review, which stays on their page, marked as held, as it would after a reload.
-pub fn apply(slug: &str, changed: &CommentChanged) {
+pub fn apply(changed: &CommentChanged) {
     let Some(item) = document().get_element_by_id(&comment_anchor(changed.id)) else {
         return;
     };
@@ -79,7 +79,7 @@ pub fn apply(slug: &str, changed: &CommentChanged) {
             }
         }
         Some(placeholder) => {
-            if let Some(replacement) = render(slug, placeholder.clone()) {
+            if let Some(replacement) = render(placeholder.clone()) {
                 let _ = item.replace_with_with_node_1(&replacement);
             }
         }
@@ -102,11 +102,10 @@ pub fn apply(slug: &str, changed: &CommentChanged) {
 }
 
 /// Renders one comment (someone else's, no form open) into a detached element.
-fn render(slug: &str, comment: Comment) -> Option<web_sys::Element> {
+fn render(comment: Comment) -> Option<web_sys::Element> {
     let holder: web_sys::HtmlElement = document().create_element("ol").ok()?.dyn_into().ok()?;
-    let slug = slug.to_string();
     leptos::mount::mount_to(holder.clone(), move || {
-        view! { <CommentItem slug comment own=None opened=None/> }
+        view! { <CommentItem comment own=None opened=None/> }
     })
     // The comment is plain markup with nothing reactive in it: nothing to unmount later.
     .forget();

@@ -2,35 +2,30 @@
 //! wrote it), whether it was edited, and the body sanitised on the server when it was written
 //! (which is what makes `inner_html` safe here). Its author gets Edit and Delete while the
 //! edit window is open; everyone else gets Report. The forms open in place, chosen by the
-//! address (`?edit=N`, `?delete=N`, `?report=N`), so they work without JavaScript too.
+//! address (`?edit=N`, `?delete=N`, `?report=N`), so they work without JavaScript too; the
+//! section puts them in ([`Opened`]), so none of them ships to the browser.
 //!
 //! Rendered by the server, and in the browser for a comment heard live (never with a form
 //! open, never one's own).
 
-use leptos::either::{Either, EitherOf4};
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::components::comments::comment_anchor;
-use crate::components::comments::delete_form::DeleteForm;
-use crate::components::comments::edit_form::EditForm;
-use crate::components::comments::report_form::ReportForm;
 use crate::components::new_mark::NewMark;
 use crate::components::relative_time::RelativeTime;
 use crate::contexts::clock::rendered_at;
-use crate::model::props::SsrOnly;
 use crate::model::{Comment, CommentState, OwnComment};
 
-/// What the address opens on a comment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Opened {
-    /// `?edit=N`: the author's edit form.
-    Edit,
-    /// `?delete=N`: the author's "delete?" question.
-    Delete,
-    /// `?report=N`: someone else's report form.
-    Report,
-    /// `?reported=N`: the thanks for a report.
-    Reported,
+/// What the address opened on a comment, rendered by the section: a form in place of the
+/// body (editing) or below it (deleting, reporting), or a notice.
+pub struct Opened {
+    /// Shown instead of the body.
+    pub body: Option<AnyView>,
+    /// Shown below the body.
+    pub below: Option<AnyView>,
+    /// A form of the author's own is open: their Edit and Delete links step aside.
+    pub own_form: bool,
 }
 
 /// The deepest nesting the thread's style indents.
@@ -38,7 +33,6 @@ const MAX_SHOWN_DEPTH: u32 = 8;
 
 #[component]
 pub fn CommentItem(
-    slug: String,
     comment: Comment,
     /// Set when the reader wrote this comment.
     own: Option<OwnComment>,
@@ -77,34 +71,24 @@ pub fn CommentItem(
     let editable = editable_seconds > 0;
     // The edit window closes by itself while the page is open (`crate::client::marks`).
     let until = rendered_at().map(|now| now + i64::from(editable_seconds));
-    let opened = opened.filter(|o| match o {
-        Opened::Edit | Opened::Delete => editable,
-        Opened::Report => !is_own && state == CommentState::Visible,
-        Opened::Reported => true,
-    });
     let label = format!("Comment by {}", comment.author_name);
     let edited = comment.edited_at.clone().map(|at| {
         view! { <span class="comment__edited" title=format!("Edited {at}")>"edited"</span> }
     });
-    let body = match (opened, own) {
-        (Some(Opened::Edit), Some(own)) => Either::Left(view! {
-            <EditForm slug=slug.clone() id source=SsrOnly(own.body_md)/>
-        }),
-        _ => Either::Right(view! {
+    let (body, below, form_open) = match opened {
+        Some(Opened {
+            body,
+            below,
+            own_form,
+        }) => (body, below, own_form),
+        None => (None, None, false),
+    };
+    let body = match body {
+        Some(form) => Either::Left(form),
+        None => Either::Right(view! {
             <div class="comment__body prose" inner_html=comment.body_html></div>
         }),
     };
-    let below = match opened {
-        Some(Opened::Delete) => EitherOf4::A(view! { <DeleteForm slug=slug.clone() id/> }),
-        Some(Opened::Report) => EitherOf4::B(view! { <ReportForm slug=slug.clone() id/> }),
-        Some(Opened::Reported) => EitherOf4::C(view! {
-            <p class="comment__notice" role="status">
-                "Thanks for the report. A moderator will take a look."
-            </p>
-        }),
-        Some(Opened::Edit) | None => EitherOf4::D(()),
-    };
-    let form_open = matches!(opened, Some(Opened::Edit | Opened::Delete));
     Either::Right(view! {
         <li id=li_id class=class data-depth=depth data-own=is_own.then_some("")>
             <article class="comment__card" aria-label=label>

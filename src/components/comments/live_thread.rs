@@ -23,8 +23,8 @@ mod thread {
     pub fn fits(_comment: &Comment) -> bool {
         false
     }
-    pub fn show(_slug: &str, _comment: Comment) {}
-    pub fn apply(_slug: &str, _changed: &CommentChanged) {}
+    pub fn show(_comment: Comment) {}
+    pub fn apply(_changed: &CommentChanged) {}
 }
 
 #[island]
@@ -48,7 +48,7 @@ pub fn LiveThread(
             live.comment_changes.with(|all| {
                 for heard in all.iter().filter(|h| h.id > applied.get_value()) {
                     if heard.value.slug == slug {
-                        thread::apply(&slug, &heard.value);
+                        thread::apply(&heard.value);
                     }
                     applied.set_value(heard.id);
                 }
@@ -80,14 +80,11 @@ pub fn LiveThread(
             waiting.with(Vec::len)
         }
     };
-    let show = {
-        let slug = slug.clone();
-        move |_| {
-            for comment in waiting.get_untracked() {
-                thread::show(&slug, comment);
-            }
-            shown.update(|n| *n += 1);
+    let show = move |_| {
+        for comment in waiting.get_untracked() {
+            thread::show(comment);
         }
+        shown.update(|n| *n += 1);
     };
     let waiting_label = move || match waiting_count() {
         1 => "1 new comment — show".to_string(),
@@ -104,7 +101,7 @@ pub fn LiveThread(
     view! {
         <p class="comments__count">{heading}</p>
         <Show when=move || { waiting_count() > 0 }>
-            <button type="button" class="comments__waiting" on:click=show.clone()>
+            <button type="button" class="comments__waiting" on:click=show>
                 {waiting_label}
             </button>
         </Show>

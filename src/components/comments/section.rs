@@ -8,9 +8,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::components::comments::THREAD_ID;
+use crate::components::comments::delete_form::DeleteForm;
+use crate::components::comments::edit_form::EditForm;
 use crate::components::comments::item::{CommentItem, Opened};
 use crate::components::comments::live_thread::LiveThread;
 use crate::components::comments::post_form::{PostForm, ReplyTo};
+use crate::components::comments::report_form::ReportForm;
 use crate::model::{Comment, CommentState, OwnComment};
 
 #[component]
@@ -28,16 +31,46 @@ pub fn CommentsSection(
 ) -> impl IntoView {
     let query = use_query_map().get_untracked();
     let asked = |key: &str| query.get(key).and_then(|v| v.parse::<i64>().ok());
-    let opened = |id: i64| {
-        [
-            ("edit", Opened::Edit),
-            ("delete", Opened::Delete),
-            ("report", Opened::Report),
-            ("reported", Opened::Reported),
-        ]
-        .into_iter()
-        .find(|(key, _)| asked(key) == Some(id))
-        .map(|(_, opened)| opened)
+    // What the address opens on a comment: its author's edit or delete form while the edit
+    // window is open, a report form on someone else's visible comment, or the thanks for one.
+    let opened = |comment: &Comment, own: Option<&OwnComment>| -> Option<Opened> {
+        let id = comment.id;
+        let editable = own.is_some_and(|o| o.editable_seconds > 0);
+        let slug = slug.clone();
+        if asked("edit") == Some(id) && editable {
+            let source = own.map(|o| o.body_md.clone()).unwrap_or_default();
+            return Some(Opened {
+                body: Some(view! { <EditForm slug id source/> }.into_any()),
+                below: None,
+                own_form: true,
+            });
+        }
+        if asked("delete") == Some(id) && editable {
+            return Some(Opened {
+                body: None,
+                below: Some(view! { <DeleteForm slug id/> }.into_any()),
+                own_form: true,
+            });
+        }
+        if asked("report") == Some(id) && own.is_none() && comment.state == CommentState::Visible {
+            return Some(Opened {
+                body: None,
+                below: Some(view! { <ReportForm slug id/> }.into_any()),
+                own_form: false,
+            });
+        }
+        (asked("reported") == Some(id)).then(|| Opened {
+            body: None,
+            below: Some(
+                view! {
+                    <p class="comment__notice" role="status">
+                        "Thanks for the report. A moderator will take a look."
+                    </p>
+                }
+                .into_any(),
+            ),
+            own_form: false,
+        })
     };
     let reply_to = asked("reply_to").and_then(|id| {
         comments
@@ -53,8 +86,8 @@ pub fn CommentsSection(
         .into_iter()
         .map(|comment| {
             let own = mine.iter().find(|o| o.id == comment.id).cloned();
-            let opened = opened(comment.id);
-            view! { <CommentItem slug=slug.clone() comment own opened/> }
+            let opened = opened(&comment, own.as_ref());
+            view! { <CommentItem comment own opened/> }
         })
         .collect_view();
 
