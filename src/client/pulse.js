@@ -196,6 +196,11 @@ addEventListener('submit', (ev) => {
   const form = ev.target;
   // A form whose answer is a page of its own, to be shown as the browser would.
   if (form.hasAttribute('data-native')) return;
+  if (form.classList.contains('theme-toggle__form')) {
+    ev.preventDefault();
+    chooseTheme(form);
+    return;
+  }
   const submitter = ev.submitter || null;
   const method = (
     (submitter && submitter.getAttribute('formmethod')) ||
@@ -233,6 +238,26 @@ addEventListener('submit', (ev) => {
     done();
   });
 });
+
+/**
+ * A theme switch (`components/theme_toggle.rs`): the page changes at once, and the post only
+ * makes the choice stick (if it fails, the choice is just not remembered next time).
+ */
+function chooseTheme(form) {
+  const theme = new FormData(form).get('theme');
+  const root = document.documentElement;
+  if (theme === 'system') root.removeAttribute('data-theme');
+  else root.setAttribute('data-theme', theme);
+  for (const button of form.parentElement.querySelectorAll('button[aria-pressed]')) {
+    button.setAttribute('aria-pressed', String(form.contains(button)));
+  }
+  fetch(form.action, {
+    method: 'POST',
+    body: new URLSearchParams({ theme }),
+    credentials: 'same-origin',
+    headers: { Accept: 'application/json' },
+  }).catch(() => {});
+}
 
 /** Marks a form as on its way (`aria-busy`, its buttons disabled); the answer undoes it. */
 function sending(form) {
