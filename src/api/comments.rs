@@ -112,11 +112,7 @@ pub async fn post_comment(
             return Err(AppError::TooManyRequests { retry_after });
         }
     };
-    respond::set_cookie(
-        state
-            .readers
-            .cookie(&reader, crate::server::editors::secure_cookies(&state)),
-    );
+    respond::set_reader_cookie(&state, &reader);
     respond::remember_name(name);
     if accepts_html(&parts.headers) {
         leptos_axum::redirect(&crate::components::comments::comment_href(
@@ -252,11 +248,7 @@ pub async fn report_comment(
             ));
         }
     }
-    respond::set_cookie(
-        state
-            .readers
-            .cookie(&reader, crate::server::editors::secure_cookies(&state)),
-    );
+    respond::set_reader_cookie(&state, &reader);
     if accepts_html(&parts.headers) {
         leptos_axum::redirect(&format!("/pulse/{slug}?reported={id}#comment-{id}"));
     }

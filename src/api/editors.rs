@@ -26,8 +26,8 @@ pub async fn sign_in(
     use crate::model::editors::MAX_PASSWORD_BYTES;
     use crate::server::editors::{
         LOGIN_FAILURES_PER_EMAIL, LOGIN_FAILURES_PER_SOURCE, LOGIN_WINDOW, SESSION_IDLE,
-        email_source_subject, email_subject, secure_cookies, session_cookie, session_token,
-        sign_in_delay, verify_password,
+        email_source_subject, email_subject, session_cookie, session_token, sign_in_delay,
+        verify_password,
     };
     use crate::server::guard::{accepts_html, check_same_origin, request_parts};
     use crate::server::rate_limit::client_source;
@@ -108,7 +108,7 @@ pub async fn sign_in(
         );
     };
 
-    let secure = secure_cookies(&state);
+    let secure = respond::secure_cookies(&state);
     let (token, hash) = crate::server::tokens::new_token("a desk session")?;
     let planted = session_token(&parts.headers, secure).map(token_hash);
     state
@@ -134,8 +134,9 @@ pub async fn sign_in(
 /// cookie is cleared. Signing out without a session is not an error.
 #[server(prefix = "/api", endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    use crate::server::editors::{cleared_cookie, secure_cookies, session_token};
+    use crate::server::editors::{cleared_cookie, session_token};
     use crate::server::guard::{accepts_html, check_same_origin, request_parts};
+    use crate::server::respond::secure_cookies;
     use crate::server::tokens::token_hash;
     use crate::server::{respond, state::app_state};
 
@@ -284,8 +285,8 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     use crate::model::editors::{MAX_PASSWORD_BYTES, check_new_password};
     use crate::server::editors::{
-        LOGIN_FAILURES_PER_EMAIL, LOGIN_WINDOW, hash_password, require_editor, secure_cookies,
-        session_token, verify_password,
+        LOGIN_FAILURES_PER_EMAIL, LOGIN_WINDOW, hash_password, require_editor, session_token,
+        verify_password,
     };
     use crate::server::guard::accepts_html;
     use crate::server::repo::Attempt;
@@ -325,7 +326,11 @@ pub async fn change_password(
     }
     state.store.forgive_sign_in_failures(&subject).await?;
     let new_hash = hash_password(new_password).await?;
-    let keep = session_token(&parts.headers, secure_cookies(&state)).map(token_hash);
+    let keep = session_token(
+        &parts.headers,
+        crate::server::respond::secure_cookies(&state),
+    )
+    .map(token_hash);
     state
         .store
         .set_editor_password(&editor.email, &new_hash, keep.as_deref())

@@ -30,7 +30,6 @@ pub async fn reader_data() -> Result<MyData, AppError> {
 #[server(prefix = "/api", endpoint = "erase_my_data")]
 pub async fn erase_my_data(confirm: String) -> Result<Erased, AppError> {
     use crate::server::guard::{accepts_html, check_same_origin, request_parts};
-    use crate::server::respond::set_cookie;
     use crate::server::state::app_state;
 
     let parts = request_parts()?;
@@ -54,11 +53,7 @@ pub async fn erase_my_data(confirm: String) -> Result<Erased, AppError> {
         }
     };
     // A new id next time: nothing links the reader's future activity to what was erased.
-    set_cookie(
-        state
-            .readers
-            .forget_cookie(crate::server::editors::secure_cookies(&state)),
-    );
+    crate::server::respond::forget_reader_cookie(&state);
     if accepts_html(&parts.headers) {
         leptos_axum::redirect(&format!(
             "/my-data?erased={},{},{}",

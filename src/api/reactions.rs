@@ -34,10 +34,6 @@ pub async fn react(slug: String, kind: String, active: bool) -> Result<ReactionS
         .await?
         .ok_or_else(|| AppError::not_found("There is no brief at this address."))?;
     state.live.published();
-    respond::set_cookie(
-        state
-            .readers
-            .cookie(&reader, crate::server::editors::secure_cookies(&state)),
-    );
+    respond::set_reader_cookie(&state, &reader);
     Ok(result)
 }

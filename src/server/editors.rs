@@ -19,7 +19,7 @@ use time::{Duration, OffsetDateTime};
 use crate::error::AppError;
 use crate::model::editors::Editor;
 use crate::server::guard::{check_same_origin, request_parts};
-use crate::server::respond::cookie_value;
+use crate::server::respond::{cookie_value, secure_cookies};
 use crate::server::state::{AppState, app_state};
 use crate::server::tokens::token_hash;
 
@@ -172,11 +172,6 @@ pub fn cleared_cookie(secure: bool) -> HeaderValue {
         cookie_name(secure)
     );
     HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
-}
-
-/// Whether cookies are marked `Secure` (the site is served over https).
-pub fn secure_cookies(state: &AppState) -> bool {
-    state.config.site.base_url.starts_with("https://")
 }
 
 /// The editor signed in on this request, or `None`. Renews a session in use.

@@ -5,7 +5,7 @@ use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
 use crate::contexts::theme::{THEME_COOKIE, Theme};
-use crate::server::editors::secure_cookies;
+use crate::server::readers::ReaderId;
 use crate::server::state::AppState;
 
 /// How long the theme cookie lives: a year, renewed on every change.
@@ -74,6 +74,21 @@ pub fn no_store() {
     if let Some(options) = use_context::<ResponseOptions>() {
         options.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
+}
+
+/// Whether cookies are marked `Secure` (the site is served over https).
+pub fn secure_cookies(state: &AppState) -> bool {
+    state.config.site.base_url.starts_with("https://")
+}
+
+/// Gives (or renews) `reader`'s cookie on the current response.
+pub fn set_reader_cookie(state: &AppState, reader: &ReaderId) {
+    set_cookie(state.readers.cookie(reader, secure_cookies(state)));
+}
+
+/// Makes the browser forget its reader id.
+pub fn forget_reader_cookie(state: &AppState) {
+    set_cookie(state.readers.forget_cookie(secure_cookies(state)));
 }
 
 /// Adds a `Set-Cookie` header to the current response.
