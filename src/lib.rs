@@ -36,7 +36,6 @@ pub fn hydrate() {
     provide_context(contexts::client_site());
     let live = contexts::live::LiveContext::new();
     live.cursor.set(client::islands::rendered_cursor());
-    live.watching.set(client::islands::watched_brief());
     provide_context(live);
     client::marks::start(client::visits::start());
 }

@@ -7,7 +7,7 @@
 //! timer, a request in flight) reads its state with `try_` and finds nothing.
 //!
 //! Each page change also tells the rest of the client: islands that stayed learn that the
-//! page around them changed, and the live connection which brief is open now.
+//! page around them changed, and at which event the new page was rendered.
 
 use std::cell::RefCell;
 
@@ -89,12 +89,6 @@ pub fn page_changed() {
     }
     let live = use_live();
     live.cursor.set(rendered_cursor());
-    let watching = watched_brief();
-    if live.watching.get_untracked() != watching {
-        // Counts heard for another visit of a brief are out of date by now.
-        live.reading.update(|all| all.clear());
-        live.watching.set(watching);
-    }
     live.page.update(|n| *n += 1);
 }
 
@@ -105,13 +99,4 @@ pub fn rendered_cursor() -> i64 {
         .and_then(|el| el.get_attribute(LIVE_CURSOR_ATTRIBUTE))
         .and_then(|v| v.parse().ok())
         .unwrap_or_default()
-}
-
-/// The brief whose page is open, from the page itself (its "reading now" line names it).
-pub fn watched_brief() -> Option<String> {
-    document()
-        .query_selector("[data-watch]")
-        .ok()
-        .flatten()
-        .and_then(|el| el.get_attribute("data-watch"))
 }

@@ -74,10 +74,12 @@ else setTimeout(load, 1);
 /**
  * The document's one live connection, kept open across navigations: an EventSource on
  * `/live`, resumed from the id the first page was rendered at (later pages are rendered after
- * what it has already heard). Each event goes to the WASM client (`live_event`), which hands
- * it to the islands. When the browser gives up on the stream it is reopened with back-off from
- * the last id seen; on a brief's page the stream names the brief (`data-watch`), so it counts
- * as one of its readers, and moving to another page reopens it at once.
+ * what it has already heard). What is only shown — reaction and comment counts, "reading now",
+ * the connection's own state — this writes into the page itself (`heard`); comments and new
+ * briefs go to the WASM client (`live_event`), which hands them to the islands. When the
+ * browser gives up on the stream it is reopened with back-off from the last id seen; on a
+ * brief's page the stream names the brief (`data-watch`), so it counts as one of its readers,
+ * and moving to another page reopens it at once.
  */
 const live = {
   source: null,
@@ -98,7 +100,11 @@ const live = {
 
   /** After a navigation: a page of another brief (or of none) needs its own stream. */
   follow() {
-    if (wasm && this.watched() !== this.brief) this.open();
+    if (this.source && this.watched() !== this.brief) {
+      // Counts heard for another visit of a brief are out of date by now.
+      heard.reading.clear();
+      this.open();
+    }
   },
 
   open() {
@@ -111,26 +117,251 @@ const live = {
     this.source = source;
     source.onopen = () => {
       this.backoff = 1000;
-      wasm.live_status(true);
+      heard.connection(true);
     };
     source.onerror = () => {
       if (source !== this.source) return;
-      wasm.live_status(false);
+      heard.connection(false);
       // CONNECTING: the browser retries by itself, resending Last-Event-ID. CLOSED: it gave up.
       if (source.readyState === EventSource.CLOSED) {
         this.retry = setTimeout(() => this.open(), this.backoff);
         this.backoff = Math.min(this.backoff * 2, 30000);
       }
     };
-    for (const kind of wasm.live_kinds().split(',')) {
+    for (const kind of ['reactions', 'comment', 'comment_changed', 'brief', 'reset', 'reading']) {
       source.addEventListener(kind, (ev) => {
         const id = Number(ev.lastEventId) || 0;
         if (id > this.after) this.after = id;
-        wasm.live_event(kind, id, ev.data);
+        heard.event(kind, id, ev.data);
       });
     }
   },
 };
+
+// ---------------------------------------------------------------- what the live connection shows
+
+/**
+ * The live parts of a page that are only shown, written here from what the connection heard:
+ * reaction counts (`data-reactions` bars, `data-counts` on feed cards), comment counts
+ * (`data-comment-count`, cards), "reading now" (`data-watch`) and the connection's state
+ * (`.live-status`). Each count is kept with its event id, and after every navigation written
+ * again into the new page where it is newer than the page (`data-live-cursor`), so a page
+ * fetched while an event was on its way still shows it. Text goes in as text, never as HTML.
+ */
+const heard = {
+  /** Per brief: the latest reaction counts, `{ id, counts }`. */
+  reactions: new Map(),
+  /** Per brief: the latest comment count, `{ id, count }`. */
+  comments: new Map(),
+  /** Per brief: how many read it now. */
+  reading: new Map(),
+  /** Briefs published, in arrival order: `{ id, slug, category, tags }`. */
+  briefs: [],
+  /** 'connecting', 'live' or 'offline'; and whether it was ever lost. */
+  state: 'connecting',
+  lost: false,
+
+  event(kind, id, data) {
+    if (kind === 'reset') {
+      // The page missed too much to catch up by deltas: fetch it again.
+      window.pulse.reload();
+      return;
+    }
+    let value;
+    try {
+      value = JSON.parse(data);
+    } catch {
+      return;
+    }
+    if (kind === 'reading') {
+      this.reading.set(value.slug, value.count);
+      this.showReading();
+      return;
+    }
+    if (!(id > 0)) return;
+    if (kind === 'reactions') {
+      this.reactions.set(value.slug, { id, counts: value.counts });
+      this.showReactions(value.slug, true);
+    } else if (kind === 'comment' || kind === 'comment_changed') {
+      this.comments.set(value.slug, { id, count: value.count });
+      this.showComments(value.slug);
+      if (wasm) wasm.live_event(kind, id, data);
+    } else if (kind === 'brief' && value.brief) {
+      const brief = value.brief;
+      this.briefs = this.briefs.filter((b) => b.slug !== brief.slug);
+      this.briefs.push({ id, slug: brief.slug, category: brief.category.slug, tags: brief.tags || [] });
+      this.showNewBriefs();
+    }
+  },
+
+  connection(open) {
+    if (!open) this.lost = true;
+    this.state = open ? 'live' : 'offline';
+    this.showConnection();
+  },
+
+  /** A new page is in: what was heard after it was rendered goes into it. */
+  pageChanged() {
+    for (const slug of this.reactions.keys()) this.showReactions(slug, false);
+    for (const slug of this.comments.keys()) this.showComments(slug);
+    this.showReading();
+    this.showConnection();
+    this.showNewBriefs();
+  },
+
+  /** The briefs published after the page was rendered that its feed would list, not on it. */
+  waitingBriefs(offer) {
+    const cursor = Number(document.documentElement.dataset.liveCursor) || 0;
+    const { category, tag } = offer.dataset;
+    return this.briefs.filter(
+      (b) =>
+        b.id > cursor &&
+        (!category || b.category === category) &&
+        (!tag || b.tags.includes(tag)) &&
+        !document.getElementById(`card-${b.slug}`),
+    );
+  },
+
+  showNewBriefs() {
+    for (const offer of document.querySelectorAll('[data-new-briefs]')) {
+      const button = offer.querySelector('button');
+      if (!button) continue;
+      const n = this.waitingBriefs(offer).length;
+      button.hidden = n === 0;
+      button.textContent = n === 1 ? '1 new brief — show' : `${n} new briefs — show`;
+    }
+  },
+
+  /** The entry for `slug` in `map`, if it is newer than the page in the document. */
+  newer(map, slug) {
+    const entry = map.get(slug);
+    const cursor = Number(document.documentElement.dataset.liveCursor) || 0;
+    return entry && entry.id > cursor ? entry : null;
+  },
+
+  showReactions(slug, announce) {
+    const entry = this.newer(this.reactions, slug);
+    if (!entry) return;
+    const counts = entry.counts;
+    for (const bar of document.querySelectorAll('[data-reactions]')) {
+      if (bar.dataset.reactions !== slug) continue;
+      const given = [];
+      for (const form of bar.querySelectorAll('form[data-kind]')) {
+        const n = counts[form.dataset.kind] || 0;
+        const count = form.querySelector('.reactions__count');
+        if (count) count.textContent = String(n);
+        if (n > 0) given.push(`${form.dataset.label} ${n}`);
+      }
+      const note = bar.querySelector('.reactions__announce');
+      if (announce && note) {
+        note.textContent = given.length ? `Reactions now: ${given.join(', ')}` : 'No reactions yet';
+      }
+    }
+    for (const holder of document.querySelectorAll('[data-counts]')) {
+      if (holder.dataset.counts === slug) cardReactions(holder, counts);
+    }
+  },
+
+  showComments(slug) {
+    const entry = this.newer(this.comments, slug);
+    if (!entry) return;
+    const label = commentsLabel(entry.count);
+    for (const link of document.querySelectorAll('[data-comment-count]')) {
+      if (link.dataset.commentCount === slug) link.textContent = entry.count ? label : 'No comments yet';
+    }
+    for (const holder of document.querySelectorAll('[data-counts]')) {
+      if (holder.dataset.counts !== slug) continue;
+      let link = holder.querySelector('.card__comments');
+      if (!entry.count) {
+        if (link) link.remove();
+        continue;
+      }
+      if (!link) {
+        link = document.createElement('a');
+        link.className = 'card__comments';
+        link.href = `/pulse/${encodeURIComponent(slug)}#comments`;
+        holder.append(link);
+      }
+      link.textContent = label;
+    }
+  },
+
+  showReading() {
+    for (const el of document.querySelectorAll('[data-watch]')) {
+      const n = this.reading.get(el.dataset.watch) || 0;
+      const text = n === 0 ? '' : n === 1 ? '1 reading now' : `${n} reading now`;
+      if (el.textContent !== text) el.textContent = text;
+    }
+  },
+
+  showConnection() {
+    const text =
+      this.state === 'offline' ? 'Offline — reconnecting…' : this.state === 'live' && this.lost ? 'Live again' : '';
+    for (const el of document.querySelectorAll('.live-status')) {
+      el.dataset.state = this.state;
+      if (el.textContent !== text) el.textContent = text;
+    }
+  },
+};
+
+function commentsLabel(n) {
+  return n === 1 ? '1 comment' : `${n} comments`;
+}
+
+/** The site's settings the server put in the page (`#pulse-site`), read once. */
+let siteInfo = null;
+function site() {
+  if (!siteInfo) {
+    const el = document.getElementById('pulse-site');
+    try {
+      siteInfo = el ? JSON.parse(el.textContent) : {};
+    } catch {
+      siteInfo = {};
+    }
+  }
+  return siteInfo;
+}
+
+/**
+ * "N new briefs — show" pressed: the feed is fetched again in place (its cards are the
+ * server's), the reader's scroll kept, and focus goes to the newest card that came in.
+ */
+async function showNewBriefs(offer) {
+  const waiting = heard.waitingBriefs(offer);
+  await go(new URL(location.href), { mode: 'replace', scroll: [scrollX, scrollY] });
+  const newest = waiting.length && document.getElementById(`card-${waiting[waiting.length - 1].slug}`);
+  const link = newest && newest.querySelector('h2 a');
+  if (link) link.focus();
+}
+
+/** A feed card's reaction counts, as `components/brief_card.rs` renders them. */
+function cardReactions(holder, counts) {
+  let list = holder.querySelector('.card__reactions');
+  const given = (site().reactions || []).filter((r) => (counts[r.key] || 0) > 0);
+  if (!given.length) {
+    if (list) list.remove();
+    return;
+  }
+  if (!list) {
+    list = document.createElement('span');
+    list.className = 'card__reactions';
+    holder.prepend(list);
+  }
+  list.replaceChildren(
+    ...given.map((r) => {
+      const one = document.createElement('span');
+      one.className = 'card__reaction';
+      const emoji = document.createElement('span');
+      emoji.setAttribute('aria-hidden', 'true');
+      emoji.textContent = r.emoji;
+      const name = document.createElement('span');
+      name.className = 'visually-hidden';
+      name.textContent = r.label;
+      one.append(emoji, ' ', name, ` ${counts[r.key]}`);
+      return one;
+    }),
+  );
+}
 
 // ---------------------------------------------------------------- which requests are pages
 
@@ -175,6 +406,11 @@ addEventListener('click', (ev) => {
   if (ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) {
     return;
   }
+  const offer = ev.target instanceof Element ? ev.target.closest('[data-new-briefs] button') : null;
+  if (offer) {
+    showNewBriefs(offer.closest('[data-new-briefs]'));
+    return;
+  }
   const link = ev.target instanceof Element ? ev.target.closest('a[href]') : null;
   if (!link || (link.target && link.target !== '_self') || link.hasAttribute('download')) return;
   if (link.relList.contains('external')) return;
@@ -199,6 +435,16 @@ addEventListener('submit', (ev) => {
   if (form.classList.contains('theme-toggle__form')) {
     ev.preventDefault();
     chooseTheme(form);
+    return;
+  }
+  if (form.classList.contains('reactions__form')) {
+    ev.preventDefault();
+    react(form);
+    return;
+  }
+  if (form.id === 'comment-form') {
+    ev.preventDefault();
+    postComment(form);
     return;
   }
   const submitter = ev.submitter || null;
@@ -228,6 +474,13 @@ addEventListener('submit', (ev) => {
   }
   form.$$sending = true;
   const done = sending(form);
+  if (form.hasAttribute('data-stay')) {
+    answerInPlace(form, action, fields).finally(() => {
+      form.$$sending = false;
+      done();
+    });
+    return;
+  }
   go(action, {
     mode: 'push',
     init: { method: 'POST', body: fields },
@@ -258,6 +511,232 @@ function chooseTheme(form) {
     headers: { Accept: 'application/json' },
   }).catch(() => {});
 }
+
+/**
+ * A reaction button (`components/reaction_bar.rs`): pressed or released at once, its count
+ * moved, and the change posted in the background. The server's answer only confirms it (the
+ * counts everyone sees come back on the live connection); a refusal puts the button back as it
+ * was and says why in the bar's alert. One change per button at a time.
+ */
+async function react(form) {
+  if (form.$$sending) return;
+  const bar = form.closest('[data-reactions]');
+  const button = form.querySelector('button');
+  const active = form.querySelector('input[name="active"]');
+  const count = form.querySelector('.reactions__count');
+  const alert = bar && bar.querySelector('[role="alert"]');
+  if (!button || !active || !count) return;
+  const fields = new URLSearchParams();
+  for (const [name, value] of new FormData(form)) fields.append(name, String(value));
+  const before = { pressed: button.getAttribute('aria-pressed'), wanted: active.value, count: count.textContent };
+  const pressing = active.value === 'true';
+  const n = Number(count.textContent) || 0;
+  button.setAttribute('aria-pressed', String(pressing));
+  active.value = String(!pressing);
+  count.textContent = String(pressing ? n + 1 : Math.max(0, n - 1));
+  if (alert) alert.textContent = '';
+  form.$$sending = true;
+  try {
+    const res = await fetch(form.action, {
+      method: 'POST',
+      body: fields,
+      credentials: 'same-origin',
+      headers: { Accept: 'text/html', [NAV]: '1' },
+    });
+    if (!res.ok) throw await refusal(res);
+  } catch (error) {
+    button.setAttribute('aria-pressed', before.pressed);
+    active.value = before.wanted;
+    count.textContent = before.count;
+    if (alert) alert.textContent = error instanceof Refused ? error.message : UNREACHABLE;
+  } finally {
+    form.$$sending = false;
+  }
+}
+
+const UNREACHABLE = 'Pulse could not be reached. Check your connection and try again.';
+
+/** A form the server refused, with the message its answer gave and the field it is about. */
+class Refused extends Error {
+  constructor(message, field) {
+    super(message);
+    this.field = field;
+  }
+}
+
+/** The server's reason for refusing a form, from the bare page it answered with. */
+async function refusal(res) {
+  let doc = null;
+  try {
+    doc = new DOMParser().parseFromString(await res.text(), 'text/html');
+  } catch {
+    // No page to read: the generic message below.
+  }
+  return doc ? refusalOf(doc) : new Refused('That did not work. Please try again.', null);
+}
+
+function refusalOf(doc) {
+  const said = doc.querySelector('main p[data-field]') || null;
+  const message = [...doc.body.querySelectorAll('h1, p')]
+    .map((el) => el.textContent.trim())
+    .filter((text) => text && text !== 'Back to Pulse')
+    .slice(-1)[0];
+  return new Refused(message || 'That did not work. Please try again.', said ? said.dataset.field : null);
+}
+
+/**
+ * A form whose answer shows inside it (`data-stay`, e.g. the newsletter box): posted in the
+ * background, and the status message of the page a browser without scripts would land on
+ * goes in the form's `role="status"`, while the reader stays where they are. A refusal shows
+ * beside its field (or in the form's alert).
+ */
+async function answerInPlace(form, action, fields) {
+  const status = form.querySelector('[role="status"]');
+  if (status) status.textContent = '';
+  clearRefusal(form);
+  try {
+    const res = await fetch(action.href, {
+      method: 'POST',
+      body: fields,
+      credentials: 'same-origin',
+      headers: { Accept: 'text/html', [NAV]: '1' },
+    });
+    if (!res.ok) {
+      showRefusal(form, await refusal(res));
+      return;
+    }
+    let doc = null;
+    const moved = res.headers.get('Pulse-Location');
+    if (moved) {
+      const page = await fetch(new URL(moved, action).href, {
+        credentials: 'same-origin',
+        headers: { Accept: 'text/html', [NAV]: '1' },
+      });
+      if (page.ok) doc = new DOMParser().parseFromString(await page.text(), 'text/html');
+    } else if ((res.headers.get('Content-Type') || '').startsWith('text/html')) {
+      doc = new DOMParser().parseFromString(await res.text(), 'text/html');
+    }
+    const said = doc && [...doc.querySelectorAll('main [role="status"]')].find((el) => el.textContent.trim());
+    if (status) status.textContent = said ? said.textContent.trim() : 'Done.';
+  } catch {
+    showRefusal(form, new Refused(UNREACHABLE, null));
+  }
+}
+
+/**
+ * Shows a refusal where the form would: beside its field when the server named one (the
+ * field's first `aria-describedby` element, the field marked invalid), else in the form's
+ * alert.
+ */
+function showRefusal(form, refused) {
+  const field = refused.field && form.querySelector(`[name="${CSS.escape(refused.field)}"]`);
+  const beside = field && document.getElementById((field.getAttribute('aria-describedby') || '').split(' ')[0]);
+  if (field && beside) {
+    field.setAttribute('aria-invalid', 'true');
+    beside.textContent = refused.message;
+    return;
+  }
+  let alert = form.querySelector('[role="alert"]');
+  if (!alert) {
+    alert = document.createElement('p');
+    alert.className = 'form-error';
+    alert.setAttribute('role', 'alert');
+    form.prepend(alert);
+  }
+  alert.textContent = refused.message;
+}
+
+/** Takes back what `showRefusal` showed. */
+function clearRefusal(form) {
+  for (const field of form.querySelectorAll('[aria-invalid]')) {
+    const beside = document.getElementById((field.getAttribute('aria-describedby') || '').split(' ')[0]);
+    if (beside) beside.textContent = '';
+    field.removeAttribute('aria-invalid');
+  }
+  const alert = form.querySelector('[role="alert"]');
+  if (alert) alert.textContent = '';
+}
+
+/**
+ * The comment form (`components/comments/post_form.rs`): the comment shows at once as
+ * pending (as text; the server renders the Markdown), the form is sent in the background, and
+ * once the server has it the page moves to it. A refusal takes the pending comment back and
+ * says why beside its field, the words still in the form; a retry sends the same key, so an
+ * answer lost on the way never makes a second comment.
+ */
+async function postComment(form) {
+  if (form.$$sending) return;
+  const fields = new URLSearchParams();
+  for (const [name, value] of new FormData(form)) fields.append(name, String(value));
+  form.$$sending = true;
+  const done = sending(form);
+  const button = form.querySelector('button[type="submit"]');
+  if (button) button.textContent = 'Posting…';
+  clearRefusal(form);
+  // Nobody sees the honeypot's pretend comment, not even as pending.
+  const pending = fields.get('website') ? null : pendingComment(fields.get('name'), fields.get('body'));
+  if (pending) form.before(pending);
+  if (wasm) wasm.posting(true);
+  try {
+    const res = await fetch(form.action, {
+      method: 'POST',
+      body: fields,
+      credentials: 'same-origin',
+      headers: { Accept: 'text/html', [NAV]: '1' },
+    });
+    const moved = res.headers.get('Pulse-Location');
+    if (!res.ok) throw await refusal(res);
+    if (moved) await go(new URL(moved, location.href), { mode: 'push' });
+  } catch (error) {
+    showRefusal(form, error instanceof Refused ? error : new Refused(UNREACHABLE, null));
+  } finally {
+    if (pending) pending.remove();
+    if (wasm) wasm.posting(false);
+    form.$$sending = false;
+    if (button) button.textContent = 'Post comment';
+    done();
+  }
+}
+
+/** The reader's comment on its way, as `<ol><li>` with their name and words as text. */
+function pendingComment(name, body) {
+  const list = document.createElement('ol');
+  list.className = 'comments__list comments__list--pending';
+  list.innerHTML =
+    '<li class="comment comment--pending" aria-busy="true"><article class="comment__card" aria-label="Your comment, posting">' +
+    '<header class="comment__meta"><strong class="comment__author"></strong> <span class="comment__status">Posting…</span></header>' +
+    '<p class="comment__body comment__body--pending"></p></article></li>';
+  list.querySelector('.comment__author').textContent = name || '';
+  list.querySelector('.comment__body').textContent = body || '';
+  return list;
+}
+
+/**
+ * A comment field's count as the reader types (`data-max`): "N / max characters", and over
+ * the limit a message beside the field before anything is sent.
+ */
+addEventListener('input', (ev) => {
+  const area = ev.target;
+  if (!(area instanceof HTMLTextAreaElement) || !area.dataset.max) return;
+  const max = Number(area.dataset.max);
+  const used = [...area.value.trim()].length;
+  const [errorId, , countId] = (area.getAttribute('aria-describedby') || '').split(' ');
+  const count = countId && document.getElementById(countId);
+  if (count) {
+    count.textContent = `${used} / ${max} characters`;
+    count.classList.toggle('over', used > max);
+  }
+  const beside = errorId && document.getElementById(errorId);
+  if (!beside) return;
+  const over = used - max;
+  if (over > 0) {
+    area.setAttribute('aria-invalid', 'true');
+    beside.textContent = `That is ${over} ${over === 1 ? 'character' : 'characters'} over the limit of ${max}.`;
+  } else if (beside.textContent) {
+    area.removeAttribute('aria-invalid');
+    beside.textContent = '';
+  }
+});
 
 /** Marks a form as on its way (`aria-busy`, its buttons disabled); the answer undoes it. */
 function sending(form) {
@@ -385,6 +864,7 @@ async function go(url, { mode, init = { method: 'GET' }, scroll = null, form = n
     shown = target.pathname + target.search;
     swap(doc);
     if (wasm) wasm.page_changed();
+    heard.pageChanged();
     hydrateIslands();
     live.follow();
     settle(target, scroll, stayed, focused);
@@ -398,20 +878,10 @@ async function go(url, { mode, init = { method: 'GET' }, scroll = null, form = n
   }
 }
 
-/** Shows the message of a refused form's answer in the form's alert. */
+/** Shows a refused form's message beside it, from the answer's bare page. */
 function refused(form, doc) {
-  const message = [...doc.body.querySelectorAll('h1, p')]
-    .map((el) => el.textContent.trim())
-    .filter((text) => text && text !== 'Back to Pulse')
-    .slice(-1)[0];
-  let alert = form.querySelector('[role="alert"]');
-  if (!alert) {
-    alert = document.createElement('p');
-    alert.className = 'form-error';
-    alert.setAttribute('role', 'alert');
-    form.prepend(alert);
-  }
-  alert.textContent = message || 'That did not work. Please try again.';
+  clearRefusal(form);
+  showRefusal(form, refusalOf(doc));
 }
 
 /** Scroll and focus once the new page is in: where a reader expects them. */

@@ -1,6 +1,6 @@
 //! The anatomy of a brief, top to bottom, as PRODUCT.md lays it out: shared by the public
 //! page and the desk's preview, so an editor sees exactly what readers will. Rendered on the
-//! server only; the comment count in its header is an island on the public page. The `*_html`
+//! server only; the comment count in its header is kept current live on the public page. The `*_html`
 //! fields were rendered and sanitised on the server, which is what makes `inner_html` safe.
 
 use leptos::either::Either;
@@ -8,7 +8,6 @@ use leptos::prelude::*;
 
 use crate::components::builder_brief::BuilderBriefSection;
 use crate::components::cited_by::CitedBy;
-use crate::contexts::live::use_live;
 use crate::contexts::site::use_site;
 use crate::model::{Brief, comments_label};
 
@@ -85,12 +84,11 @@ pub fn BriefBody(
     }
 }
 
-/// "N comments" under the title, linking to the thread, kept current live (an island).
-#[island]
+/// "N comments" under the title, linking to the thread; the page router (`pulse.js`) keeps
+/// it current as the live connection hears of new comments (`data-comment-count`).
+#[component]
 pub fn CommentsLink(slug: String, count: u32) -> impl IntoView {
-    let live = use_live();
-    let after = live.cursor.get_untracked();
-    view! { <a href="#comments">{move || count_label(live.comment_count(&slug, after, count))}</a> }
+    view! { <a href="#comments" data-comment-count=slug>{count_label(count)}</a> }
 }
 
 fn count_label(count: u32) -> String {

@@ -1,13 +1,12 @@
 //! One brief in the feed: category, date (marked "New" if it came since the reader's last
 //! visit), title, one-line summary, tags, reading time, and its reaction and comment counts
-//! (an island, kept current live). Rendered by the server, and in the browser for a brief
-//! that was published while the feed was open.
+//! (kept current live). Rendered by the server only, also for a brief published while the
+//! feed is open (the page router fetches the feed again to show it).
 
 use leptos::prelude::*;
 
 use crate::components::card_tags::CardTags;
 use crate::components::new_mark::NewMark;
-use crate::contexts::live::use_live;
 use crate::contexts::site::use_site;
 use crate::model::{BriefSummary, ReactionCounts, comments_label};
 
@@ -41,44 +40,32 @@ pub fn BriefCard(brief: BriefSummary) -> impl IntoView {
 }
 
 /// The non-zero reaction counts of a brief, compactly ("🔥 3 💡 1"), named in full for screen
-/// readers, then "N comments" linking to the thread (nothing while there are none); live.
-#[island]
+/// readers, then "N comments" linking to the thread (nothing while there are none). Kept
+/// current by the page router (`pulse.js`), which rewrites what is inside `data-counts` when
+/// the live connection hears of the brief.
+#[component]
 pub fn CardCounts(slug: String, reactions: ReactionCounts, comments: u32) -> impl IntoView {
     let site = use_site();
-    let live = use_live();
-    let after = live.cursor.get_untracked();
     let href = format!("/pulse/{slug}#comments");
-    let counts = {
-        let slug = slug.clone();
-        move || {
-            live.reactions_after(&slug, after)
-                .unwrap_or_else(|| reactions.clone())
+    let shown = site.reactions_given(&reactions);
+    let given = (!shown.is_empty()).then(|| {
+        view! {
+            <span class="card__reactions">
+                {shown
+                    .into_iter()
+                    .map(|(r, n)| view! {
+                        <span class="card__reaction">
+                            <span aria-hidden="true">{r.emoji}</span>
+                            " "
+                            <span class="visually-hidden">{r.label}</span>
+                            " " {n}
+                        </span>
+                    })
+                    .collect_view()}
+            </span>
         }
-    };
-    let given = move || {
-        let shown = site.reactions_given(&counts());
-        (!shown.is_empty()).then(|| {
-            view! {
-                <span class="card__reactions">
-                    {shown
-                        .into_iter()
-                        .map(|(r, n)| view! {
-                            <span class="card__reaction">
-                                <span aria-hidden="true">{r.emoji}</span>
-                                " "
-                                <span class="visually-hidden">{r.label}</span>
-                                " " {n}
-                            </span>
-                        })
-                        .collect_view()}
-                </span>
-            }
-        })
-    };
-    let talk = move || {
-        let n = live.comment_count(&slug, after, comments);
-        (n > 0)
-            .then(|| view! { <a class="card__comments" href=href.clone()>{comments_label(n)}</a> })
-    };
-    view! { {given} {talk} }
+    });
+    let talk = (comments > 0)
+        .then(|| view! { <a class="card__comments" href=href>{comments_label(comments)}</a> });
+    view! { <span class="card__counts" data-counts=slug>{given} {talk}</span> }
 }

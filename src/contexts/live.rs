@@ -1,6 +1,6 @@
-//! What the page's one live connection has heard, shared by every island: whether it is live,
-//! the latest reaction and comment counts per brief, the comments and comment changes heard,
-//! briefs just published, and how many read the open brief now. Everything heard carries its
+//! What the page's one live connection has heard that islands need: the latest comment count
+//! per brief, and the comments and comment changes heard (everything else it hears is only
+//! shown, and the page router, `pulse.js`, writes it into the page; it never reaches WASM). Everything heard carries its
 //! event id, so an island takes only what is newer than the page it was rendered in (a page
 //! fetched after an event already shows it). The browser side that fills it in is
 //! `crate::client::live`; on the server these stay empty.
@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 
-use crate::model::{BriefSummary, CommentAdded, CommentChanged, ReactionCounts};
+use crate::model::{CommentAdded, CommentChanged};
 
 /// How many heard comments and changes are kept for islands created later.
 const KEPT: usize = 500;
@@ -17,16 +17,6 @@ const KEPT: usize = 500;
 /// Event id the server-rendered page is current to; the client resumes from there.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LiveCursor(pub i64);
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum LiveStatus {
-    /// Not connected yet (and always, during server rendering).
-    #[default]
-    Connecting,
-    Live,
-    /// Lost; the client is reconnecting.
-    Offline,
-}
 
 /// Something heard live, with the id of the event that said it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,22 +27,12 @@ pub struct Heard<T> {
 
 #[derive(Clone, Copy)]
 pub struct LiveContext {
-    pub status: RwSignal<LiveStatus>,
-    /// Latest counts heard per brief slug.
-    pub reactions: RwSignal<HashMap<String, Heard<ReactionCounts>>>,
     /// Latest comment count heard per brief slug.
     pub comment_counts: RwSignal<HashMap<String, Heard<u32>>>,
     /// Comments published, in arrival order (the latest [`KEPT`]).
     pub comments: RwSignal<Vec<Heard<CommentAdded>>>,
     /// Comments edited, deleted or taken down, in arrival order (the latest [`KEPT`]).
     pub comment_changes: RwSignal<Vec<Heard<CommentChanged>>>,
-    /// Briefs published, in arrival order.
-    pub new_briefs: RwSignal<Vec<Heard<BriefSummary>>>,
-    /// The brief whose page is open, if any: the connection counts as its reader, and
-    /// reopens when this changes.
-    pub watching: RwSignal<Option<String>>,
-    /// Latest "reading now" count heard per brief slug.
-    pub reading: RwSignal<HashMap<String, u32>>,
     /// Moves each time the document becomes another page (or the same one, fetched again).
     pub page: RwSignal<u64>,
     /// The event id the page in the document was rendered at: an island takes only what was
@@ -65,27 +45,13 @@ pub struct LiveContext {
 impl LiveContext {
     pub fn new() -> LiveContext {
         LiveContext {
-            status: RwSignal::new(LiveStatus::default()),
-            reactions: RwSignal::new(HashMap::new()),
             comment_counts: RwSignal::new(HashMap::new()),
             comments: RwSignal::new(Vec::new()),
             comment_changes: RwSignal::new(Vec::new()),
-            new_briefs: RwSignal::new(Vec::new()),
-            watching: RwSignal::new(None),
-            reading: RwSignal::new(HashMap::new()),
             page: RwSignal::new(0),
             cursor: RwSignal::new(0),
             posting: RwSignal::new(0),
         }
-    }
-
-    /// The counts of `slug` heard after event `after`, if any (tracked).
-    pub fn reactions_after(&self, slug: &str, after: i64) -> Option<ReactionCounts> {
-        self.reactions.with(|all| {
-            all.get(slug)
-                .filter(|h| h.id > after)
-                .map(|h| h.value.clone())
-        })
     }
 
     /// The comment count of `slug`: the latest heard after event `after`, else `rendered`

@@ -390,23 +390,31 @@ async fn error_response(res: Response, wants_html: bool) -> Response {
     Response::from_parts(parts, body)
 }
 
-/// A minimal page for a failed form post without JavaScript.
+/// A minimal page for a failed form post without JavaScript. A message about one field says
+/// which (`data-field`), so the page router can put it beside that field instead.
 fn plain_error_page(error: &AppError) -> String {
-    plain_page(error.title(), &error.to_string())
+    plain_page_about(error.title(), &error.to_string(), error.field())
 }
 
 /// A minimal page: a heading, one message and the way home (text is escaped here).
 pub fn plain_page(title: &str, message: &str) -> String {
+    plain_page_about(title, message, None)
+}
+
+fn plain_page_about(title: &str, message: &str, field: Option<&str>) -> String {
     let escape = |s: &str| {
         s.replace('&', "&amp;")
             .replace('<', "&lt;")
             .replace('>', "&gt;")
             .replace('"', "&quot;")
     };
+    let about = field
+        .map(|f| format!(" data-field=\"{}\"", escape(f)))
+        .unwrap_or_default();
     format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
          content=\"width=device-width, initial-scale=1\"><title>{title}</title></head><body><main>\
-         <h1>{title}</h1><p>{message}</p><p><a href=\"/\">Back to Pulse</a></p></main></body></html>",
+         <h1>{title}</h1><p{about}>{message}</p><p><a href=\"/\">Back to Pulse</a></p></main></body></html>",
         title = escape(title),
         message = escape(message),
     )

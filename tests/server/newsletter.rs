@@ -560,6 +560,16 @@ fn without_javascript_the_forms_post_and_land_on_pages() {
         let landing = app.get("/newsletter?sent=1").await.html();
         assert_eq!(texts(&landing, "p.notice"), [SUBSCRIBE_ANSWER]);
 
+        // A refusal is a bare page whose message names the field it is about, so the page
+        // router can put it beside that field.
+        let refused = app.send(form("subscribe", "email=a%40b")).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+        let refusal = refused.html();
+        assert_eq!(
+            texts(&refusal, "main p[data-field=\"email\"]"),
+            ["Please enter an email address like name@example.com."]
+        );
+
         let files = wait_for_files(|| messages_in(&app.config.data_dir.join("mail")), 1).await;
         let token = token_in(&files[0]);
         let done = app
