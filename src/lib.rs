@@ -23,8 +23,8 @@ pub mod model;
 pub mod server;
 
 /// Entry point of the WASM client, called by the loader before it hydrates the islands: sets
-/// up what every island shares (the site's settings and the live connection, as contexts of
-/// the root owner every island hangs off), then what the page needs once.
+/// up what every island shares (the site's settings, as a context of the root owner every
+/// island hangs off).
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
@@ -34,8 +34,4 @@ pub fn hydrate() {
     leptos::mount::hydrate_islands();
     client::islands::init();
     provide_context(contexts::client_site());
-    let live = contexts::live::LiveContext::new();
-    live.cursor.set(client::islands::rendered_cursor());
-    provide_context(live);
-    client::marks::start(client::visits::start());
 }

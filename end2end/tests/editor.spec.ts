@@ -106,3 +106,33 @@ test('an editor writes a brief with a preview, schedules it, sees it go live on 
   await expect(updates.getByRole('listitem')).toContainText(/Updated .*: Sharpened the take\./);
   await expect(page.getByText('corrections included')).toBeVisible();
 });
+
+test("a reader's pages load only the loader; the brief editor brings the WASM client", async ({ page, hydrated, jsEnabled }) => {
+  test.skip(!jsEnabled, 'without JavaScript nothing of the client loads at all');
+  const wasm: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().endsWith('.wasm')) wasm.push(new URL(request.url()).pathname);
+  });
+  // A first load and moves between pages, every kind a reader sees.
+  await page.goto('/');
+  await hydrated(page);
+  await page.getByRole('list', { name: 'Briefs' }).getByRole('article').first().getByRole('heading', { level: 2 }).getByRole('link').click();
+  await expect(page.getByRole('region', { name: 'React' })).toBeVisible();
+  await page.goto('/pulse/kestrel-7b-open-weights');
+  await hydrated(page);
+  await page.getByRole('banner').getByRole('searchbox', { name: 'Search Pulse' }).fill('agent');
+  await page.getByRole('banner').getByRole('searchbox', { name: 'Search Pulse' }).press('Enter');
+  await expect(page).toHaveURL(/\/search\?/);
+  expect(wasm).toEqual([]);
+
+  // The desk's editor is an island: moving to it from the sign-in page fetches the client.
+  await signIn(page, '/desk/new', hydrated);
+  await expect(page.getByRole('heading', { name: 'Draft', level: 1 })).toBeVisible();
+  await hydrated(page);
+  expect(wasm.length).toBe(1);
+  // And it is live: the preview follows the form before anything is saved.
+  const preview = page.getByRole('region', { name: 'Preview' });
+  const before = (await preview.textContent()) ?? '';
+  await page.getByRole('form', { name: 'Brief' }).getByLabel('Title', { exact: true }).fill('Loaded on demand');
+  await expect(preview).not.toHaveText(before);
+});

@@ -1,5 +1,6 @@
 // Shared test set-up: every test fails if the page logs a console error or throws, and
-// `hydrated()` waits until the WASM client has taken over (a no-op with JavaScript off).
+// `hydrated()` waits until the client has taken over the page and every island on it is live
+// (a no-op with JavaScript off).
 import { test as base, expect, Page } from '@playwright/test';
 
 type Fixtures = {

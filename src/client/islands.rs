@@ -5,17 +5,11 @@
 //! tears an island down (its view state is leaked on purpose, render effects included, so they
 //! are paused rather than trusted to go away). Work an island started that outlives it (a
 //! timer, a request in flight) reads its state with `try_` and finds nothing.
-//!
-//! Each page change also tells the rest of the client: islands that stayed learn that the
-//! page around them changed, and at which event the new page was rendered.
 
 use std::cell::RefCell;
 
 use leptos::prelude::*;
 use wasm_bindgen::prelude::wasm_bindgen;
-
-use crate::contexts::LIVE_CURSOR_ATTRIBUTE;
-use crate::contexts::live::use_live;
 
 struct Registry {
     /// The app's root owner, made by `hydrate_islands`.
@@ -87,16 +81,4 @@ pub fn page_changed() {
         scope.pause();
         scope.cleanup();
     }
-    let live = use_live();
-    live.cursor.set(rendered_cursor());
-    live.page.update(|n| *n += 1);
-}
-
-/// The event id the page in the document was rendered at.
-pub fn rendered_cursor() -> i64 {
-    document()
-        .document_element()
-        .and_then(|el| el.get_attribute(LIVE_CURSOR_ATTRIBUTE))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_default()
 }

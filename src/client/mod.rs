@@ -1,13 +1,8 @@
-//! Code that exists only in the browser build (behind the `hydrate` feature): what the page
-//! needs once, whatever islands it has — the live connection, the islands' lifetimes, the
-//! marks that change with time, visits, keyboard work, and talking to the page router
-//! (`pulse.js`, the loader the server serves).
+//! Code that exists only in the browser build (behind the `hydrate` feature), which only a
+//! page with islands (the desk's brief editor) loads: the islands' lifetimes, reading the
+//! editor's form, and talking to the page router (`pulse.js`, the loader the server serves,
+//! which owns everything a reader's pages do in the browser).
 
 pub mod islands;
-pub mod keys;
-pub mod live;
-pub mod marks;
 pub mod nav;
 pub mod page;
-pub mod thread;
-pub mod visits;

@@ -1,6 +1,9 @@
-// Pulse's client: loads the WASM islands when the browser is idle, and moves between pages
-// without reloading the document. Served by the server at a content-hashed address
-// (`crate::server::shell`); the page's own <script id="pulse-client"> names the WASM files.
+// Pulse's client: brings the server's pages to life when the browser is idle — the one live
+// connection and everything it shows, forms sent in the background, keyboard shortcuts, marks
+// that change with time — and moves between pages without reloading the document. Only a
+// page with islands (the desk's brief editor) loads the WASM client as well. Served by the
+// server at a content-hashed address (`crate::server::shell`); the page's own
+// <script id="pulse-client"> names the WASM files.
 //
 // Moving between pages: a click on a same-site link, a form submit (GET or POST) or the
 // browser's back/forward fetches the next page's HTML (header `Pulse-Navigation: 1`) and
@@ -24,10 +27,39 @@ let shown = location.pathname + location.search;
 
 /** Hydration so far: each pass waits for the one before. */
 let hydration = Promise.resolve();
+/** The WASM module on its way, once a page with islands asked for it. */
+let loading = null;
 
-/** Hydrates every island not hydrated yet, one task each, so no long task blocks the page. */
+/** Fetches and starts the WASM client (once). */
+function loadWasm() {
+  if (!loading) {
+    loading = import(script.dataset.js).then(async (mod) => {
+      await mod.default({ module_or_path: script.dataset.wasm });
+      mod.hydrate();
+      wasm = mod;
+    });
+  }
+  return loading;
+}
+
+/**
+ * Hydrates every island not hydrated yet, one task each, so no long task blocks the page. The
+ * WASM client is fetched only for a page that has islands (the desk's brief editor): a
+ * reader's pages have none, and load nothing but this file.
+ */
 function hydrateIslands() {
-  hydration = hydration.then(hydrateEach);
+  const root = document.documentElement;
+  if ([...document.querySelectorAll('leptos-island')].some((el) => !el.$$pulse)) {
+    // `data-hydrated` says every island on the page is live; these are not yet.
+    delete root.dataset.hydrated;
+    hydration = hydration
+      .then(loadWasm)
+      .then(hydrateEach)
+      .catch((error) => console.error('Pulse could not start its client', error));
+  }
+  hydration = hydration.then(() => {
+    root.dataset.hydrated = 'true';
+  });
   return hydration;
 }
 
@@ -53,21 +85,15 @@ async function hydrateEach() {
   }
 }
 
-function load() {
-  import(script.dataset.js)
-    .then(async (mod) => {
-      await mod.default({ module_or_path: script.dataset.wasm });
-      mod.hydrate();
-      wasm = mod;
-      await hydrateIslands();
-      live.start();
-      document.documentElement.dataset.hydrated = 'true';
-    })
-    .catch((error) => console.error('Pulse could not start its client', error));
+/** The client takes over: marks, the live connection, then any islands. */
+function start() {
+  marks.start();
+  live.start();
+  hydrateIslands();
 }
 
-if ('requestIdleCallback' in window) requestIdleCallback(load, { timeout: 3000 });
-else setTimeout(load, 1);
+if ('requestIdleCallback' in window) requestIdleCallback(start, { timeout: 3000 });
+else setTimeout(start, 1);
 
 // ---------------------------------------------------------------- the live connection
 
@@ -90,6 +116,7 @@ const live = {
 
   start() {
     this.after = Number(document.documentElement.dataset.liveCursor) || 0;
+    thread.applied = this.after;
     this.open();
   },
 
@@ -184,8 +211,9 @@ const heard = {
       this.showReactions(value.slug, true);
     } else if (kind === 'comment' || kind === 'comment_changed') {
       this.comments.set(value.slug, { id, count: value.count });
+      if (kind === 'comment') thread.heardComment(id, value);
+      else thread.heardChange(id, value);
       this.showComments(value.slug);
-      if (wasm) wasm.live_event(kind, id, data);
     } else if (kind === 'brief' && value.brief) {
       const brief = value.brief;
       this.briefs = this.briefs.filter((b) => b.slug !== brief.slug);
@@ -203,6 +231,7 @@ const heard = {
   /** A new page is in: what was heard after it was rendered goes into it. */
   pageChanged() {
     for (const slug of this.reactions.keys()) this.showReactions(slug, false);
+    thread.pageChanged();
     for (const slug of this.comments.keys()) this.showComments(slug);
     this.showReading();
     this.showConnection();
@@ -269,20 +298,17 @@ const heard = {
     for (const link of document.querySelectorAll('[data-comment-count]')) {
       if (link.dataset.commentCount === slug) link.textContent = entry.count ? label : 'No comments yet';
     }
+    for (const live of document.querySelectorAll('[data-thread]')) {
+      const count = live.dataset.thread === slug && live.querySelector('.comments__count');
+      if (count) count.textContent = label;
+    }
     for (const holder of document.querySelectorAll('[data-counts]')) {
       if (holder.dataset.counts !== slug) continue;
-      let link = holder.querySelector('.card__comments');
-      if (!entry.count) {
-        if (link) link.remove();
-        continue;
-      }
-      if (!link) {
-        link = document.createElement('a');
-        link.className = 'card__comments';
-        link.href = `/pulse/${encodeURIComponent(slug)}#comments`;
-        holder.append(link);
-      }
-      link.textContent = label;
+      const link = child(holder, 'a', 'card__comments', entry.count > 0, (el) => {
+        el.href = `/pulse/${encodeURIComponent(slug)}#comments`;
+        holder.append(el);
+      });
+      if (link) link.textContent = label;
     }
   },
 
@@ -303,6 +329,196 @@ const heard = {
     }
   },
 };
+
+/**
+ * The live part of a brief's thread (`components/comments/live_thread.rs`, `data-thread`):
+ * comments others post wait behind "N new comments — show" (only those that belong on this
+ * page of the thread: a reply to a comment on it, or anything while it is the newest page)
+ * and, when the reader asks, come in as the server renders them, each where the server would
+ * put it; edits and removals apply in place. What was heard is kept (the latest 500 of each),
+ * so a page fetched while an event was on its way catches up on it.
+ */
+const thread = {
+  /** Comments published: `{ id, slug, comment }`, in arrival order. */
+  comments: [],
+  /** Comment changes: `{ id, change }`, in arrival order. */
+  changes: [],
+  /** The id of the latest change applied to the page in the document. */
+  applied: 0,
+  /** How many of this page's own comments are on their way (their live echo is not news). */
+  posting: 0,
+  KEPT: 500,
+
+  heardComment(id, added) {
+    this.comments.push({ id, slug: added.slug, comment: added.comment });
+    if (this.comments.length > this.KEPT) this.comments.shift();
+    this.showWaiting();
+  },
+
+  heardChange(id, change) {
+    // A comment heard but not shown yet shows as it is now.
+    if (change.comment) {
+      for (const heard of this.comments) if (heard.comment.id === change.id) heard.comment = change.comment;
+    } else {
+      this.comments = this.comments.filter((heard) => heard.comment.id !== change.id);
+    }
+    this.changes.push({ id, change });
+    if (this.changes.length > this.KEPT) this.changes.shift();
+    this.applyChanges();
+    this.showWaiting();
+  },
+
+  pageChanged() {
+    this.applied = Number(document.documentElement.dataset.liveCursor) || 0;
+    this.applyChanges();
+    this.showWaiting();
+  },
+
+  /** The open thread's live part and its brief, if this page has one. */
+  open() {
+    const live = document.querySelector('[data-thread]');
+    return live ? { live, slug: live.dataset.thread, list: document.getElementById('comment-thread') } : null;
+  },
+
+  waiting() {
+    const open = this.open();
+    if (!open || !open.list) return [];
+    const cursor = Number(document.documentElement.dataset.liveCursor) || 0;
+    const newest = !open.list.hasAttribute('data-newer');
+    return this.comments.filter(
+      (heard) =>
+        heard.id > cursor &&
+        heard.slug === open.slug &&
+        !document.getElementById(`comment-${heard.comment.id}`) &&
+        (newest || (heard.comment.parent_id && document.getElementById(`comment-${heard.comment.parent_id}`))),
+    );
+  },
+
+  showWaiting() {
+    const open = this.open();
+    if (!open) return;
+    const n = this.posting > 0 ? 0 : this.waiting().length;
+    const button = open.live.querySelector('.comments__waiting');
+    if (button) {
+      button.hidden = n === 0;
+      button.textContent = n === 1 ? '1 new comment — show' : `${n} new comments — show`;
+    }
+    const note = open.live.querySelector('.comments__announce');
+    const said = n === 0 ? '' : n === 1 ? '1 new comment' : `${n} new comments`;
+    if (note && note.textContent !== said) note.textContent = said;
+  },
+
+  /** Edits, deletions and take-downs heard after the page was rendered, each applied once. */
+  applyChanges() {
+    const open = this.open();
+    for (const { id, change } of this.changes) {
+      if (id <= this.applied) continue;
+      this.applied = id;
+      if (open && change.slug === open.slug) applyChange(change);
+    }
+  },
+
+  /** "N new comments — show" pressed. */
+  async show() {
+    const open = this.open();
+    if (!open || !open.list) return;
+    const waiting = this.waiting();
+    const brought = [];
+    for (const heard of waiting) {
+      const id = heard.comment.id;
+      if (document.getElementById(`comment-${id}`)) continue;
+      // The page of the thread that holds it; the others waiting on that page come with it.
+      let doc;
+      try {
+        const res = await ask(`/pulse/${encodeURIComponent(open.slug)}?comment=${id}`);
+        if (!res.ok) continue;
+        doc = new DOMParser().parseFromString(await res.text(), 'text/html');
+      } catch {
+        continue;
+      }
+      for (const other of waiting) {
+        const item = doc.getElementById(`comment-${other.comment.id}`);
+        if (!item || document.getElementById(item.id)) continue;
+        const mine = document.importNode(item, true);
+        place(open.list, mine, other.comment.parent_id);
+        brought.push(mine);
+      }
+    }
+    const empty = open.live.querySelector('.comments__empty');
+    if (empty && open.list.children.length) empty.remove();
+    this.showWaiting();
+    const first = brought.length ? brought[0].querySelector('article') : null;
+    if (first) focusable(first).focus();
+  },
+};
+
+/** Puts a comment's `<li>` where the server would: after its parent's last reply, or last. */
+function place(list, item, parentId) {
+  const parent = parentId ? document.getElementById(`comment-${parentId}`) : null;
+  let before = null;
+  if (parent && parent.parentElement === list) {
+    const depth = depthOf(parent);
+    before = parent.nextElementSibling;
+    while (before && depthOf(before) > depth) before = before.nextElementSibling;
+  }
+  list.insertBefore(item, before);
+}
+
+function depthOf(item) {
+  return Number(item.dataset.depth) || 0;
+}
+
+/**
+ * A change heard live, applied to the comment on the page: an edit replaces the body (the
+ * stored HTML, sanitised by the server when it was written, as in its own render) and marks
+ * it edited; a deletion or take-down that leaves replies becomes a placeholder; anything else
+ * leaves the page — except the reader's own comment held for review, which stays on their
+ * page, marked as held, as it would after a reload.
+ */
+function applyChange(change) {
+  const item = document.getElementById(`comment-${change.id}`);
+  if (!item) return;
+  const comment = change.comment;
+  if (comment && (comment.state === 'visible' || comment.state === 'held')) {
+    const body = item.querySelector('.comment__body');
+    if (body) body.innerHTML = comment.body_html;
+    const when = item.querySelector('.comment__meta time');
+    if (comment.edited_at && when && !item.querySelector('.comment__edited')) {
+      const mark = document.createElement('span');
+      mark.className = 'comment__edited';
+      mark.title = `Edited ${comment.edited_at}`;
+      mark.textContent = 'edited';
+      when.after(mark);
+    }
+  } else if (comment) {
+    const deleted = comment.state === 'deleted';
+    const depth = Math.min(Number(comment.depth) || 0, 8);
+    const placeholder = document.createElement('li');
+    placeholder.id = item.id;
+    placeholder.className = `comment comment--depth-${depth} comment--placeholder`;
+    placeholder.dataset.depth = String(depth);
+    const card = document.createElement('article');
+    card.className = 'comment__card';
+    card.setAttribute('aria-label', deleted ? 'Deleted comment' : 'Removed comment');
+    const text = document.createElement('p');
+    text.className = 'comment__placeholder';
+    text.textContent = deleted ? '[deleted]' : '[removed]';
+    card.append(text);
+    placeholder.append(card);
+    item.replaceWith(placeholder);
+  } else if (item.hasAttribute('data-own') && change.held) {
+    item.classList.add('comment--held');
+    const meta = item.querySelector('.comment__meta');
+    if (meta && !item.querySelector('.comment__notice')) {
+      const notice = document.createElement('p');
+      notice.className = 'comment__notice';
+      notice.textContent = 'Held for review: only you can see this until a moderator approves it.';
+      meta.after(notice);
+    }
+  } else {
+    item.remove();
+  }
+}
 
 function commentsLabel(n) {
   return n === 1 ? '1 comment' : `${n} comments`;
@@ -334,19 +550,29 @@ async function showNewBriefs(offer) {
   if (link) link.focus();
 }
 
+/**
+ * The `tag.name` child of `holder`: removed (null) unless `wanted`, made and put in place by
+ * `put` if it is missing.
+ */
+function child(holder, tag, name, wanted, put) {
+  let el = holder.querySelector(`${tag}.${name}`);
+  if (!wanted) {
+    if (el) el.remove();
+    return null;
+  }
+  if (!el) {
+    el = document.createElement(tag);
+    el.className = name;
+    put(el);
+  }
+  return el;
+}
+
 /** A feed card's reaction counts, as `components/brief_card.rs` renders them. */
 function cardReactions(holder, counts) {
-  let list = holder.querySelector('.card__reactions');
   const given = (site().reactions || []).filter((r) => (counts[r.key] || 0) > 0);
-  if (!given.length) {
-    if (list) list.remove();
-    return;
-  }
-  if (!list) {
-    list = document.createElement('span');
-    list.className = 'card__reactions';
-    holder.prepend(list);
-  }
+  const list = child(holder, 'span', 'card__reactions', given.length > 0, (el) => holder.prepend(el));
+  if (!list) return;
   list.replaceChildren(
     ...given.map((r) => {
       const one = document.createElement('span');
@@ -363,7 +589,171 @@ function cardReactions(holder, counts) {
   );
 }
 
+// ---------------------------------------------------------------- keyboard shortcuts
+
+/**
+ * Keyboard shortcuts on every page (`components/keyboard_shortcuts.rs` lists them): `j`/`k`
+ * move between the briefs of a feed, `o` opens the one in focus, `/` goes to the search field,
+ * `?` shows or hides the list and Escape hides it. Keys typed into a form field are never
+ * taken, nor are keys held with Ctrl, Alt or Meta.
+ */
+addEventListener('keydown', (ev) => {
+  if (ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey || isTyping(ev.target)) return;
+  const help = document.querySelector('.shortcuts');
+  switch (ev.key) {
+    case 'j':
+    case 'k':
+      if (moveBetweenBriefs(ev.key === 'j')) ev.preventDefault();
+      break;
+    case 'o': {
+      const link = briefLinks().find((l) => l === document.activeElement);
+      if (link) link.click();
+      break;
+    }
+    case '/': {
+      const search = document.getElementById('site-search');
+      if (search) {
+        ev.preventDefault();
+        search.focus();
+      }
+      break;
+    }
+    case '?':
+      if (help) {
+        ev.preventDefault();
+        help.hidden = !help.hidden;
+      }
+      break;
+    case 'Escape':
+      if (help) help.hidden = true;
+      break;
+  }
+});
+
+addEventListener('click', (ev) => {
+  const close = ev.target instanceof Element ? ev.target.closest('.shortcuts__close') : null;
+  if (close) close.closest('.shortcuts').hidden = true;
+});
+
+function isTyping(target) {
+  return (
+    target instanceof Element &&
+    (/^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) || (target instanceof HTMLElement && target.isContentEditable))
+  );
+}
+
+/** Each card's title link on a feed, in order. */
+function briefLinks() {
+  return [...document.querySelectorAll('ol.feed__list article h2 a')];
+}
+
+/** Focuses the next or previous brief (the first if none has focus); false if there are none. */
+function moveBetweenBriefs(forward) {
+  const links = briefLinks();
+  if (!links.length) return false;
+  const at = links.indexOf(document.activeElement);
+  const next = at < 0 ? 0 : forward ? Math.min(at + 1, links.length - 1) : Math.max(at - 1, 0);
+  links[next].focus();
+  links[next].scrollIntoView({ block: 'nearest' });
+  return true;
+}
+
+// ---------------------------------------------------------------- marks that change with time
+
+/**
+ * One routine over the whole page for what changes with time or with the reader's visits:
+ * relative times ("5 minutes ago": `time.relative-time[data-unix][data-exact]`, worded as
+ * `model::relative_time` words them on the server), "New since your last visit" marks
+ * (`.new-mark[data-at]`, shown when newer than the end of the previous visit) and what goes
+ * when a moment passes (`[data-until]`, e.g. one's own comment's Edit link once its window has
+ * closed). Kept true twice a minute and after every burst of additions to the page, so nothing
+ * that adds them has to remember to.
+ *
+ * Visits live in `localStorage` only (nothing reaches the server): when a page of the site was
+ * last open, and for the visit under way when the previous one ended. A visit ends after 30
+ * minutes without a page in view, so reloading or moving between pages keeps the marks.
+ */
+const marks = {
+  /** When the previous visit ended (`YYYY-MM-DDTHH:MM:SSZ`, as the server writes times). */
+  since: null,
+
+  start() {
+    this.since = visits();
+    this.refresh();
+    setInterval(() => this.refresh(), 30000);
+    let queued = false;
+    new MutationObserver(() => {
+      if (queued) return;
+      queued = true;
+      requestAnimationFrame(() => {
+        queued = false;
+        this.refresh();
+      });
+    }).observe(document.body, { childList: true, subtree: true });
+  },
+
+  refresh() {
+    const now = Math.floor(Date.now() / 1000);
+    for (const el of document.querySelectorAll('time.relative-time[data-unix]')) {
+      const label = relativeTime(Number(el.dataset.unix), now, el.dataset.exact || '');
+      if (el.textContent !== label) el.textContent = label;
+    }
+    for (const el of document.querySelectorAll('.new-mark[data-at]')) {
+      const hidden = !(this.since && el.dataset.at > this.since);
+      if (el.hidden !== hidden) el.hidden = hidden;
+    }
+    for (const el of document.querySelectorAll('[data-until]')) {
+      if (now >= Number(el.dataset.until) && !el.hidden) el.hidden = true;
+    }
+  },
+};
+
+/** "just now", "5 minutes ago", … then the exact time after a week (`model::relative_time`). */
+function relativeTime(then, now, exact) {
+  const age = now - then;
+  const ago = (n, unit) => (n === 1 ? `1 ${unit} ago` : `${n} ${unit}s ago`);
+  if (age >= -60 && age <= 44) return 'just now';
+  if (age >= 45 && age < 3600) return ago(Math.max(1, Math.floor(age / 60)), 'minute');
+  if (age >= 3600 && age < 86400) return ago(Math.floor(age / 3600), 'hour');
+  if (age >= 86400 && age < 604800) return ago(Math.floor(age / 86400), 'day');
+  return exact;
+}
+
+/** Records this visit; answers when the previous one ended (null on a first visit). */
+function visits() {
+  const LAST_SEEN = 'pulse.lastSeen';
+  const SINCE = 'pulse.since';
+  let storage;
+  try {
+    storage = localStorage;
+    const now = Math.floor(Date.now() / 1000);
+    const last = Number(storage.getItem(LAST_SEEN)) || null;
+    let since = null;
+    if (last && now - last > 30 * 60) {
+      since = `${new Date(last * 1000).toISOString().slice(0, 19)}Z`;
+      storage.setItem(SINCE, since);
+    } else if (last) {
+      since = storage.getItem(SINCE);
+    }
+    storage.setItem(LAST_SEEN, String(now));
+    // Only while the page is in view: a tab forgotten in the background does not keep the
+    // visit going for ever.
+    setInterval(() => {
+      if (!document.hidden) storage.setItem(LAST_SEEN, String(Math.floor(Date.now() / 1000)));
+    }, 60000);
+    return since;
+  } catch {
+    // Storage refused (a privacy setting): no marks, nothing else changes.
+    return null;
+  }
+}
+
 // ---------------------------------------------------------------- which requests are pages
+
+/** A request of the page router's own: same-site, for a page (`Pulse-Navigation: 1`). */
+function ask(url, init = {}) {
+  return fetch(url, { ...init, credentials: 'same-origin', headers: { Accept: 'text/html', [NAV]: '1' } });
+}
 
 function isPage(url) {
   return (
@@ -404,6 +794,11 @@ addEventListener('popstate', (ev) => {
 
 addEventListener('click', (ev) => {
   if (ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) {
+    return;
+  }
+  const waiting = ev.target instanceof Element ? ev.target.closest('[data-thread] .comments__waiting') : null;
+  if (waiting) {
+    thread.show();
     return;
   }
   const offer = ev.target instanceof Element ? ev.target.closest('[data-new-briefs] button') : null;
@@ -537,12 +932,7 @@ async function react(form) {
   if (alert) alert.textContent = '';
   form.$$sending = true;
   try {
-    const res = await fetch(form.action, {
-      method: 'POST',
-      body: fields,
-      credentials: 'same-origin',
-      headers: { Accept: 'text/html', [NAV]: '1' },
-    });
+    const res = await ask(form.action, { method: 'POST', body: fields });
     if (!res.ok) throw await refusal(res);
   } catch (error) {
     button.setAttribute('aria-pressed', before.pressed);
@@ -595,12 +985,7 @@ async function answerInPlace(form, action, fields) {
   if (status) status.textContent = '';
   clearRefusal(form);
   try {
-    const res = await fetch(action.href, {
-      method: 'POST',
-      body: fields,
-      credentials: 'same-origin',
-      headers: { Accept: 'text/html', [NAV]: '1' },
-    });
+    const res = await ask(action.href, { method: 'POST', body: fields });
     if (!res.ok) {
       showRefusal(form, await refusal(res));
       return;
@@ -608,10 +993,7 @@ async function answerInPlace(form, action, fields) {
     let doc = null;
     const moved = res.headers.get('Pulse-Location');
     if (moved) {
-      const page = await fetch(new URL(moved, action).href, {
-        credentials: 'same-origin',
-        headers: { Accept: 'text/html', [NAV]: '1' },
-      });
+      const page = await ask(new URL(moved, action).href);
       if (page.ok) doc = new DOMParser().parseFromString(await page.text(), 'text/html');
     } else if ((res.headers.get('Content-Type') || '').startsWith('text/html')) {
       doc = new DOMParser().parseFromString(await res.text(), 'text/html');
@@ -676,14 +1058,10 @@ async function postComment(form) {
   // Nobody sees the honeypot's pretend comment, not even as pending.
   const pending = fields.get('website') ? null : pendingComment(fields.get('name'), fields.get('body'));
   if (pending) form.before(pending);
-  if (wasm) wasm.posting(true);
+  thread.posting += 1;
+  thread.showWaiting();
   try {
-    const res = await fetch(form.action, {
-      method: 'POST',
-      body: fields,
-      credentials: 'same-origin',
-      headers: { Accept: 'text/html', [NAV]: '1' },
-    });
+    const res = await ask(form.action, { method: 'POST', body: fields });
     const moved = res.headers.get('Pulse-Location');
     if (!res.ok) throw await refusal(res);
     if (moved) await go(new URL(moved, location.href), { mode: 'push' });
@@ -691,7 +1069,8 @@ async function postComment(form) {
     showRefusal(form, error instanceof Refused ? error : new Refused(UNREACHABLE, null));
   } finally {
     if (pending) pending.remove();
-    if (wasm) wasm.posting(false);
+    thread.posting -= 1;
+    thread.showWaiting();
     form.$$sending = false;
     if (button) button.textContent = 'Post comment';
     done();
@@ -762,10 +1141,7 @@ async function loadMore(link) {
   const holder = link.closest('.comments__more');
   const thread = document.getElementById('comment-thread');
   try {
-    const res = await fetch(link.href, {
-      credentials: 'same-origin',
-      headers: { Accept: 'text/html', [NAV]: '1' },
-    });
+    const res = await ask(link.href);
     const type = res.headers.get('Content-Type') || '';
     if (!res.ok || !type.startsWith('text/html')) throw new Error(`answered ${res.status}`);
     const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
@@ -824,11 +1200,7 @@ async function go(url, { mode, init = { method: 'GET' }, scroll = null, form = n
   if (mode === 'push') rememberScroll();
   root.dataset.navigating = '';
   try {
-    const res = await fetch(url.href, {
-      ...init,
-      credentials: 'same-origin',
-      headers: { Accept: 'text/html', [NAV]: '1' },
-    });
+    const res = await ask(url.href, init);
     if (mine !== navigation) return;
     const moved = res.headers.get('Pulse-Location');
     if (moved) {

@@ -1,6 +1,6 @@
 //! The frame around every page: skip link, site header (with search), `<main>`, footer,
-//! keyboard shortcuts. Rendered on the server; its islands (the live status, the theme switch,
-//! the shortcuts) are the same on every page, so they live on across navigations.
+//! the list of keyboard shortcuts. Rendered on the server; the page router (`pulse.js`) brings
+//! its live parts to life (the live status note, the theme switch, the shortcuts).
 
 use leptos::prelude::*;
 

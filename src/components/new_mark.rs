@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 /// "New", hidden until the browser says the reader's previous visit ended before `at`: the
-/// server never knows their visits, so `crate::client::marks` shows it (nothing shows without
+/// server never knows their visits, so `pulse.js` (`marks`) shows it (nothing shows without
 /// JavaScript, or on a first visit).
 #[component]
 pub fn NewMark(

@@ -1,6 +1,6 @@
 //! A time shown relative to now ("5 minutes ago"), with the exact time on hover and on
-//! keyboard focus. The server renders it against its clock; in the browser
-//! `crate::client::marks` keeps it current (a time rendered there starts out exact).
+//! keyboard focus. The server renders it against its clock; in the browser the `marks` of
+//! `pulse.js` keep it current.
 
 use leptos::prelude::*;
 

@@ -1,5 +1,5 @@
 //! The render's clock, for relative times ("5 minutes ago"): the server renders every time on
-//! a page against one moment. In the browser there is none; `crate::client::marks` keeps the
+//! a page against one moment. In the browser there is none; `pulse.js` (`marks`) keeps the
 //! page's relative times current against the browser's clock instead.
 
 use leptos::prelude::use_context;

@@ -3,7 +3,8 @@
 //! The server provides them per request (site settings, the reader's theme cookie, the
 //! live cursor, the render time, the HTTP-status hook). In the browser only what islands need
 //! exists, provided on the root owner by `hydrate`: the site's settings, read back out of the
-//! page ([`client_site`]), and the live connection's state.
+//! page ([`client_site`]). The live cursor goes to the browser as `data-live-cursor` on
+//! `<html>`, where the page router reads it.
 
 pub mod clock;
 pub mod live;
@@ -14,9 +15,6 @@ pub mod theme;
 /// Id of the `<script type="application/json">` element that carries
 /// [`SiteInfo`](crate::model::SiteInfo) to the client.
 pub const SITE_INFO_ELEMENT_ID: &str = "pulse-site";
-/// Attribute on `<html>` carrying the [`LiveCursor`](live::LiveCursor) the page was rendered
-/// at.
-pub const LIVE_CURSOR_ATTRIBUTE: &str = "data-live-cursor";
 
 /// Reads the site's settings out of the server-rendered document.
 #[cfg(feature = "hydrate")]

@@ -1,7 +1,8 @@
 //! The HTML document around every page, and the client's loader.
 //!
-//! Pulse hydrates islands only, with its own loader and page router (`src/client/pulse.js`,
-//! served here at an address that changes with its content, so browsers keep it for good).
+//! Pulse's client is its own loader and page router (`src/client/pulse.js`, served here at an
+//! address that changes with its content, so browsers keep it for good), which fetches the
+//! WASM client only for a page with islands.
 //! Leptos' own `HydrationScripts` is not used: its preload links carry the CSP nonce as their
 //! `crossorigin` value (invalid HTML), and its islands router does not do what a reader needs
 //! (see the README, "The client").

@@ -5,8 +5,8 @@
 //! address (`?edit=N`, `?delete=N`, `?report=N`), so they work without JavaScript too; the
 //! section puts them in ([`Opened`]), so none of them ships to the browser.
 //!
-//! Rendered by the server, and in the browser for a comment heard live (never with a form
-//! open, never one's own).
+//! Rendered by the server only: a comment heard live comes into the page as the server's
+//! render of the thread page that holds it.
 
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -69,7 +69,7 @@ pub fn CommentItem(
     let is_own = own.is_some();
     let editable_seconds = own.as_ref().map_or(0, |o| o.editable_seconds);
     let editable = editable_seconds > 0;
-    // The edit window closes by itself while the page is open (`crate::client::marks`).
+    // The edit window closes by itself while the page is open (the `marks` of `pulse.js`).
     let until = rendered_at().map(|now| now + i64::from(editable_seconds));
     let label = format!("Comment by {}", comment.author_name);
     let edited = comment.edited_at.clone().map(|at| {

@@ -1,5 +1,5 @@
 //! The discussion under a brief: the thread as the server renders it, each comment, the forms
-//! that post, edit, delete and report, and the island that keeps the thread live. Every form is
+//! that post, edit, delete and report, and the thread's live part. Every form is
 //! a real `<form>` posting to its server function, so all of it works without JavaScript; with
 //! JavaScript the page router sends each in the background, and once the server has taken it
 //! the page moves (without a reload) to where a plain form post would have landed.
@@ -12,7 +12,7 @@ pub mod post_form;
 pub mod report_form;
 pub mod section;
 
-/// The id of the thread's list, which the live island keeps current.
+/// The id of the thread's list, which the page router keeps current.
 pub const THREAD_ID: &str = "comment-thread";
 
 /// The id of comment `id`'s list item.
