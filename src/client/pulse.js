@@ -855,10 +855,7 @@ addEventListener('submit', (ev) => {
   if (form.target || form.enctype === 'multipart/form-data' || action.origin !== location.origin) return;
   if (method !== 'GET' && method !== 'POST') return;
   if (method === 'GET' && !isPage(action)) return;
-  const fields = new URLSearchParams();
-  for (const [name, value] of new FormData(form, submitter)) {
-    if (typeof value === 'string') fields.append(name, value);
-  }
+  const fields = formFields(form, submitter);
   ev.preventDefault();
   if (form.$$sending) return;
   if (method === 'GET') {
@@ -921,8 +918,7 @@ async function react(form) {
   const count = form.querySelector('.reactions__count');
   const alert = bar && bar.querySelector('[role="alert"]');
   if (!button || !active || !count) return;
-  const fields = new URLSearchParams();
-  for (const [name, value] of new FormData(form)) fields.append(name, String(value));
+  const fields = formFields(form, null);
   const before = { pressed: button.getAttribute('aria-pressed'), wanted: active.value, count: count.textContent };
   const pressing = active.value === 'true';
   const n = Number(count.textContent) || 0;
@@ -966,7 +962,7 @@ async function refusal(res) {
 }
 
 function refusalOf(doc) {
-  const said = doc.querySelector('main p[data-field]') || null;
+  const said = doc.querySelector('main p[data-field]');
   const message = [...doc.body.querySelectorAll('h1, p')]
     .map((el) => el.textContent.trim())
     .filter((text) => text && text !== 'Back to Pulse')
@@ -1048,8 +1044,7 @@ function clearRefusal(form) {
  */
 async function postComment(form) {
   if (form.$$sending) return;
-  const fields = new URLSearchParams();
-  for (const [name, value] of new FormData(form)) fields.append(name, String(value));
+  const fields = formFields(form, null);
   form.$$sending = true;
   const done = sending(form);
   const button = form.querySelector('button[type="submit"]');
@@ -1116,6 +1111,15 @@ addEventListener('input', (ev) => {
     beside.textContent = '';
   }
 });
+
+/** A form's fields as sent (with the pressed button's name and value), files left out. */
+function formFields(form, submitter) {
+  const fields = new URLSearchParams();
+  for (const [name, value] of new FormData(form, submitter)) {
+    if (typeof value === 'string') fields.append(name, value);
+  }
+  return fields;
+}
 
 /** Marks a form as on its way (`aria-busy`, its buttons disabled); the answer undoes it. */
 function sending(form) {
