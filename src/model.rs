@@ -78,6 +78,61 @@ pub struct BriefPublished {
     pub brief: BriefSummary,
 }
 
+/// Every change the live log carries: the only thing that is appended to it, and what each
+/// logged row reads back as. The SSE event type is [`LiveEvent::kind`]; its data, the
+/// variant's payload as JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LiveEvent {
+    Reactions(ReactionsChanged),
+    Comment(CommentAdded),
+    CommentChanged(CommentChanged),
+    Brief(BriefPublished),
+}
+
+impl LiveEvent {
+    /// The SSE event type, as stored in the log's `kind` column.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            LiveEvent::Reactions(_) => REACTIONS_EVENT,
+            LiveEvent::Comment(_) => COMMENT_EVENT,
+            LiveEvent::CommentChanged(_) => COMMENT_CHANGED_EVENT,
+            LiveEvent::Brief(_) => BRIEF_EVENT,
+        }
+    }
+
+    /// The comment the event is about, if any (its later edits and removals rewrite it).
+    pub fn comment_id(&self) -> Option<i64> {
+        match self {
+            LiveEvent::Comment(added) => Some(added.comment.id),
+            LiveEvent::CommentChanged(changed) => Some(changed.id),
+            LiveEvent::Reactions(_) | LiveEvent::Brief(_) => None,
+        }
+    }
+
+    /// The payload as JSON, the SSE `data:` line.
+    pub fn payload(&self) -> serde_json::Result<String> {
+        match self {
+            LiveEvent::Reactions(event) => serde_json::to_string(event),
+            LiveEvent::Comment(event) => serde_json::to_string(event),
+            LiveEvent::CommentChanged(event) => serde_json::to_string(event),
+            LiveEvent::Brief(event) => serde_json::to_string(event),
+        }
+    }
+
+    /// Reads a logged event back; `None` for a kind or payload this build does not know.
+    pub fn decode(kind: &str, payload: &str) -> Option<LiveEvent> {
+        match kind {
+            REACTIONS_EVENT => serde_json::from_str(payload).ok().map(LiveEvent::Reactions),
+            COMMENT_EVENT => serde_json::from_str(payload).ok().map(LiveEvent::Comment),
+            COMMENT_CHANGED_EVENT => serde_json::from_str(payload)
+                .ok()
+                .map(LiveEvent::CommentChanged),
+            BRIEF_EVENT => serde_json::from_str(payload).ok().map(LiveEvent::Brief),
+            _ => None,
+        }
+    }
+}
+
 /// What other readers may see of a comment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

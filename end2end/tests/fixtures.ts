@@ -47,3 +47,14 @@ export const test = base.extend<Fixtures>({
 });
 
 export { expect };
+
+/** A reaction's button in a brief's reaction bar, found by its label ("Hot 3"). */
+export function reactionButton(page: Page, label: string) {
+  return page.getByRole('region', { name: 'React' }).getByRole('button', { name: new RegExp(`^${label} \\d+$`) });
+}
+
+/** The count a reaction's button shows. */
+export async function reactionCount(page: Page, label: string): Promise<number> {
+  const text = (await reactionButton(page, label).textContent()) ?? '';
+  return Number(text.trim().split(' ').pop());
+}

@@ -1,5 +1,4 @@
-import { test, expect } from './fixtures';
-import type { Page } from '@playwright/test';
+import { test, expect, reactionButton as button, reactionCount as count } from './fixtures';
 
 // Two more instances of the release server share one PostgreSQL database (started by
 // global-setup.ts when .ci/test provides the database). Each browser context talks to its own.
@@ -7,15 +6,6 @@ const INSTANCES = process.env.PULSE_E2E_POSTGRES_URL
   ? ['http://127.0.0.1:3921', 'http://127.0.0.1:3922']
   : null;
 const BRIEF = '/pulse/meridian-chorus-voice-model';
-
-function button(page: Page, label: string) {
-  return page.getByRole('region', { name: 'React' }).getByRole('button', { name: new RegExp(`^${label} \\d+$`) });
-}
-
-async function count(page: Page, label: string): Promise<number> {
-  const text = (await button(page, label).textContent()) ?? '';
-  return Number(text.trim().split(' ').pop());
-}
 
 test('a reaction made through one instance reaches a page served by another', async ({ browser, hydrated, jsEnabled }) => {
   test.skip(!jsEnabled, 'live updates need JavaScript in the watching page');

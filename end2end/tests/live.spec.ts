@@ -1,17 +1,7 @@
-import { test, expect } from './fixtures';
-import type { Page } from '@playwright/test';
+import { test, expect, reactionButton as button, reactionCount as count } from './fixtures';
 
 // A brief no other spec reacts to, so counts here move only because of this test.
 const BRIEF = '/pulse/meridian-chorus-voice-model';
-
-function button(page: Page, label: string) {
-  return page.getByRole('region', { name: 'React' }).getByRole('button', { name: new RegExp(`^${label} \\d+$`) });
-}
-
-async function count(page: Page, label: string): Promise<number> {
-  const text = (await button(page, label).textContent()) ?? '';
-  return Number(text.trim().split(' ').pop());
-}
 
 test('a reaction in one browser reaches another open page within a second', async ({ browser, page, hydrated, jsEnabled }) => {
   test.skip(!jsEnabled, 'live updates need JavaScript in the watching page');

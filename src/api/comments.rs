@@ -20,105 +20,24 @@ pub async fn post_comment(
     key: String,
     website: Option<String>,
 ) -> Result<Comment, AppError> {
-    use crate::model::{CommentState, check_comment_body, check_comment_name, validate_slug};
-    use crate::server::content::markdown::{count_links, render_comment};
-    use crate::server::guard::{accepts_html, check_same_origin, request_parts};
-    use crate::server::rate_limit::client_source;
-    use crate::server::repo::{NewComment, Posted};
-    use crate::server::{respond, state::app_state};
+    use crate::components::comments::comment_href;
+    use crate::server::comments::{CommentForm, post};
+    use crate::server::request::Request;
 
-    let parts = request_parts()?;
-    check_same_origin(&parts.headers)?;
-    validate_slug(&slug)?;
-    let state = app_state()?;
-    let name = check_comment_name(&name, &state.config.site)?;
-    let body = check_comment_body(&body, &state.config.site)?;
-    let key_ok = (8..=80).contains(&key.len())
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if !key_ok {
-        return Err(AppError::bad_request(
-            "This form is out of date; reload the page and try again.",
-        ));
-    }
-
-    let reader = state.readers.reader_or_mint(&parts.headers)?;
-    if website.is_some_and(|w| !w.trim().is_empty()) {
-        // A bot filled the hidden field: pretend it worked, store and send nothing.
-        tracing::info!("comment honeypot filled; nothing stored");
-        if accepts_html(&parts.headers) {
-            leptos_axum::redirect(&format!("/pulse/{slug}#comments"));
-        }
-        return Ok(Comment {
-            id: 0,
-            parent_id: parent,
-            depth: 0,
-            author_name: name.to_string(),
-            body_html: String::new(),
-            created_at: String::new(),
-            created_unix: 0,
-            created_label: String::new(),
-            edited_at: None,
-            state: CommentState::Visible,
-        });
-    }
-    let rules = &state.config.comments;
-    // Everyone behind one address shares the per-address limit, however many cookies they clear.
-    let source_tag = client_source(&parts, &state.config.limits.trusted_proxies)
-        .map(|source| state.readers.tag("source", &source));
-
-    let body_html = render_comment(body);
-    let posted = state
-        .store
-        .post_comment(NewComment {
-            slug: &slug,
-            parent_id: parent,
-            reader: &reader,
-            idempotency_key: &key,
-            author_name: name,
-            body_md: body,
-            body_html: &body_html,
-            links: count_links(body),
-            source_tag,
-            rules,
-        })
-        .await?;
-    let comment = match posted {
-        Posted::Added(added) => {
-            state.live.published();
-            added.comment
-        }
-        Posted::Held(comment) => {
-            tracing::info!(comment = comment.id, "comment held for review (links)");
-            comment
-        }
-        Posted::AlreadyPosted(comment) => comment,
-        Posted::NoSuchBrief => {
-            return Err(AppError::not_found("There is no brief at this address."));
-        }
-        Posted::ParentGone => {
-            return Err(AppError::invalid(
-                "parent",
-                "The comment you replied to is no longer there.",
-            ));
-        }
-        Posted::Duplicate => {
-            return Err(AppError::Conflict(
-                "You posted this same comment a moment ago.".to_string(),
-            ));
-        }
-        Posted::TooFast { retry_after } => {
-            return Err(AppError::TooManyRequests { retry_after });
-        }
+    let req = Request::write()?;
+    let form = CommentForm {
+        slug: slug.clone(),
+        parent,
+        name,
+        body,
+        key,
+        website,
     };
-    respond::set_reader_cookie(&state, &reader);
-    respond::remember_name(name);
-    if accepts_html(&parts.headers) {
-        leptos_axum::redirect(&crate::components::comments::comment_href(
-            &slug, comment.id,
-        ));
-    }
+    let comment = post(&req, form).await?;
+    req.land(&match comment.id {
+        0 => format!("/pulse/{slug}#comments"),
+        id => comment_href(&slug, id),
+    });
     Ok(comment)
 }
 
@@ -126,34 +45,11 @@ pub async fn post_comment(
 /// its author now sees it.
 #[server(prefix = "/api", endpoint = "edit_comment")]
 pub async fn edit_comment(slug: String, id: i64, body: String) -> Result<CommentChanged, AppError> {
-    use crate::model::check_comment_body;
-    use crate::server::content::markdown::{count_links, render_comment};
-    use crate::server::guard::accepts_html;
-    use crate::server::repo::{Amendment, NewBody};
+    use crate::server::request::Request;
 
-    let (state, parts, reader) = crate::server::comments::own_change(&slug)?;
-    let body = check_comment_body(&body, &state.config.site)?;
-    let body_html = render_comment(body);
-    let amended = state
-        .store
-        .edit_comment(
-            Amendment {
-                slug: &slug,
-                id,
-                reader: &reader,
-                rules: &state.config.comments,
-            },
-            NewBody {
-                body_md: body,
-                body_html: &body_html,
-                links: count_links(body),
-            },
-        )
-        .await?;
-    let changed = crate::server::comments::amendment_result(&state, amended)?;
-    if accepts_html(&parts.headers) {
-        leptos_axum::redirect(&crate::components::comments::comment_href(&slug, id));
-    }
+    let req = Request::write()?;
+    let changed = crate::server::comments::edit(&req, &slug, id, &body).await?;
+    req.land(&crate::components::comments::comment_href(&slug, id));
     Ok(changed)
 }
 
@@ -161,23 +57,11 @@ pub async fn edit_comment(slug: String, id: i64, body: String) -> Result<Comment
 /// it, a "[deleted]" placeholder keeps the thread together.
 #[server(prefix = "/api", endpoint = "delete_comment")]
 pub async fn delete_comment(slug: String, id: i64) -> Result<CommentChanged, AppError> {
-    use crate::server::guard::accepts_html;
-    use crate::server::repo::Amendment;
+    use crate::server::request::Request;
 
-    let (state, parts, reader) = crate::server::comments::own_change(&slug)?;
-    let amended = state
-        .store
-        .delete_comment(Amendment {
-            slug: &slug,
-            id,
-            reader: &reader,
-            rules: &state.config.comments,
-        })
-        .await?;
-    let changed = crate::server::comments::amendment_result(&state, amended)?;
-    if accepts_html(&parts.headers) {
-        leptos_axum::redirect(&format!("/pulse/{slug}#comments"));
-    }
+    let req = Request::write()?;
+    let changed = crate::server::comments::delete(&req, &slug, id).await?;
+    req.land(&format!("/pulse/{slug}#comments"));
     Ok(changed)
 }
 
@@ -190,67 +74,18 @@ pub async fn report_comment(
     reason: String,
     detail: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::model::{MAX_REPORT_DETAIL_CHARS, ReportReason, validate_slug};
-    use crate::server::guard::{accepts_html, check_same_origin, request_parts};
-    use crate::server::rate_limit::client_source;
-    use crate::server::repo::{Report, Reported};
-    use crate::server::{respond, state::app_state};
+    use crate::server::comments::{ReportForm, report};
+    use crate::server::request::Request;
 
-    let parts = request_parts()?;
-    check_same_origin(&parts.headers)?;
-    validate_slug(&slug)?;
-    let Some(reason) = ReportReason::ALL.into_iter().find(|r| r.as_str() == reason) else {
-        return Err(AppError::invalid(
-            "reason",
-            "Choose why you are reporting it.",
-        ));
+    let req = Request::write()?;
+    let href = format!("/pulse/{slug}?reported={id}#comment-{id}");
+    let form = ReportForm {
+        slug,
+        id,
+        reason,
+        detail,
     };
-    let detail = detail.unwrap_or_default();
-    let detail = detail.trim();
-    if detail.chars().count() > MAX_REPORT_DETAIL_CHARS as usize {
-        return Err(AppError::invalid(
-            "detail",
-            format!("Please keep the note to {MAX_REPORT_DETAIL_CHARS} characters."),
-        ));
-    }
-    let state = app_state()?;
-    let reader = state.readers.reader_or_mint(&parts.headers)?;
-    state.limit_reader_write("report", &parts, &reader)?;
-    // Everyone behind one address counts as one source, however many cookies they clear.
-    let source_tag = client_source(&parts, &state.config.limits.trusted_proxies)
-        .map(|source| state.readers.tag("source", &source));
-    let reported = state
-        .store
-        .report_comment(
-            Report {
-                slug: &slug,
-                id,
-                reader: &reader,
-                source_tag,
-                reason,
-                detail,
-            },
-            state.config.comments.report_threshold,
-        )
-        .await?;
-    match reported {
-        Reported::Recorded { published } => {
-            if published {
-                state.live.published();
-            }
-        }
-        Reported::NotFound => {
-            return Err(AppError::not_found("That comment is no longer there."));
-        }
-        Reported::OwnComment => {
-            return Err(AppError::bad_request(
-                "This is your own comment: you can edit or delete it instead.",
-            ));
-        }
-    }
-    respond::set_reader_cookie(&state, &reader);
-    if accepts_html(&parts.headers) {
-        leptos_axum::redirect(&format!("/pulse/{slug}?reported={id}#comment-{id}"));
-    }
+    report(&req, form).await?;
+    req.land(&href);
     Ok(())
 }

@@ -1,5 +1,5 @@
 //! The editor desk's reads and writes on briefs. Every endpoint checks for a signed-in editor
-//! itself (see `server::editors::require_editor`).
+//! itself (see `server::request::Request::editor`).
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
@@ -22,9 +22,11 @@ pub async fn desk_briefs(
 ) -> Result<DeskBriefPage, AppError> {
     use crate::model::desk::{DeskStatus, MAX_DESK_QUERY_CHARS};
     use crate::model::{check_page, validate_slug};
-    use crate::server::editors::require_editor;
+    use crate::server::request::Request;
 
-    let (state, _, _) = require_editor(false).await?;
+    let req = Request::read()?;
+    req.editor().await?;
+    let state = &req.state;
     let page = page.unwrap_or(1);
     check_page(page)?;
     let query = q.unwrap_or_default();

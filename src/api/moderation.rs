@@ -16,8 +16,9 @@ pub const AUDIT_LIMIT: u32 = 200;
 /// Comments waiting for a moderator, oldest first, with their brief, thread and reports.
 #[server(prefix = "/api", endpoint = "moderation_queue", input = GetUrl)]
 pub async fn moderation_queue() -> Result<Vec<QueuedComment>, AppError> {
-    let (state, _, _) = crate::server::editors::require_editor(false).await?;
-    state.store.moderation_queue(QUEUE_LIMIT).await
+    let req = crate::server::request::Request::read()?;
+    req.editor().await?;
+    req.state.store.moderation_queue(QUEUE_LIMIT).await
 }
 
 /// Applies `action` (approve, hide, delete, block, unblock) to comment `id`, with an optional
@@ -25,10 +26,10 @@ pub async fn moderation_queue() -> Result<Vec<QueuedComment>, AppError> {
 #[server(prefix = "/api", endpoint = "moderate")]
 pub async fn moderate(id: i64, action: String, note: Option<String>) -> Result<(), AppError> {
     use crate::model::moderation::{MAX_MODERATION_NOTE_CHARS, ModerationAction};
-    use crate::server::guard::accepts_html;
     use crate::server::repo::Moderated;
 
-    let (state, parts, editor) = crate::server::editors::require_editor(true).await?;
+    let req = crate::server::request::Request::write()?;
+    let editor = req.editor().await?;
     let action = ModerationAction::parse(&action).ok_or_else(|| {
         AppError::invalid(
             "action",
@@ -43,32 +44,28 @@ pub async fn moderate(id: i64, action: String, note: Option<String>) -> Result<(
             format!("Keep the note to one line of at most {MAX_MODERATION_NOTE_CHARS} characters."),
         ));
     }
-    match state.store.moderate(&editor, id, action, note).await? {
-        Moderated::Done { published } => {
+    match req.state.store.moderate(&editor, id, action, note).await? {
+        Moderated::Done => {
             tracing::info!(
                 editor = editor.id,
                 comment = id,
                 action = action.as_str(),
                 "moderated"
             );
-            if published {
-                state.live.published();
-            }
         }
         Moderated::Unchanged => {}
         Moderated::NotFound => {
             return Err(AppError::not_found("That comment is no longer there."));
         }
     }
-    if accepts_html(&parts.headers) {
-        leptos_axum::redirect("/desk/moderation");
-    }
+    req.land("/desk/moderation");
     Ok(())
 }
 
 /// The newest moderation actions: who did what, to which comment, when and why (admins only).
 #[server(prefix = "/api", endpoint = "audit_log", input = GetUrl)]
 pub async fn audit_log() -> Result<Vec<AuditEntry>, AppError> {
-    let (state, _, _) = crate::server::editors::require_admin(false).await?;
-    state.store.audit_log(AUDIT_LIMIT).await
+    let req = crate::server::request::Request::read()?;
+    req.admin().await?;
+    req.state.store.audit_log(AUDIT_LIMIT).await
 }

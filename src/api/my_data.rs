@@ -11,16 +11,13 @@ use crate::model::my_data::{Erased, MyData};
 /// Everything tied to the asking reader. Another site's script may not read it.
 #[server(prefix = "/api", endpoint = "my_data", input = GetUrl)]
 pub async fn reader_data() -> Result<MyData, AppError> {
-    use crate::server::guard::{check_not_cross_site_script, request_parts};
-    use crate::server::state::app_state;
+    use crate::server::request::Request;
 
-    let parts = request_parts()?;
-    check_not_cross_site_script(&parts.headers)?;
+    let req = Request::read()?;
     crate::server::respond::no_store();
-    let state = app_state()?;
-    match state.readers.reader(&parts.headers) {
+    match req.state.readers.reader(&req.parts.headers) {
         None => Ok(MyData::default()),
-        Some(reader) => state.store.reader_data(&reader).await,
+        Some(reader) => req.state.store.reader_data(&reader).await,
     }
 }
 
@@ -29,36 +26,27 @@ pub async fn reader_data() -> Result<MyData, AppError> {
 /// must say `confirm = "erase"`; the browser then forgets its reader id too.
 #[server(prefix = "/api", endpoint = "erase_my_data")]
 pub async fn erase_my_data(confirm: String) -> Result<Erased, AppError> {
-    use crate::server::guard::{accepts_html, check_same_origin, request_parts};
-    use crate::server::state::app_state;
+    use crate::server::request::Request;
 
-    let parts = request_parts()?;
-    check_same_origin(&parts.headers)?;
+    let req = Request::write()?;
     if confirm != "erase" {
         return Err(AppError::invalid(
             "confirm",
             "Tick the box to confirm that everything should be deleted.",
         ));
     }
-    let state = app_state()?;
-    let erased = match state.readers.reader(&parts.headers) {
+    let erased = match req.state.readers.reader(&req.parts.headers) {
         None => Erased::default(),
         Some(reader) => {
-            state.limit_reader_write("erase", &parts, &reader)?;
-            let (erased, published) = state.store.erase_reader(&reader).await?;
-            if published {
-                state.live.published();
-            }
-            erased
+            req.state.limit_reader_write("erase", &req.parts, &reader)?;
+            req.state.store.erase_reader(&reader).await?
         }
     };
     // A new id next time: nothing links the reader's future activity to what was erased.
-    crate::server::respond::forget_reader_cookie(&state);
-    if accepts_html(&parts.headers) {
-        leptos_axum::redirect(&format!(
-            "/my-data?erased={},{},{}",
-            erased.comments, erased.reactions, erased.reports
-        ));
-    }
+    crate::server::respond::forget_reader_cookie(&req.state);
+    req.land(&format!(
+        "/my-data?erased={},{},{}",
+        erased.comments, erased.reactions, erased.reports
+    ));
     Ok(erased)
 }

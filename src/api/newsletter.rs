@@ -16,18 +16,17 @@ use crate::model::my_data::SubscriberData;
 #[server(prefix = "/api", endpoint = "subscribe")]
 pub async fn subscribe(email: String, website: Option<String>) -> Result<String, AppError> {
     use crate::model::SUBSCRIBE_ANSWER;
-    use crate::server::guard::accepts_html;
     use crate::server::newsletter::{checked_form, is_bot};
+    use crate::server::request::Request;
 
-    let (state, parts, email) = checked_form(&email).await?;
+    let req = Request::write()?;
+    let email = checked_form(&req, &email).await?;
     if is_bot(website.as_deref()) {
         tracing::info!("newsletter honeypot filled; nothing stored");
     } else {
-        crate::server::newsletter::subscribe(&state, &email).await?;
+        crate::server::newsletter::subscribe(&req.state, &email).await?;
     }
-    if accepts_html(&parts.headers) {
-        leptos_axum::redirect("/newsletter?sent=1");
-    }
+    req.land("/newsletter?sent=1");
     Ok(SUBSCRIBE_ANSWER.to_string())
 }
 
@@ -54,18 +53,16 @@ pub async fn confirmation_state(token: String) -> Result<Confirmation, AppError>
 /// the link itself: mail scanners open links, and must not confirm on the reader's behalf.
 #[server(prefix = "/api", endpoint = "confirm_subscription")]
 pub async fn confirm_subscription(token: String) -> Result<Confirmation, AppError> {
-    use crate::server::guard::{accepts_html, check_same_origin, request_parts};
     use crate::server::repo::Confirmed;
-    use crate::server::state::app_state;
+    use crate::server::request::Request;
     use crate::server::tokens::token_hash;
 
-    let parts = request_parts()?;
-    check_same_origin(&parts.headers)?;
-    let state = app_state()?;
+    let req = Request::write()?;
     let outcome = if token.len() > 128 {
         Confirmation::Unknown
     } else {
-        match state
+        match req
+            .state
             .store
             .confirm_subscription(&token_hash(&token))
             .await?
@@ -79,18 +76,14 @@ pub async fn confirm_subscription(token: String) -> Result<Confirmation, AppErro
     if outcome == Confirmation::Confirmed {
         tracing::info!("newsletter subscription confirmed");
     }
-    if accepts_html(&parts.headers) {
-        if outcome == Confirmation::Confirmed {
-            leptos_axum::redirect("/newsletter/confirm?confirmed=1");
-        } else if token
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        {
-            leptos_axum::redirect(&format!("/newsletter/confirm?token={token}"));
-        } else {
-            leptos_axum::redirect("/newsletter/confirm");
-        }
-    }
+    let url_safe = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+    req.land(&if outcome == Confirmation::Confirmed {
+        "/newsletter/confirm?confirmed=1".to_string()
+    } else if token.bytes().all(url_safe) {
+        format!("/newsletter/confirm?token={token}")
+    } else {
+        "/newsletter/confirm".to_string()
+    });
     Ok(outcome)
 }
 
@@ -100,10 +93,12 @@ pub async fn confirm_subscription(token: String) -> Result<Confirmation, AppErro
 #[server(prefix = "/api", endpoint = "request_data_link")]
 pub async fn request_data_link(email: String, website: Option<String>) -> Result<String, AppError> {
     use crate::model::my_data::DATA_LINK_ANSWER;
-    use crate::server::guard::accepts_html;
     use crate::server::newsletter::{checked_form, is_bot};
+    use crate::server::request::Request;
 
-    let (state, parts, email) = checked_form(&email).await?;
+    let req = Request::write()?;
+    let email = checked_form(&req, &email).await?;
+    let state = req.state.clone();
     if is_bot(website.as_deref()) {
         tracing::info!("newsletter data honeypot filled; nothing sent");
     } else {
@@ -115,9 +110,7 @@ pub async fn request_data_link(email: String, website: Option<String>) -> Result
             }
         });
     }
-    if accepts_html(&parts.headers) {
-        leptos_axum::redirect("/newsletter/my-data?sent=1");
-    }
+    req.land("/newsletter/my-data?sent=1");
     Ok(DATA_LINK_ANSWER.to_string())
 }
 
@@ -143,26 +136,21 @@ pub async fn read_subscriber_data(token: String) -> Result<SubscriberData, AppEr
 /// every message to it. The reader must say `confirm = "erase"`.
 #[server(prefix = "/api", endpoint = "erase_subscription")]
 pub async fn erase_subscription(token: String, confirm: String) -> Result<(), AppError> {
-    use crate::server::guard::{accepts_html, check_same_origin, request_parts};
     use crate::server::newsletter::{DATA_LINK_GONE, data_subject};
-    use crate::server::state::app_state;
+    use crate::server::request::Request;
 
-    let parts = request_parts()?;
-    check_same_origin(&parts.headers)?;
+    let req = Request::write()?;
     if confirm != "erase" {
         return Err(AppError::invalid(
             "confirm",
             "Tick the box to confirm that the address should be deleted.",
         ));
     }
-    let state = app_state()?;
-    let Some(id) = data_subject(&state, &token).await? else {
+    let Some(id) = data_subject(&req.state, &token).await? else {
         return Err(AppError::not_found(DATA_LINK_GONE));
     };
-    state.store.erase_subscriber(id).await?;
+    req.state.store.erase_subscriber(id).await?;
     tracing::info!("newsletter address erased on request");
-    if accepts_html(&parts.headers) {
-        leptos_axum::redirect("/newsletter/my-data?erased=1");
-    }
+    req.land("/newsletter/my-data?erased=1");
     Ok(())
 }

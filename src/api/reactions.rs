@@ -12,28 +12,22 @@ use crate::model::ReactionState;
 #[server(prefix = "/api", endpoint = "react")]
 pub async fn react(slug: String, kind: String, active: bool) -> Result<ReactionState, AppError> {
     use crate::model::validate_slug;
-    use crate::server::guard::{check_same_origin, request_parts};
-    use crate::server::{respond, state::app_state};
+    use crate::server::{request::Request, respond};
 
-    let parts = request_parts()?;
-    check_same_origin(&parts.headers)?;
+    let req = Request::write()?;
     validate_slug(&slug)?;
-    let state = app_state()?;
-    if state.config.site.reaction(&kind).is_none() {
+    if req.state.config.site.reaction(&kind).is_none() {
         return Err(AppError::bad_request(format!(
             "“{kind}” is not one of this site's reactions."
         )));
     }
-    let reader = state.readers.reader_or_mint(&parts.headers)?;
-
-    state.limit_reader_write("reaction", &parts, &reader)?;
-
-    let result = state
+    let reader = req.reader("reaction")?;
+    let result = req
+        .state
         .store
         .set_reaction(&slug, &kind, &reader, active)
         .await?
         .ok_or_else(|| AppError::not_found("There is no brief at this address."))?;
-    state.live.published();
-    respond::set_reader_cookie(&state, &reader);
+    respond::set_reader_cookie(&req.state, &reader);
     Ok(result)
 }

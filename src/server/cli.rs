@@ -6,7 +6,6 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Duration;
 
 use leptos::prelude::get_configuration;
 use time::OffsetDateTime;
@@ -19,15 +18,10 @@ use crate::server::content::import_dir;
 use crate::server::digest;
 use crate::server::editors::hash_password;
 use crate::server::http;
-use crate::server::live::LiveHub;
-use crate::server::mail::{MailQueue, Mailer, send_due};
-use crate::server::metrics::Metrics;
+use crate::server::mail::{Mailer, send_due};
 use crate::server::newsletter::start_purge;
-use crate::server::page_cache::PageCache;
-use crate::server::rate_limit::RateLimiter;
-use crate::server::readers::ReaderKeys;
-use crate::server::repo::{AddedEditor, Store};
-use crate::server::state::AppState;
+use crate::server::repo::AddedEditor;
+use crate::server::state::{AppState, Mode, open_store, reader_keys};
 
 const USAGE: &str = "\
 Pulse — a self-hostable AI-news briefing site
@@ -135,7 +129,7 @@ fn parse(args: &[String]) -> Result<Command, String> {
 fn usage() -> String {
     let keys: Vec<String> = KEYS
         .iter()
-        .map(|(key, env)| format!("  {env:<20} {key}"))
+        .map(|k| format!("  {:<20} {}", k.env, k.key))
         .collect();
     format!("{USAGE}\n{}\n", keys.join("\n"))
 }
@@ -216,19 +210,6 @@ fn init_logging() {
     }
 }
 
-/// Creates the data directory and opens the store.
-async fn open_store(config: &Config) -> Result<Store, String> {
-    std::fs::create_dir_all(&config.data_dir).map_err(|e| {
-        format!(
-            "cannot create the data directory {}: {e}",
-            config.data_dir.display()
-        )
-    })?;
-    Store::open(&config.database_url, &config.site.categories)
-        .await
-        .map_err(|e| format!("cannot open the database: {e}"))
-}
-
 async fn import(config: Config, dir: PathBuf) -> Result<(), String> {
     let store = open_store(&config).await?;
     let report = import_dir(&store, &dir, &config.site)
@@ -238,16 +219,11 @@ async fn import(config: Config, dir: PathBuf) -> Result<(), String> {
     Ok(())
 }
 
-/// The application's state for the command line: no web server, no mail worker.
+/// The application's state for the command line (nothing in the background), and the mailer
+/// a command sends with.
 async fn cli_state(config: Config) -> Result<(AppState, Mailer), String> {
-    let store = open_store(&config).await?;
     let mailer = Mailer::new(&config.mail, &config.data_dir)?;
-    let readers = ReaderKeys::load_or_create(&config.secret_file).map_err(|e| {
-        format!(
-            "cannot use the secret file {}: {e}",
-            config.secret_file.display()
-        )
-    })?;
+    let readers = reader_keys(&config)?;
     // Nothing is rendered from the command line; the settings only fill the state.
     let leptos = get_configuration(None)
         .map(|c| c.leptos_options)
@@ -256,17 +232,7 @@ async fn cli_state(config: Config) -> Result<(AppState, Mailer), String> {
                 .output_name("pulse")
                 .build()
         });
-    let state = AppState {
-        live: LiveHub::start(store.clone(), 1, Duration::from_secs(1)),
-        mail: MailQueue::default(),
-        store,
-        config: Arc::new(config),
-        leptos,
-        readers,
-        limiter: RateLimiter::default(),
-        metrics: Metrics::default(),
-        pages: PageCache::new(Duration::ZERO),
-    };
+    let state = AppState::build(Arc::new(config), leptos, readers, Mode::Command).await?;
     Ok((state, mailer))
 }
 
@@ -391,46 +357,25 @@ async fn serve(config: Config) -> Result<(), String> {
     let leptos = get_configuration(None)
         .map_err(|e| format!("Leptos settings: {e}"))?
         .leptos_options;
-    let store = open_store(&config).await?;
+    if config.mail.smtp.is_none() {
+        tracing::info!(dir = %config.data_dir.join("mail").display(),
+            "no SMTP server configured: outgoing mail is written to files");
+    }
+    let readers = reader_keys(&config)?;
+    let state = AppState::build(Arc::new(config), leptos, readers, Mode::Serve).await?;
+    let (store, config) = (&state.store, &state.config);
     let empty = store
         .count_briefs()
         .await
         .map_err(|_| "cannot read the database".to_string())?
         == 0;
     if empty && config.content_dir.is_dir() {
-        let report = import_dir(&store, &config.content_dir, &config.site)
+        let report = import_dir(store, &config.content_dir, &config.site)
             .await
             .map_err(|e| e.to_string())?;
         tracing::info!(dir = %config.content_dir.display(), %report, "first start: imported content");
     }
-    let store_for_live = store.clone();
-    let max_live = config.limits.live_max_connections as usize;
-    let stream_lifetime = Duration::from_secs(config.limits.live_stream_seconds.into());
-    let pages = PageCache::new(Duration::from_secs(config.page_cache_seconds.into()));
-    let readers = ReaderKeys::load_or_create(&config.secret_file).map_err(|e| {
-        format!(
-            "cannot use the secret file {}: {e}",
-            config.secret_file.display()
-        )
-    })?;
-    let mailer = Mailer::new(&config.mail, &config.data_dir)?;
-    if config.mail.smtp.is_none() {
-        tracing::info!(dir = %config.data_dir.join("mail").display(),
-            "no SMTP server configured: outgoing mail is written to files");
-    }
-    let mail = MailQueue::start(store.clone(), mailer);
     start_purge(store.clone(), config.newsletter.unconfirmed_purge_hours);
-    let state = AppState {
-        mail,
-        store,
-        config: Arc::new(config),
-        leptos,
-        readers,
-        limiter: RateLimiter::default(),
-        live: LiveHub::start(store_for_live, max_live, stream_lifetime),
-        metrics: Metrics::default(),
-        pages,
-    };
     digest::start_schedule(state.clone());
     crate::server::drafts::start_schedule(state.clone());
     http::serve(state)

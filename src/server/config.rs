@@ -1,102 +1,97 @@
 //! Typed site configuration, read once at start from `Leptos.toml` (or the file named by
-//! `PULSE_CONFIG`), every key overridable by an environment variable. Anything missing or
-//! invalid stops start-up with an error that names the key.
+//! `PULSE_CONFIG`). Three steps: the file's table, then an overlay of environment variables
+//! from the one key table [`KEYS`] (each key's type and bounds said once), then serde into
+//! typed sections (`deny_unknown_fields`) and the checks no table can say. Anything unknown,
+//! missing or invalid stops start-up with an error that names the key.
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
-use toml::{Table, Value};
+use serde::Deserialize;
+use toml::Table;
 
-use crate::model::{Category, Reaction, SiteInfo, validate_slug};
+use crate::model::SiteInfo;
 
-/// Every setting, with the environment variable that overrides it. The README's configuration
-/// table is this list.
-pub const KEYS: &[(&str, &str)] = &[
-    ("site.name", "PULSE_SITE_NAME"),
-    ("site.house_name", "PULSE_HOUSE_NAME"),
-    ("site.tagline", "PULSE_TAGLINE"),
-    ("site.base_url", "PULSE_BASE_URL"),
-    ("site.page_size", "PULSE_PAGE_SIZE"),
-    ("site.page_cache_seconds", "PULSE_PAGE_CACHE_SECONDS"),
-    ("storage.data_dir", "PULSE_DATA_DIR"),
-    ("storage.database_url", "DATABASE_URL"),
-    ("storage.content_dir", "PULSE_CONTENT_DIR"),
-    ("storage.secret_file", "PULSE_SECRET_FILE"),
-    (
-        "limits.reactions_per_minute_per_reader",
-        "PULSE_REACTIONS_PER_MINUTE_PER_READER",
-    ),
-    (
-        "limits.reactions_per_minute_per_ip",
-        "PULSE_REACTIONS_PER_MINUTE_PER_IP",
-    ),
-    ("limits.trusted_proxies", "PULSE_TRUSTED_PROXIES"),
-    ("limits.live_max_connections", "PULSE_LIVE_MAX_CONNECTIONS"),
-    ("limits.live_stream_seconds", "PULSE_LIVE_STREAM_SECONDS"),
-    (
-        "limits.live_max_connections_per_ip",
-        "PULSE_LIVE_MAX_CONNECTIONS_PER_IP",
-    ),
-    ("limits.header_read_seconds", "PULSE_HEADER_READ_SECONDS"),
-    ("limits.write_stall_seconds", "PULSE_WRITE_STALL_SECONDS"),
-    ("comments.max_body_chars", "PULSE_COMMENT_MAX_BODY_CHARS"),
-    ("comments.max_name_chars", "PULSE_COMMENT_MAX_NAME_CHARS"),
-    ("comments.max_depth", "PULSE_COMMENT_MAX_DEPTH"),
-    (
-        "comments.thread_page_size",
-        "PULSE_COMMENT_THREAD_PAGE_SIZE",
-    ),
-    (
-        "comments.per_minute_per_reader",
-        "PULSE_COMMENTS_PER_MINUTE_PER_READER",
-    ),
-    (
-        "comments.per_minute_per_ip",
-        "PULSE_COMMENTS_PER_MINUTE_PER_IP",
-    ),
-    ("comments.first_day_limit", "PULSE_COMMENTS_FIRST_DAY_LIMIT"),
-    ("comments.edit_minutes", "PULSE_COMMENT_EDIT_MINUTES"),
-    (
-        "comments.duplicate_minutes",
-        "PULSE_COMMENT_DUPLICATE_MINUTES",
-    ),
-    (
-        "comments.new_reader_max_links",
-        "PULSE_COMMENT_NEW_READER_MAX_LINKS",
-    ),
-    (
-        "comments.report_threshold",
-        "PULSE_COMMENT_REPORT_THRESHOLD",
-    ),
-    ("mail.smtp_host", "PULSE_SMTP_HOST"),
-    ("mail.smtp_port", "PULSE_SMTP_PORT"),
-    ("mail.smtp_tls", "PULSE_SMTP_TLS"),
-    ("mail.smtp_username", "PULSE_SMTP_USERNAME"),
-    ("mail.smtp_password", "PULSE_SMTP_PASSWORD"),
-    ("mail.from", "PULSE_MAIL_FROM"),
-    ("mail.unsubscribe_mailto", "PULSE_MAIL_UNSUBSCRIBE_TO"),
-    ("mail.claim_seconds", "PULSE_MAIL_CLAIM_SECONDS"),
-    (
-        "newsletter.confirmations_per_day",
-        "PULSE_NEWSLETTER_CONFIRMATIONS_PER_DAY",
-    ),
-    (
-        "newsletter.unconfirmed_purge_hours",
-        "PULSE_NEWSLETTER_PURGE_HOURS",
-    ),
-    (
-        "newsletter.subscribes_per_minute_per_ip",
-        "PULSE_NEWSLETTER_SUBSCRIBES_PER_MINUTE_PER_IP",
-    ),
-    (
-        "newsletter.consent_version",
-        "PULSE_NEWSLETTER_CONSENT_VERSION",
-    ),
-    ("digest.weekday", "PULSE_DIGEST_WEEKDAY"),
-    ("digest.time", "PULSE_DIGEST_TIME"),
-    ("metrics.address", "PULSE_METRICS_ADDR"),
-    ("categories", "PULSE_CATEGORIES"),
-    ("reactions", "PULSE_REACTIONS"),
+/// What a setting must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Text of at most this many characters (trimmed); required.
+    Text(usize),
+    /// Text that may be left out (or empty, where that means "none").
+    Optional,
+    /// A whole number in this range; required.
+    Number(u32, u32),
+    /// A whole number in this range, needed only with another setting.
+    OptionalNumber(u32, u32),
+    /// A comma-separated list of IP addresses (may be empty or left out).
+    IpList,
+    /// `[[key]]` tables in the file; a comma-separated list in the environment.
+    List,
+}
+
+/// One setting: its key in the file, the environment variable that overrides it, its kind.
+#[derive(Debug, Clone, Copy)]
+pub struct Key {
+    pub key: &'static str,
+    pub env: &'static str,
+    pub kind: Kind,
+}
+
+const fn key(key: &'static str, env: &'static str, kind: Kind) -> Key {
+    Key { key, env, kind }
+}
+
+use Kind::{IpList, List, Number, Optional, OptionalNumber, Text};
+
+/// Every setting. The README's configuration table is this list.
+#[rustfmt::skip]
+pub const KEYS: &[Key] = &[
+    key("site.name", "PULSE_SITE_NAME", Text(60)),
+    key("site.house_name", "PULSE_HOUSE_NAME", Text(60)),
+    key("site.tagline", "PULSE_TAGLINE", Text(160)),
+    key("site.base_url", "PULSE_BASE_URL", Text(200)),
+    key("site.page_size", "PULSE_PAGE_SIZE", Number(1, 100)),
+    key("site.page_cache_seconds", "PULSE_PAGE_CACHE_SECONDS", Number(0, 300)),
+    key("storage.data_dir", "PULSE_DATA_DIR", Text(4096)),
+    key("storage.database_url", "DATABASE_URL", Optional),
+    key("storage.content_dir", "PULSE_CONTENT_DIR", Text(4096)),
+    key("storage.secret_file", "PULSE_SECRET_FILE", Optional),
+    key("limits.reactions_per_minute_per_reader", "PULSE_REACTIONS_PER_MINUTE_PER_READER", Number(1, 10_000)),
+    key("limits.reactions_per_minute_per_ip", "PULSE_REACTIONS_PER_MINUTE_PER_IP", Number(1, 100_000)),
+    key("limits.trusted_proxies", "PULSE_TRUSTED_PROXIES", IpList),
+    key("limits.live_max_connections", "PULSE_LIVE_MAX_CONNECTIONS", Number(1, 1_000_000)),
+    key("limits.live_stream_seconds", "PULSE_LIVE_STREAM_SECONDS", Number(1, 86_400)),
+    key("limits.live_max_connections_per_ip", "PULSE_LIVE_MAX_CONNECTIONS_PER_IP", Number(1, 1_000_000)),
+    key("limits.header_read_seconds", "PULSE_HEADER_READ_SECONDS", Number(1, 3_600)),
+    key("limits.write_stall_seconds", "PULSE_WRITE_STALL_SECONDS", Number(1, 3_600)),
+    key("comments.max_body_chars", "PULSE_COMMENT_MAX_BODY_CHARS", Number(1, 20_000)),
+    key("comments.max_name_chars", "PULSE_COMMENT_MAX_NAME_CHARS", Number(1, 200)),
+    key("comments.max_depth", "PULSE_COMMENT_MAX_DEPTH", Number(0, 8)),
+    key("comments.thread_page_size", "PULSE_COMMENT_THREAD_PAGE_SIZE", Number(1, 500)),
+    key("comments.per_minute_per_reader", "PULSE_COMMENTS_PER_MINUTE_PER_READER", Number(1, 1_000)),
+    key("comments.per_minute_per_ip", "PULSE_COMMENTS_PER_MINUTE_PER_IP", Number(1, 10_000)),
+    key("comments.first_day_limit", "PULSE_COMMENTS_FIRST_DAY_LIMIT", Number(1, 10_000)),
+    key("comments.edit_minutes", "PULSE_COMMENT_EDIT_MINUTES", Number(0, 24 * 60)),
+    key("comments.duplicate_minutes", "PULSE_COMMENT_DUPLICATE_MINUTES", Number(0, 24 * 60)),
+    key("comments.new_reader_max_links", "PULSE_COMMENT_NEW_READER_MAX_LINKS", Number(0, 1_000)),
+    key("comments.report_threshold", "PULSE_COMMENT_REPORT_THRESHOLD", Number(1, 1_000)),
+    key("mail.smtp_host", "PULSE_SMTP_HOST", Optional),
+    key("mail.smtp_port", "PULSE_SMTP_PORT", OptionalNumber(1, 65_535)),
+    key("mail.smtp_tls", "PULSE_SMTP_TLS", Optional),
+    key("mail.smtp_username", "PULSE_SMTP_USERNAME", Optional),
+    key("mail.smtp_password", "PULSE_SMTP_PASSWORD", Optional),
+    key("mail.from", "PULSE_MAIL_FROM", Text(320)),
+    key("mail.unsubscribe_mailto", "PULSE_MAIL_UNSUBSCRIBE_TO", Text(254)),
+    key("mail.claim_seconds", "PULSE_MAIL_CLAIM_SECONDS", Number(2, 86_400)),
+    key("newsletter.confirmations_per_day", "PULSE_NEWSLETTER_CONFIRMATIONS_PER_DAY", Number(1, 100)),
+    key("newsletter.unconfirmed_purge_hours", "PULSE_NEWSLETTER_PURGE_HOURS", Number(1, 24 * 365)),
+    key("newsletter.subscribes_per_minute_per_ip", "PULSE_NEWSLETTER_SUBSCRIBES_PER_MINUTE_PER_IP", Number(1, 10_000)),
+    key("newsletter.consent_version", "PULSE_NEWSLETTER_CONSENT_VERSION", Text(64)),
+    key("digest.weekday", "PULSE_DIGEST_WEEKDAY", Text(16)),
+    key("digest.time", "PULSE_DIGEST_TIME", Text(5)),
+    key("metrics.address", "PULSE_METRICS_ADDR", Optional),
+    key("categories", "PULSE_CATEGORIES", List),
+    key("reactions", "PULSE_REACTIONS", List),
 ];
 
 #[derive(Debug, Clone)]
@@ -151,7 +146,8 @@ pub struct SmtpSettings {
     pub password: Option<Secret>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum SmtpTls {
     /// Plain SMTP: only for a relay on the same machine or network.
     None,
@@ -172,7 +168,8 @@ impl std::fmt::Debug for Secret {
 }
 
 /// Newsletter sign-up rules.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NewsletterSettings {
     /// Confirmation emails one address may be sent per day.
     pub confirmations_per_day: u32,
@@ -184,8 +181,13 @@ pub struct NewsletterSettings {
 }
 
 /// Comment rules; the length limits are also in [`SiteInfo`] for the form.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CommentSettings {
+    /// Longest comment body, in characters.
+    pub max_body_chars: u32,
+    /// Longest display name, in characters.
+    pub max_name_chars: u32,
     /// Replies deeper than this attach at this depth (0 = no replies to replies).
     pub max_depth: u32,
     pub per_minute_per_reader: u32,
@@ -205,11 +207,13 @@ pub struct CommentSettings {
 }
 
 /// Abuse limits for anonymous writes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Limits {
     pub reactions_per_minute_per_reader: u32,
     pub reactions_per_minute_per_ip: u32,
     /// Peers whose `X-Forwarded-For` is believed; everyone else's is ignored.
+    #[serde(default, deserialize_with = "sources::ip_list")]
     pub trusted_proxies: Vec<IpAddr>,
     /// Open live streams one server accepts; beyond it readers are asked to retry later.
     pub live_max_connections: u32,
@@ -254,619 +258,21 @@ impl Config {
         text: &str,
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<Config, ConfigError> {
-        let table: Table = text
+        let mut table: Table = text
             .parse()
             .map_err(|e: toml::de::Error| config_error("Leptos.toml", e.message().to_string()))?;
-        reject_unknown_keys(&table)?;
-        let source = Source { table, env };
-
-        let name = source.text("site.name", 60)?;
-        let house_name = source.text("site.house_name", 60)?;
-        let tagline = source.text("site.tagline", 160)?;
-        let base_url = source
-            .text("site.base_url", 200)?
-            .trim_end_matches('/')
-            .to_string();
-        if !(base_url.starts_with("http://") || base_url.starts_with("https://"))
-            || base_url.contains(char::is_whitespace)
-        {
-            return Err(config_error(
-                "site.base_url",
-                "must be an absolute http:// or https:// URL",
-            ));
+        sources::reject_unknown_keys(&table)?;
+        for key in KEYS {
+            if let Some(value) = env(key.env) {
+                sources::overlay(&mut table, key, &value)?;
+            }
+            sources::check(&mut table, key)?;
         }
-        let page_size = source.number("site.page_size", 1, 100)?;
-        let page_cache_seconds = source.number("site.page_cache_seconds", 0, 300)?;
-        let data_dir = PathBuf::from(source.text("storage.data_dir", 4096)?);
-        let database_url = match source.optional("storage.database_url")? {
-            Some(url) => url,
-            None => format!("sqlite://{}", data_dir.join("pulse.db").display()),
-        };
-        check_database_url(&database_url)?;
-        let content_dir = PathBuf::from(source.text("storage.content_dir", 4096)?);
-        let categories = source.categories()?;
-        let reactions = source.reactions()?;
-        let secret_file = match source.optional("storage.secret_file")? {
-            Some(path) => PathBuf::from(path),
-            None => data_dir.join("secret.key"),
-        };
-        let limits = Limits {
-            reactions_per_minute_per_reader: source.number(
-                "limits.reactions_per_minute_per_reader",
-                1,
-                10_000,
-            )?,
-            reactions_per_minute_per_ip: source.number(
-                "limits.reactions_per_minute_per_ip",
-                1,
-                100_000,
-            )?,
-            trusted_proxies: source.ip_list("limits.trusted_proxies")?,
-            live_max_connections: source.number("limits.live_max_connections", 1, 1_000_000)?,
-            live_stream_seconds: source.number("limits.live_stream_seconds", 1, 86_400)?,
-            live_max_connections_per_ip: source.number(
-                "limits.live_max_connections_per_ip",
-                1,
-                1_000_000,
-            )?,
-            header_read_seconds: source.number("limits.header_read_seconds", 1, 3_600)?,
-            write_stall_seconds: source.number("limits.write_stall_seconds", 1, 3_600)?,
-        };
-
-        let comments = CommentSettings {
-            max_depth: source.number("comments.max_depth", 0, 8)?,
-            per_minute_per_reader: source.number("comments.per_minute_per_reader", 1, 1_000)?,
-            per_minute_per_ip: source.number("comments.per_minute_per_ip", 1, 10_000)?,
-            first_day_limit: source.number("comments.first_day_limit", 1, 10_000)?,
-            edit_minutes: source.number("comments.edit_minutes", 0, 24 * 60)?,
-            duplicate_minutes: source.number("comments.duplicate_minutes", 0, 24 * 60)?,
-            new_reader_max_links: source.number("comments.new_reader_max_links", 0, 1_000)?,
-            report_threshold: source.number("comments.report_threshold", 1, 1_000)?,
-            thread_page_size: source.number("comments.thread_page_size", 1, 500)?,
-        };
-        let mail = source.mail()?;
-        let newsletter = NewsletterSettings {
-            confirmations_per_day: source.number("newsletter.confirmations_per_day", 1, 100)?,
-            unconfirmed_purge_hours: source.number(
-                "newsletter.unconfirmed_purge_hours",
-                1,
-                24 * 365,
-            )?,
-            subscribes_per_minute_per_ip: source.number(
-                "newsletter.subscribes_per_minute_per_ip",
-                1,
-                10_000,
-            )?,
-            consent_version: source.text("newsletter.consent_version", 64)?,
-        };
-        let digest = source.digest_schedule()?;
-        let metrics_addr = match source.optional("metrics.address")? {
-            Some(addr) if !addr.trim().is_empty() => Some(addr.trim().parse().map_err(|_| {
-                config_error(
-                    "metrics.address",
-                    "must be an address and port, e.g. 127.0.0.1:9464 (or empty for none)",
-                )
-            })?),
-            _ => None,
-        };
-        let comment_max_body_chars = source.number("comments.max_body_chars", 1, 20_000)?;
-        let comment_max_name_chars = source.number("comments.max_name_chars", 1, 200)?;
-
-        Ok(Config {
-            site: SiteInfo {
-                name,
-                house_name,
-                tagline,
-                base_url,
-                categories,
-                reactions,
-                comment_max_body_chars,
-                comment_max_name_chars,
-                comment_edit_seconds: comments.edit_minutes * 60,
-            },
-            comments,
-            mail,
-            newsletter,
-            digest,
-            metrics_addr,
-            page_size,
-            page_cache_seconds,
-            data_dir,
-            database_url,
-            content_dir,
-            secret_file,
-            limits,
-        })
+        sources::File::read(table)?.into_config()
     }
 }
 
-fn check_database_url(url: &str) -> Result<(), ConfigError> {
-    const KEY: &str = "storage.database_url";
-    let known = ["sqlite:", "postgres://", "postgresql://"];
-    if known.iter().any(|scheme| url.starts_with(scheme)) {
-        Ok(())
-    } else {
-        Err(config_error(
-            KEY,
-            "must be a sqlite: or postgres: URL, e.g. sqlite://data/pulse.db or \
-             postgres://pulse@db.internal/pulse",
-        ))
-    }
-}
-
-/// A mail address setting must parse as one (`Name <a@b.example>` or `a@b.example`).
-fn check_mailbox(key: &str, value: &str) -> Result<(), ConfigError> {
-    value
-        .parse::<lettre::message::Mailbox>()
-        .map(|_| ())
-        .map_err(|_| {
-            config_error(
-                key,
-                "must be a mail address, e.g. Pulse <digest@pulse.example>",
-            )
-        })
-}
-
-fn reject_unknown_keys(table: &Table) -> Result<(), ConfigError> {
-    for (section, value) in table {
-        match (section.as_str(), value) {
-            ("categories" | "reactions", _) => {}
-            (
-                section @ ("site" | "storage" | "limits" | "comments" | "mail" | "newsletter"
-                | "digest" | "metrics"),
-                Value::Table(inner),
-            ) => {
-                for key in inner.keys() {
-                    let full = format!("{section}.{key}");
-                    if !KEYS.iter().any(|(k, _)| *k == full) {
-                        return Err(config_error(&full, "unknown setting (check the spelling)"));
-                    }
-                }
-            }
-            (other, _) => return Err(config_error(other, "unknown setting (check the spelling)")),
-        }
-    }
-    Ok(())
-}
-
-struct Source<E> {
-    table: Table,
-    env: E,
-}
-
-impl<E: Fn(&str) -> Option<String>> Source<E> {
-    fn env_name(key: &str) -> &'static str {
-        KEYS.iter()
-            .find(|(k, _)| *k == key)
-            .map_or("", |(_, env)| env)
-    }
-
-    /// The environment's value if set, else the file's; `None` if neither has the key.
-    fn optional(&self, key: &str) -> Result<Option<String>, ConfigError> {
-        if let Some(value) = (self.env)(Self::env_name(key)) {
-            return Ok(Some(value));
-        }
-        let (section, name) = key.split_once('.').unwrap_or(("", key));
-        match self.table.get(section).and_then(|s| s.get(name)) {
-            None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(Value::Integer(i)) => Ok(Some(i.to_string())),
-            Some(_) => Err(config_error(key, "must be a string")),
-        }
-    }
-
-    fn text(&self, key: &str, max_len: usize) -> Result<String, ConfigError> {
-        let value = self.optional(key)?.ok_or_else(|| {
-            config_error(
-                key,
-                format!(
-                    "is missing (set it in Leptos.toml or {})",
-                    Self::env_name(key)
-                ),
-            )
-        })?;
-        let value = value.trim().to_string();
-        if value.is_empty() {
-            return Err(config_error(key, "must not be empty"));
-        }
-        if value.chars().count() > max_len {
-            return Err(config_error(
-                key,
-                format!("must be at most {max_len} characters"),
-            ));
-        }
-        Ok(value)
-    }
-
-    /// The digest schedule: `digest.weekday` (e.g. thursday) and `digest.time` (HH:MM, UTC).
-    fn digest_schedule(&self) -> Result<DigestSchedule, ConfigError> {
-        use time::Weekday;
-        let weekday = match self.text("digest.weekday", 16)?.to_lowercase().as_str() {
-            "monday" => Weekday::Monday,
-            "tuesday" => Weekday::Tuesday,
-            "wednesday" => Weekday::Wednesday,
-            "thursday" => Weekday::Thursday,
-            "friday" => Weekday::Friday,
-            "saturday" => Weekday::Saturday,
-            "sunday" => Weekday::Sunday,
-            _ => {
-                return Err(config_error(
-                    "digest.weekday",
-                    "must be a day of the week, e.g. thursday",
-                ));
-            }
-        };
-        let time = self.text("digest.time", 5)?;
-        let parsed = time
-            .split_once(':')
-            .and_then(|(h, m)| Some((h.parse::<u8>().ok()?, m.parse::<u8>().ok()?)))
-            .filter(|(h, m)| *h < 24 && *m < 60 && time.len() == 5);
-        let Some((hour, minute)) = parsed else {
-            return Err(config_error(
-                "digest.time",
-                "must be a time of day in UTC, e.g. 09:00",
-            ));
-        };
-        Ok(DigestSchedule {
-            weekday,
-            hour,
-            minute,
-        })
-    }
-
-    /// The mail settings; SMTP only when a host is set.
-    fn mail(&self) -> Result<MailSettings, ConfigError> {
-        let from = self.text("mail.from", 320)?;
-        check_mailbox("mail.from", &from)?;
-        let unsubscribe_mailto = self.text("mail.unsubscribe_mailto", 254)?;
-        check_mailbox("mail.unsubscribe_mailto", &unsubscribe_mailto)?;
-        let claim_seconds = self.number("mail.claim_seconds", 2, 86_400)?;
-        let present = |key: &str| -> Result<Option<String>, ConfigError> {
-            Ok(self
-                .optional(key)?
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty()))
-        };
-        let Some(host) = present("mail.smtp_host")? else {
-            return Ok(MailSettings {
-                smtp: None,
-                from,
-                unsubscribe_mailto,
-                claim_seconds,
-            });
-        };
-        let port = u16::try_from(self.number("mail.smtp_port", 1, 65_535)?).unwrap_or(587);
-        let tls = match self.text("mail.smtp_tls", 16)?.as_str() {
-            "none" => SmtpTls::None,
-            "starttls" => SmtpTls::StartTls,
-            "tls" => SmtpTls::Tls,
-            _ => {
-                return Err(config_error(
-                    "mail.smtp_tls",
-                    "must be none, starttls or tls",
-                ));
-            }
-        };
-        Ok(MailSettings {
-            smtp: Some(SmtpSettings {
-                host,
-                port,
-                tls,
-                username: present("mail.smtp_username")?,
-                password: present("mail.smtp_password")?.map(Secret),
-            }),
-            from,
-            unsubscribe_mailto,
-            claim_seconds,
-        })
-    }
-
-    fn number(&self, key: &str, min: u32, max: u32) -> Result<u32, ConfigError> {
-        let raw = self.text(key, 20)?;
-        match raw.parse::<u32>() {
-            Ok(n) if (min..=max).contains(&n) => Ok(n),
-            _ => Err(config_error(
-                key,
-                format!("must be a whole number from {min} to {max}"),
-            )),
-        }
-    }
-
-    /// A list setting: `[[key]]` tables in the file, or — replacing them all — a
-    /// comma-separated environment variable. `from_env` parses one item of the variable;
-    /// `from_table` builds one item from a string-field getter.
-    fn table_list<T>(
-        &self,
-        key: &str,
-        from_env: impl Fn(&str) -> Result<T, ConfigError>,
-        from_table: impl Fn(&dyn Fn(&str) -> Result<String, ConfigError>) -> Result<T, ConfigError>,
-    ) -> Result<Vec<T>, ConfigError> {
-        if let Some(raw) = (self.env)(Self::env_name(key)) {
-            return raw.split(',').map(&from_env).collect();
-        }
-        let Some(Value::Array(items)) = self.table.get(key) else {
-            return Err(config_error(
-                key,
-                format!("is missing: add at least one [[{key}]] table"),
-            ));
-        };
-        items
-            .iter()
-            .map(|item| {
-                let field = |name: &str| {
-                    item.get(name)
-                        .and_then(Value::as_str)
-                        .map(|s| s.trim().to_string())
-                        .ok_or_else(|| {
-                            config_error(key, format!("every entry needs a `{name}` string"))
-                        })
-                };
-                from_table(&field)
-            })
-            .collect()
-    }
-
-    /// A comma-separated list of IP addresses (may be empty).
-    fn ip_list(&self, key: &str) -> Result<Vec<IpAddr>, ConfigError> {
-        let raw = self.optional(key)?.unwrap_or_default();
-        raw.split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|s| {
-                s.parse()
-                    .map_err(|_| config_error(key, format!("`{s}` is not an IP address")))
-            })
-            .collect()
-    }
-
-    /// `[[reactions]]` tables (`key`, `emoji`, `label`), or
-    /// `PULSE_REACTIONS="hot=🔥 Hot,useful=👍 Useful"`.
-    fn reactions(&self) -> Result<Vec<Reaction>, ConfigError> {
-        const KEY: &str = "reactions";
-        let reactions = self.table_list(
-            KEY,
-            |item| {
-                let bad =
-                    || config_error(KEY, format!("`{item}` is not of the form key=emoji Label"));
-                let (key, rest) = item.split_once('=').ok_or_else(bad)?;
-                let (emoji, label) = rest
-                    .trim()
-                    .split_once(char::is_whitespace)
-                    .ok_or_else(bad)?;
-                Ok(Reaction {
-                    key: key.trim().into(),
-                    emoji: emoji.into(),
-                    label: label.trim().into(),
-                })
-            },
-            |field| {
-                Ok(Reaction {
-                    key: field("key")?,
-                    emoji: field("emoji")?,
-                    label: field("label")?,
-                })
-            },
-        )?;
-        if reactions.is_empty() || reactions.len() > 12 {
-            return Err(config_error(KEY, "must list between 1 and 12 reactions"));
-        }
-        for (i, r) in reactions.iter().enumerate() {
-            if validate_slug(&r.key).is_err() {
-                return Err(config_error(
-                    KEY,
-                    format!(
-                        "`{}` is not a valid key (lowercase words joined by hyphens)",
-                        r.key
-                    ),
-                ));
-            }
-            if r.emoji.is_empty() || r.label.is_empty() {
-                return Err(config_error(
-                    KEY,
-                    format!("reaction `{}` needs an emoji and a label", r.key),
-                ));
-            }
-            if reactions[..i].iter().any(|other| other.key == r.key) {
-                return Err(config_error(
-                    KEY,
-                    format!("reaction `{}` is listed twice", r.key),
-                ));
-            }
-        }
-        Ok(reactions)
-    }
-
-    /// `[[categories]]` tables in the file, or `PULSE_CATEGORIES="slug=Name,slug=Name"`.
-    fn categories(&self) -> Result<Vec<Category>, ConfigError> {
-        const KEY: &str = "categories";
-        let categories = self.table_list(
-            KEY,
-            |pair| {
-                let (slug, name) = pair.split_once('=').ok_or_else(|| {
-                    config_error(KEY, format!("`{pair}` is not of the form slug=Name"))
-                })?;
-                Ok(Category {
-                    slug: slug.trim().to_string(),
-                    name: name.trim().to_string(),
-                })
-            },
-            |field| {
-                Ok(Category {
-                    slug: field("slug")?,
-                    name: field("name")?,
-                })
-            },
-        )?;
-        if categories.is_empty() {
-            return Err(config_error(KEY, "must list at least one category"));
-        }
-        for (i, c) in categories.iter().enumerate() {
-            if validate_slug(&c.slug).is_err() {
-                return Err(config_error(
-                    KEY,
-                    format!(
-                        "`{}` is not a valid slug (lowercase words joined by hyphens)",
-                        c.slug
-                    ),
-                ));
-            }
-            if c.name.is_empty() {
-                return Err(config_error(
-                    KEY,
-                    format!("category `{}` has an empty name", c.slug),
-                ));
-            }
-            if categories[..i].iter().any(|other| other.slug == c.slug) {
-                return Err(config_error(
-                    KEY,
-                    format!("category `{}` is listed twice", c.slug),
-                ));
-            }
-        }
-        Ok(categories)
-    }
-}
+mod sources;
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const FILE: &str = r#"
-[site]
-name = "Pulse"
-house_name = "Pulse"
-tagline = "AI news, briefly."
-base_url = "http://localhost:3000/"
-page_size = 10
-page_cache_seconds = 5
-
-[storage]
-data_dir = "data"
-content_dir = "content"
-
-[limits]
-reactions_per_minute_per_reader = 30
-reactions_per_minute_per_ip = 120
-trusted_proxies = "127.0.0.1, ::1"
-live_max_connections = 100
-live_stream_seconds = 600
-live_max_connections_per_ip = 10
-header_read_seconds = 15
-write_stall_seconds = 30
-
-[comments]
-max_body_chars = 5000
-max_name_chars = 60
-max_depth = 3
-per_minute_per_reader = 2
-per_minute_per_ip = 10
-first_day_limit = 10
-edit_minutes = 15
-duplicate_minutes = 10
-new_reader_max_links = 2
-report_threshold = 3
-thread_page_size = 50
-
-[mail]
-smtp_host = ""
-smtp_port = 587
-smtp_tls = "starttls"
-from = "Pulse <digest@pulse.test>"
-unsubscribe_mailto = "unsubscribe@pulse.test"
-claim_seconds = 600
-
-[newsletter]
-confirmations_per_day = 3
-unconfirmed_purge_hours = 168
-subscribes_per_minute_per_ip = 5
-consent_version = "2026-11"
-
-[digest]
-weekday = "thursday"
-time = "09:00"
-
-[[categories]]
-slug = "ai-news"
-name = "AI News"
-
-[[reactions]]
-key = "hot"
-emoji = "🔥"
-label = "Hot"
-"#;
-
-    fn no_env(_: &str) -> Option<String> {
-        None
-    }
-
-    #[test]
-    fn reads_the_file() {
-        let config = Config::from_sources(FILE, no_env).expect("valid config");
-        assert_eq!(config.site.base_url, "http://localhost:3000");
-        assert_eq!(config.page_size, 10);
-        assert_eq!(config.database_url, "sqlite://data/pulse.db");
-        assert_eq!(config.site.categories[0].name, "AI News");
-        assert_eq!(config.site.reactions[0].label, "Hot");
-        assert_eq!(config.limits.trusted_proxies.len(), 2);
-        assert_eq!(config.secret_file, PathBuf::from("data/secret.key"));
-    }
-
-    #[test]
-    fn environment_overrides_the_file() {
-        let env = |key: &str| match key {
-            "PULSE_HOUSE_NAME" => Some("Signal".to_string()),
-            "PULSE_PAGE_SIZE" => Some("5".to_string()),
-            "PULSE_CATEGORIES" => Some("tools=Tools, policy=Policy".to_string()),
-            "PULSE_REACTIONS" => Some("hot=🔥 Hot,meh=😐 Not sure".to_string()),
-            _ => None,
-        };
-        let config = Config::from_sources(FILE, env).expect("valid config");
-        assert_eq!(config.site.house_name, "Signal");
-        assert_eq!(config.page_size, 5);
-        assert_eq!(config.site.categories.len(), 2);
-        assert_eq!(config.site.categories[1].slug, "policy");
-        assert_eq!(config.site.reactions[1].label, "Not sure");
-    }
-
-    #[test]
-    fn errors_name_the_key() {
-        let cases = [
-            (
-                FILE.replace("page_size = 10", "page_size = 0"),
-                "site.page_size",
-            ),
-            (FILE.replacen("name = \"Pulse\"\n", "", 1), "site.name"),
-            (
-                FILE.replace(
-                    "base_url = \"http://localhost:3000/\"",
-                    "base_url = \"localhost\"",
-                ),
-                "site.base_url",
-            ),
-            (FILE.replace("tagline", "tagleine"), "site.tagleine"),
-            (
-                FILE.replace("slug = \"ai-news\"", "slug = \"AI News\""),
-                "categories",
-            ),
-            (FILE.replace("key = \"hot\"", "key = \"\""), "reactions"),
-            (
-                FILE.replace("\"127.0.0.1, ::1\"", "\"localhost\""),
-                "limits.trusted_proxies",
-            ),
-        ];
-        for (text, key) in cases {
-            let err = Config::from_sources(&text, no_env).expect_err(key);
-            assert_eq!(err.key, key, "{err}");
-        }
-        let mysql = |k: &str| (k == "DATABASE_URL").then(|| "mysql://localhost/pulse".to_string());
-        assert_eq!(
-            Config::from_sources(FILE, mysql).expect_err("mysql").key,
-            "storage.database_url"
-        );
-        let pg = |k: &str| (k == "DATABASE_URL").then(|| "postgres://localhost/pulse".to_string());
-        assert_eq!(
-            Config::from_sources(FILE, pg).expect("pg").database_url,
-            "postgres://localhost/pulse"
-        );
-    }
-}
+mod tests;

@@ -1,6 +1,7 @@
 //! Editor accounts and desk sessions: argon2id password hashes (computed off the async
-//! runtime), sign-in limits, session tokens in a cookie, and the check every desk server
-//! function runs first ([`require_editor`]).
+//! runtime), sign-in limits, session tokens in a cookie (read by `Request::editor`, the check
+//! every desk server function runs first), and the account workflows: signing in, an admin
+//! changing an account, an editor changing their password.
 //!
 //! A session is a random token in a cookie; the database keeps only its SHA-256, with the
 //! editor, when it was made and when it ends, so signing out and expiry end it everywhere.
@@ -11,16 +12,20 @@ use std::sync::OnceLock;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
-use axum::http::{HeaderMap, HeaderValue, request::Parts};
+use axum::http::{HeaderMap, HeaderValue};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use time::{Duration, OffsetDateTime};
 
+use crate::api::editors::SIGN_IN_REFUSED;
 use crate::error::AppError;
-use crate::model::editors::Editor;
-use crate::server::guard::{check_same_origin, request_parts};
+use crate::model::check_email;
+use crate::model::editors::{Editor, MAX_PASSWORD_BYTES, Role, check_new_password};
+use crate::server::rate_limit::client_source;
+use crate::server::repo::{AccountChange, Attempt};
+use crate::server::request::Request;
 use crate::server::respond::{cookie_value, secure_cookies};
-use crate::server::state::{AppState, app_state};
+use crate::server::state::AppState;
 use crate::server::tokens::token_hash;
 
 /// Cookie names: `__Host-` binds the cookie to this exact origin, but browsers accept that
@@ -186,36 +191,181 @@ pub async fn signed_in(state: &AppState, headers: &HeaderMap) -> Result<Option<E
         .await
 }
 
-fn sign_in_needed() -> AppError {
+/// The refusal of a desk call without a live session.
+pub fn sign_in_needed() -> AppError {
     AppError::Unauthorized("Please sign in to the desk to do this.".to_string())
 }
 
-/// The check every desk server function runs first: the request comes from Pulse itself (for
-/// reads, anything but another site's script) and carries a live session. Answers 403 for a
-/// cross-site request, 401 without a session.
-pub async fn require_editor(mutating: bool) -> Result<(AppState, Parts, Editor), AppError> {
-    let parts = request_parts()?;
-    if mutating {
-        check_same_origin(&parts.headers)?;
-    } else {
-        crate::server::guard::check_not_cross_site_script(&parts.headers)?;
-    }
-    let state = app_state()?;
-    let editor = signed_in(&state, &parts.headers)
-        .await?
-        .ok_or_else(sign_in_needed)?;
-    Ok((state, parts, editor))
+/// The answer to a refused sign-in, the same whether the address has an account or not.
+fn refused() -> AppError {
+    AppError::Unauthorized(SIGN_IN_REFUSED.to_string())
 }
 
-/// [`require_editor`] for what only admins may do (managing accounts): 403 for editors.
-pub async fn require_admin(mutating: bool) -> Result<(AppState, Parts, Editor), AppError> {
-    let (state, parts, editor) = require_editor(mutating).await?;
-    if !editor.is_admin() {
-        return Err(AppError::Forbidden(
-            "Only an admin may do this.".to_string(),
+/// Signs an editor in: checks the form, the failure limits (slowing down an account being
+/// guessed at from everywhere) and the password, then starts a new session (never the one the
+/// browser came with) and sets its cookie. Refusals are 400 (a malformed address), 401 or 429.
+pub async fn sign_in(req: &Request, email: &str, password: String) -> Result<Editor, AppError> {
+    let state = &req.state;
+    let email = check_email(email)?.to_ascii_lowercase();
+    if password.is_empty() || password.len() > MAX_PASSWORD_BYTES {
+        return Err(refused());
+    }
+    let now = OffsetDateTime::now_utc();
+    let email_subject = email_subject(state, &email);
+    // Without a known source (no socket peer: never in production) every attempt on an
+    // address shares one.
+    let source = client_source(&req.parts, &state.config.limits.trusted_proxies);
+    let pair_subject = email_source_subject(state, &email, source.as_deref().unwrap_or("-"));
+    let source_subject = source.map(|s| state.readers.tag("sign-in-source", &s));
+    let mut subjects = vec![
+        (pair_subject.as_str(), Some(LOGIN_FAILURES_PER_EMAIL)),
+        (email_subject.as_str(), None),
+    ];
+    if let Some(source) = &source_subject {
+        subjects.push((source.as_str(), Some(LOGIN_FAILURES_PER_SOURCE)));
+    }
+    match state
+        .store
+        .begin_sign_in(&subjects, LOGIN_WINDOW, now)
+        .await?
+    {
+        Attempt::Locked { retry_after } => {
+            tracing::warn!("sign-in refused: too many failures from this source");
+            return Err(AppError::TooManyRequests { retry_after });
+        }
+        Attempt::Allowed { failures } => {
+            let delay = sign_in_delay(failures);
+            if !delay.is_zero() {
+                tracing::warn!(failures, "sign-in slowed: an account is being guessed at");
+                tokio::time::sleep(delay).await;
+            }
+        }
+    }
+    let (editor, hash) = state.store.editor_credentials(&email).await?.unzip();
+    // Verified even when there is no account (against a decoy), so both cost the same.
+    let verified = verify_password(hash, password).await;
+    let Some(editor) = editor.filter(|_| verified) else {
+        tracing::info!("sign-in refused: wrong email or password");
+        return Err(refused());
+    };
+    let secure = secure_cookies(state);
+    let (token, hash) = crate::server::tokens::new_token("a desk session")?;
+    let planted = session_token(&req.parts.headers, secure).map(token_hash);
+    let counted = [email_subject.as_str(), pair_subject.as_str()];
+    state
+        .store
+        .sign_in_succeeded(
+            &editor,
+            &counted,
+            &hash,
+            planted.as_deref(),
+            now,
+            SESSION_IDLE,
+        )
+        .await?;
+    tracing::info!(editor = editor.id, "editor signed in");
+    crate::server::respond::set_cookie(session_cookie(&token, secure));
+    Ok(editor)
+}
+
+/// The sign-in page's `failed=` word for a refusal (`None`: not a refusal, but a failure).
+pub fn refusal_word(error: &AppError) -> Option<&'static str> {
+    match error {
+        AppError::Invalid { .. } | AppError::BadRequest(_) => Some("email"),
+        AppError::TooManyRequests { .. } => Some("locked"),
+        AppError::Unauthorized(_) => Some("credentials"),
+        _ => None,
+    }
+}
+
+/// Gives account `id` a role and enables or disables it. Disabling ends the account's sessions
+/// at once. An admin cannot demote or disable their own account, and the last enabled admin
+/// stays one.
+pub async fn update(
+    req: &Request,
+    admin: &Editor,
+    id: i64,
+    role: &str,
+    disabled: bool,
+) -> Result<(), AppError> {
+    let role = Role::parse(role)
+        .ok_or_else(|| AppError::invalid("role", "The role must be editor or admin."))?;
+    if id == admin.id && (role != Role::Admin || disabled) {
+        return Err(AppError::invalid(
+            "role",
+            "You cannot demote or disable your own account; another admin can.",
         ));
     }
-    Ok((state, parts, editor))
+    let now = OffsetDateTime::now_utc();
+    match req
+        .state
+        .store
+        .update_editor(id, role, disabled, now)
+        .await?
+    {
+        AccountChange::Changed => {
+            tracing::info!(
+                by = admin.id,
+                editor = id,
+                role = role.as_str(),
+                disabled,
+                "editor account changed"
+            );
+            Ok(())
+        }
+        AccountChange::NotFound => Err(AppError::not_found("There is no such account.")),
+        AccountChange::LastAdmin => Err(AppError::Conflict(
+            "At least one enabled admin must remain.".to_string(),
+        )),
+    }
+}
+
+/// A change of one's own password, as the form sends it.
+pub struct PasswordChange {
+    pub current: String,
+    pub new_password: String,
+    pub repeat: String,
+}
+
+/// Changes the signed-in editor's own password. The current one must be given (wrong guesses
+/// count towards a lock of their own); every other session of the account ends, this one stays.
+pub async fn change_password(
+    req: &Request,
+    editor: &Editor,
+    change: PasswordChange,
+) -> Result<(), AppError> {
+    let state = &req.state;
+    let wrong = || AppError::invalid("current", "That is not your current password.");
+    if change.current.is_empty() || change.current.len() > MAX_PASSWORD_BYTES {
+        return Err(wrong());
+    }
+    check_new_password(&change.new_password, &editor.email)
+        .map_err(|e| AppError::invalid("new_password", e.to_string()))?;
+    if change.repeat != change.new_password {
+        return Err(AppError::invalid("repeat", "The two new passwords differ."));
+    }
+    // Counted apart from sign-ins: only someone holding this editor's session gets here.
+    let subject = state.readers.tag("password-change", &editor.email);
+    let limit = [(subject.as_str(), Some(LOGIN_FAILURES_PER_EMAIL))];
+    let now = OffsetDateTime::now_utc();
+    if let Attempt::Locked { retry_after } =
+        state.store.begin_sign_in(&limit, LOGIN_WINDOW, now).await?
+    {
+        return Err(AppError::TooManyRequests { retry_after });
+    }
+    let hash = state.store.editor_credentials(&editor.email).await?;
+    if !verify_password(hash.map(|(_, hash)| hash), change.current).await {
+        return Err(wrong());
+    }
+    state.store.forgive_sign_in_failures(&subject).await?;
+    let new_hash = hash_password(change.new_password).await?;
+    let keep = session_token(&req.parts.headers, secure_cookies(state)).map(token_hash);
+    state
+        .store
+        .set_editor_password(&editor.email, &new_hash, keep.as_deref())
+        .await?;
+    tracing::info!(editor = editor.id, "editor changed their password");
+    Ok(())
 }
 
 #[cfg(test)]

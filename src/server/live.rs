@@ -1,10 +1,11 @@
 //! The live layer: readers get every change worth pushing as a small delta over Server-Sent
 //! Events, and a reader whose connection drops gets exactly what they missed when it returns.
 //!
-//! Writers append to the event log inside their own transaction and then call
-//! [`LiveHub::published`]. A single pump task reads the log in id order and broadcasts each
-//! event once, so every stream sees events in order with no gaps. A connecting reader
-//! subscribes first, then replays what it missed from the log, and skips ids it already sent.
+//! Writers append a [`crate::model::LiveEvent`] to the event log inside their own transaction,
+//! whose commit wakes the pump (`Store::appended`): no caller has to remember to. The pump is a
+//! single task that reads the log in id order and broadcasts each event once, so every stream
+//! sees events in order with no gaps. A connecting reader subscribes first, then replays what
+//! it missed from the log, and skips ids it already sent.
 //!
 //! Several instances on one PostgreSQL database share the log. Each instance keeps one
 //! connection LISTENing on [`EVENTS_CHANNEL`]; a notification only wakes the pump, which reads
@@ -97,7 +98,8 @@ pub struct LiveHub {
 
 struct Inner {
     sender: broadcast::Sender<Frame>,
-    wake: Notify,
+    /// The store notifies it after every commit that appended to the log.
+    wake: Arc<Notify>,
     connections: AtomicUsize,
     max_connections: usize,
     stream_lifetime: Duration,
@@ -156,12 +158,29 @@ pub struct LiveCounters {
 }
 
 impl LiveHub {
-    /// Starts the pump for `store`'s event log.
+    /// Starts the pump for `store`'s event log (and, on PostgreSQL, the listener that hears
+    /// other instances' commits, and the "reading now" presence).
     pub fn start(store: Store, max_connections: usize, stream_lifetime: Duration) -> LiveHub {
+        let hub = LiveHub::new(&store, max_connections, stream_lifetime);
+        if let Some(pool) = store.postgres_pool() {
+            tokio::spawn(listen(pool.clone(), Arc::downgrade(&hub.inner)));
+        }
+        tokio::spawn(presence(store.clone(), Arc::downgrade(&hub.inner)));
+        tokio::spawn(pump(store, Arc::downgrade(&hub.inner)));
+        hub
+    }
+
+    /// A hub that runs nothing and accepts no streams: for the command line, which serves no
+    /// readers.
+    pub fn idle(store: Store) -> LiveHub {
+        LiveHub::new(&store, 0, Duration::ZERO)
+    }
+
+    fn new(store: &Store, max_connections: usize, stream_lifetime: Duration) -> LiveHub {
         let (sender, _) = broadcast::channel(BROADCAST_CAPACITY);
         let inner = Arc::new(Inner {
             sender,
-            wake: Notify::new(),
+            wake: store.appended(),
             connections: AtomicUsize::new(0),
             max_connections,
             stream_lifetime,
@@ -178,17 +197,7 @@ impl LiveHub {
             fresh: Mutex::new(HashSet::new()),
             reading_sender: broadcast::channel(BROADCAST_CAPACITY).0,
         });
-        if let Some(pool) = store.postgres_pool() {
-            tokio::spawn(listen(pool.clone(), Arc::downgrade(&inner)));
-        }
-        tokio::spawn(presence(store.clone(), Arc::downgrade(&inner)));
-        tokio::spawn(pump(store, Arc::downgrade(&inner)));
         LiveHub { inner }
-    }
-
-    /// Tells the pump that new events were committed.
-    pub fn published(&self) {
-        self.inner.wake.notify_one();
     }
 
     /// Ends every open stream (readers reconnect elsewhere or after a restart).

@@ -21,6 +21,7 @@ pub mod page_cache;
 pub mod rate_limit;
 pub mod readers;
 pub mod repo;
+pub mod request;
 pub mod respond;
 pub mod search;
 pub mod shell;

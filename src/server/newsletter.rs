@@ -9,18 +9,14 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use time::OffsetDateTime;
 
-use axum::http::request::Parts;
-
 use crate::error::AppError;
 use crate::model::check_email;
-use crate::server::guard::{check_same_origin, request_parts};
 use crate::server::http::plain_page;
 use crate::server::mail::compose::{Letter, compose, html_document, html_escape};
-use crate::server::rate_limit::client_source;
 use crate::server::readers::ReaderKeys;
 use crate::server::repo::{Outgoing, Store, Subscribed};
+use crate::server::request::Request;
 use crate::server::state::AppState;
-use crate::server::state::app_state;
 use crate::server::tokens::{new_token, token_hash};
 
 /// Purpose string of unsubscribe tokens (see `ReaderKeys::sign`).
@@ -66,27 +62,25 @@ pub async fn unsubscribe_subject(state: &AppState, token: &str) -> Result<Option
     Ok(current.filter(|key| address_tag(key) == tag).map(|_| id))
 }
 
-/// The checks every newsletter form runs first: a request from Pulse itself, a real address,
-/// and the per-source limit, counted in the database (by a keyed hash of the client address,
-/// so it holds across instances; without a known address — no socket peer, never in
-/// production — all requests share one source). Returns the state, the request and the
-/// checked address.
-pub async fn checked_form(email: &str) -> Result<(AppState, Parts, String), AppError> {
-    let parts = request_parts()?;
-    check_same_origin(&parts.headers)?;
+/// The checks every newsletter form runs after [`Request::write`]: a real address, and the
+/// per-source limit, counted in the database (by a keyed hash of the client address, so it
+/// holds across instances; without a known address — no socket peer, never in production —
+/// all requests share one source). Returns the checked address.
+pub async fn checked_form(req: &Request, email: &str) -> Result<String, AppError> {
     let email = check_email(email)?.to_string();
-    let state = app_state()?;
-    let ip = client_source(&parts, &state.config.limits.trusted_proxies)
-        .unwrap_or_else(|| "unknown".to_string());
+    let state = &req.state;
+    let source = req
+        .source_tag("source")
+        .unwrap_or_else(|| state.readers.tag("source", "unknown"));
     state
         .store
         .limit_signups(
-            &state.readers.tag("source", &ip),
+            &source,
             state.config.newsletter.subscribes_per_minute_per_ip,
         )
         .await?
         .map_err(|retry_after| AppError::TooManyRequests { retry_after })?;
-    Ok((state, parts, email))
+    Ok(email)
 }
 
 /// Whether the honeypot field (hidden from people) was filled: a bot.

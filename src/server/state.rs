@@ -1,6 +1,9 @@
-//! Shared application state: built once at start, cloned cheaply into every request.
+//! Shared application state: built once at start ([`AppState::build`], the one place the app
+//! is assembled: by the server, the command line and the tests), cloned cheaply into every
+//! request.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::FromRef;
 use axum::http::request::Parts;
@@ -9,7 +12,7 @@ use leptos::prelude::{LeptosOptions, use_context};
 use crate::error::AppError;
 use crate::server::config::Config;
 use crate::server::live::LiveHub;
-use crate::server::mail::MailQueue;
+use crate::server::mail::{MailQueue, Mailer};
 use crate::server::metrics::Metrics;
 use crate::server::page_cache::PageCache;
 use crate::server::rate_limit::RateLimiter;
@@ -43,7 +46,51 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
+/// What the state is built for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Serving requests: the live layer's pump and the mail worker run.
+    Serve,
+    /// A command-line command: nothing runs in the background (a command that mails sends
+    /// through its own [`Mailer`]).
+    Command,
+}
+
 impl AppState {
+    /// Opens the store and assembles everything a request or a command needs. `readers` is
+    /// the key that signs readers' cookies ([`reader_keys`] reads the configured one).
+    pub async fn build(
+        config: Arc<Config>,
+        leptos: LeptosOptions,
+        readers: ReaderKeys,
+        mode: Mode,
+    ) -> Result<AppState, String> {
+        let store = open_store(&config).await?;
+        let (live, mail) = match mode {
+            Mode::Serve => {
+                let mailer = Mailer::new(&config.mail, &config.data_dir)?;
+                let live = LiveHub::start(
+                    store.clone(),
+                    config.limits.live_max_connections as usize,
+                    Duration::from_secs(config.limits.live_stream_seconds.into()),
+                );
+                (live, MailQueue::start(store.clone(), mailer))
+            }
+            Mode::Command => (LiveHub::idle(store.clone()), MailQueue::default()),
+        };
+        Ok(AppState {
+            pages: PageCache::new(Duration::from_secs(config.page_cache_seconds.into())),
+            store,
+            config,
+            leptos,
+            readers,
+            limiter: RateLimiter::default(),
+            live,
+            mail,
+            metrics: Metrics::default(),
+        })
+    }
+
     /// Counts one of `reader`'s small writes (`action`: a reaction, a report, a change to their
     /// comment, an erasure) against the per-reader and per-address limits of reactions.
     pub fn limit_reader_write(
@@ -62,6 +109,29 @@ impl AppState {
             limits.reactions_per_minute_per_ip,
         )
     }
+}
+
+/// Creates the data directory and opens the store.
+pub async fn open_store(config: &Config) -> Result<Store, String> {
+    std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+        format!(
+            "cannot create the data directory {}: {e}",
+            config.data_dir.display()
+        )
+    })?;
+    Store::open(&config.database_url, &config.site.categories)
+        .await
+        .map_err(|e| format!("cannot open the database: {e}"))
+}
+
+/// The configured key that signs readers' cookies, created on first start.
+pub fn reader_keys(config: &Config) -> Result<ReaderKeys, String> {
+    ReaderKeys::load_or_create(&config.secret_file).map_err(|e| {
+        format!(
+            "cannot use the secret file {}: {e}",
+            config.secret_file.display()
+        )
+    })
 }
 
 /// The state, from inside a server function or a server render.

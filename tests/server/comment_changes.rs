@@ -4,40 +4,24 @@
 //! that only what everyone may see ever reaches the live log, counts and pages.
 
 use axum::http::StatusCode;
-use pulse::model::{COMMENT_CHANGED_EVENT, COMMENT_EVENT, CommentChanged, CommentState};
+use pulse::model::{
+    COMMENT_CHANGED_EVENT, COMMENT_EVENT, CommentAdded, CommentChanged, CommentState,
+};
 
-use crate::support::{Reply, TestApp, app, app_with, reader_cookie, run, texts};
+use crate::support::{Reply, TestApp, app, app_with, events, reader_cookie, run, texts};
 
 const SLUG: &str = "postmortem-prompt-cache-stampede";
 
 /// Posts as the reader with `cookie` (a new reader when `None`).
 async fn post(app: &TestApp, cookie: Option<&str>, body: &str, parent: Option<i64>) -> Reply {
-    let key = format!("key-{:016x}", rand_u64());
-    let parent = parent.map(|p| p.to_string());
-    let mut fields = vec![
-        ("slug", SLUG),
-        ("name", "Ada"),
-        ("body", body),
-        ("key", key.as_str()),
-    ];
-    if let Some(parent) = &parent {
-        fields.push(("parent", parent));
-    }
-    app.post_form("post_comment", &fields, cookie).await
-}
-
-/// A distinct number per call, for idempotency keys.
-fn rand_u64() -> u64 {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static NEXT: AtomicU64 = AtomicU64::new(1);
-    NEXT.fetch_add(1, Ordering::Relaxed)
+    app.reader_as(cookie).post_comment(SLUG, body, parent).await
 }
 
 /// Posts as a new reader; answers with the comment id and the reader's cookie.
 async fn first_post(app: &TestApp, body: &str) -> (i64, String) {
-    let reply = post(app, None, body, None).await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    (id_of(&reply), reader_cookie(&reply))
+    let mut reader = app.reader();
+    let id = reader.comment(SLUG, body, None).await;
+    (id, reader.cookie().to_string())
 }
 
 fn id_of(reply: &Reply) -> i64 {
@@ -61,22 +45,12 @@ async fn delete(app: &TestApp, cookie: Option<&str>, id: i64) -> Reply {
 }
 
 async fn report(app: &TestApp, cookie: Option<&str>, id: i64, reason: &str) -> Reply {
-    let id = id.to_string();
-    let fields = [("slug", SLUG), ("id", id.as_str()), ("reason", reason)];
-    app.post_form("report_comment", &fields, cookie).await
+    app.reader_as(cookie).report(SLUG, id, reason).await
 }
 
 /// Another reader, with their own cookie (they got it by reacting).
 async fn another_reader(app: &TestApp) -> String {
-    let reply = app
-        .post_form(
-            "react",
-            &[("slug", SLUG), ("kind", "insightful"), ("active", "true")],
-            None,
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    reader_cookie(&reply)
+    app.known_reader(SLUG).await.cookie().to_string()
 }
 
 /// The thread as a reader without a cookie sees it.
@@ -88,26 +62,13 @@ async fn count(app: &TestApp) -> u32 {
     app.brief(SLUG).await.expect("brief").comment_count
 }
 
-/// The comment events in the live log, decoded.
+/// The comment changes in the live log, decoded.
 async fn changes(app: &TestApp) -> Vec<CommentChanged> {
-    app.store
-        .events_after(0, 1_000)
-        .await
-        .expect("events")
-        .into_iter()
-        .filter(|e| e.kind == COMMENT_CHANGED_EVENT)
-        .map(|e| serde_json::from_str(&e.payload).expect("change payload"))
-        .collect()
+    events(app, COMMENT_CHANGED_EVENT).await
 }
 
 async fn added_events(app: &TestApp) -> usize {
-    app.store
-        .events_after(0, 1_000)
-        .await
-        .expect("events")
-        .iter()
-        .filter(|e| e.kind == COMMENT_EVENT)
-        .count()
+    events::<CommentAdded>(app, COMMENT_EVENT).await.len()
 }
 
 #[test]

@@ -9,8 +9,10 @@ use pulse::model::{BRIEF_EVENT, BriefPublished};
 use pulse::server::drafts::publish_due;
 use time::{Duration, OffsetDateTime};
 
-use crate::desk::{add, cross_site_post, get_with, refused_cookies, signed_in};
-use crate::support::{Reply, TestApp, app, attrs, events, form, run, texts};
+use crate::support::{
+    Reply, TestApp, add, app, attrs, cross_site_post, events, form, get_with, refused_cookies, run,
+    signed_in, texts,
+};
 
 const HALCYON: &str = "halcyon-atlas-3-release";
 
@@ -442,13 +444,7 @@ fn an_unpublished_brief_leaves_every_public_place_and_can_come_back() {
         );
         let feed = app.get("/category/ai-news").await.html();
         assert!(!attrs(&feed, ".feed__list a", "href").contains(&format!("/pulse/{HALCYON}")));
-        let react = app
-            .post_form(
-                "react",
-                &[("slug", HALCYON), ("kind", "hot"), ("active", "true")],
-                None,
-            )
-            .await;
+        let react = app.reader().react(HALCYON, "hot", true).await;
         assert_eq!(react.status, StatusCode::NOT_FOUND);
         let listed = get_with(&app, "/api/desk_briefs?status=unpublished", &cookie, &[])
             .await

@@ -21,5 +21,6 @@ mod pages;
 mod reactions;
 mod schema;
 mod search;
+mod shape;
 mod support;
 mod threads;

@@ -6,33 +6,23 @@ use axum::http::StatusCode;
 use pulse::model::editors::Role;
 use pulse::model::{COMMENT_CHANGED_EVENT, COMMENT_EVENT, CommentAdded, CommentChanged};
 
-use crate::desk::{add, get_with, refused_cookies, signed_in};
-use crate::support::{Reply, TestApp, app, app_with, events, reader_cookie, run};
+use crate::support::{
+    Reply, TestApp, add, app, app_with, events, get_with, reader_cookie, refused_cookies, run,
+    signed_in,
+};
 
 const SLUG: &str = "postmortem-prompt-cache-stampede";
 
-async fn post(app: &TestApp, cookie: Option<&str>, body: &str, key: &str) -> Reply {
-    let fields = [
-        ("slug", SLUG),
-        ("name", "Ada"),
-        ("body", body),
-        ("key", key),
-    ];
-    let reply = app.post_form("post_comment", &fields, cookie).await;
+/// Posts as the reader with `cookie` (a new reader when `None`), expecting it stored.
+async fn post(app: &TestApp, cookie: Option<&str>, body: &str) -> Reply {
+    let reply = app.reader_as(cookie).post_comment(SLUG, body, None).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     reply
 }
 
+/// Reports comment `id` as a new reader each time (they got their cookie by reacting).
 async fn report(app: &TestApp, id: i64, reason: &str, detail: &str) {
-    // A new reader each time (they got their cookie by reacting).
-    let reply = app
-        .post_form(
-            "react",
-            &[("slug", SLUG), ("kind", "insightful"), ("active", "true")],
-            None,
-        )
-        .await;
-    let reader = reader_cookie(&reply);
+    let mut reader = app.known_reader(SLUG).await;
     let id = id.to_string();
     let fields = [
         ("slug", SLUG),
@@ -40,9 +30,7 @@ async fn report(app: &TestApp, id: i64, reason: &str, detail: &str) {
         ("reason", reason),
         ("detail", detail),
     ];
-    let reply = app
-        .post_form("report_comment", &fields, Some(&reader))
-        .await;
+    let reply = reader.post("report_comment", &fields).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
 }
 
@@ -80,9 +68,9 @@ fn reported_comments_are_judged_from_the_queue_and_pages_follow_live() {
         let desk = signed_in(&app, "dana@pulse.test").await;
         let threshold = app.config.comments.report_threshold;
 
-        let first = post(&app, None, "A fair point, made rudely", "key-moderation-1").await;
+        let first = post(&app, None, "A fair point, made rudely").await;
         let first_id = first.json()["id"].as_i64().expect("id");
-        let second = post(&app, None, "Buy cheap watches", "key-moderation-2").await;
+        let second = post(&app, None, "Buy cheap watches").await;
         let second_id = second.json()["id"].as_i64().expect("id");
         assert!(
             queue(&app, &desk)
@@ -217,7 +205,7 @@ fn a_blocked_readers_comments_wait_for_a_moderator() {
         let app = app_with(&[("PULSE_COMMENTS_PER_MINUTE_PER_READER", "10")]).await;
         add(&app, "dana@pulse.test", Role::Editor).await;
         let desk = signed_in(&app, "dana@pulse.test").await;
-        let first = post(&app, None, "First words", "key-blocked-1").await;
+        let first = post(&app, None, "First words").await;
         let author = reader_cookie(&first);
         let id = first.json()["id"].as_i64().expect("id");
 
@@ -225,7 +213,7 @@ fn a_blocked_readers_comments_wait_for_a_moderator() {
             moderate(&app, &desk, id, "block", "spam run").await.status,
             StatusCode::OK
         );
-        let held = post(&app, Some(&author), "Second words", "key-blocked-2").await;
+        let held = post(&app, Some(&author), "Second words").await;
         assert_eq!(held.json()["state"], "held");
         let held_id = held.json()["id"].as_i64().expect("id");
         assert_eq!(public_ids(&app).await, [id]);
@@ -238,7 +226,7 @@ fn a_blocked_readers_comments_wait_for_a_moderator() {
             moderate(&app, &desk, held_id, "unblock", "").await.status,
             StatusCode::OK
         );
-        let free = post(&app, Some(&author), "Third words", "key-blocked-3").await;
+        let free = post(&app, Some(&author), "Third words").await;
         assert_eq!(free.json()["state"], "visible");
         assert_eq!(public_ids(&app).await.len(), 2);
     })
@@ -248,7 +236,7 @@ fn a_blocked_readers_comments_wait_for_a_moderator() {
 fn moderation_refuses_and_changes_nothing_without_a_live_session() {
     run(async {
         let app = app().await;
-        let posted = post(&app, None, "Leave me be", "key-guarded-1").await;
+        let posted = post(&app, None, "Leave me be").await;
         let id = posted.json()["id"].as_i64().expect("id");
         add(&app, "dana@pulse.test", Role::Admin).await;
         let desk = signed_in(&app, "dana@pulse.test").await;

@@ -4,8 +4,7 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 
-use crate::desk::cross_site_post;
-use crate::support::{Reply, TestApp, app, events, reader_cookie, run};
+use crate::support::{Reply, TestApp, app, cross_site_post, events, reader_cookie, run};
 
 const SLUG: &str = "tallyho-eval-harness-launch";
 
@@ -16,23 +15,7 @@ async fn comment(
     body: &str,
     parent: Option<i64>,
 ) -> (i64, Reply) {
-    // Unique per body: each test comment says something different.
-    let key: String = format!("my-data-{body}")
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-        .collect();
-    let parent = parent.map(|p| p.to_string());
-    let mut fields = vec![
-        ("slug", SLUG),
-        ("name", "Ada"),
-        ("body", body),
-        ("key", key.as_str()),
-        ("website", ""),
-    ];
-    if let Some(parent) = &parent {
-        fields.push(("parent", parent.as_str()));
-    }
-    let reply = app.post_form("post_comment", &fields, cookie).await;
+    let reply = app.reader_as(cookie).post_comment(SLUG, body, parent).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     let id = reply.json()["id"].as_i64().expect("comment id");
     (id, reply)
@@ -56,32 +39,16 @@ fn a_reader_sees_downloads_and_erases_everything_tied_to_them() {
         let app = app().await;
         // Ada reacts, comments, and replies to Bea; Bea replies to Ada's first comment; Ada
         // reports one of Bea's comments.
-        let reacted = app
-            .post_form(
-                "react",
-                &[("slug", SLUG), ("kind", "hot"), ("active", "true")],
-                None,
-            )
-            .await;
-        let ada = reader_cookie(&reacted);
-        let (ada_root, _) = comment(&app, Some(&ada), "Ada's first thoughts", None).await;
-        let (bea_root, bea_reply) = comment(&app, None, "Bea starts a thread", None).await;
-        let bea = reader_cookie(&bea_reply);
-        let (_, _) = comment(&app, Some(&bea), "Bea answers Ada", Some(ada_root)).await;
-        let (ada_reply, _) = comment(&app, Some(&ada), "Ada answers Bea", Some(bea_root)).await;
-        let reported = app
-            .post_form(
-                "report_comment",
-                &[
-                    ("slug", SLUG),
-                    ("id", &bea_root.to_string()),
-                    ("reason", "off-topic"),
-                    ("detail", ""),
-                ],
-                Some(&ada),
-            )
-            .await;
+        let mut ada = app.reader();
+        ada.react(SLUG, "hot", true).await;
+        let ada_root = ada.comment(SLUG, "Ada's first thoughts", None).await;
+        let mut bea = app.reader();
+        let bea_root = bea.comment(SLUG, "Bea starts a thread", None).await;
+        bea.comment(SLUG, "Bea answers Ada", Some(ada_root)).await;
+        let ada_reply = ada.comment(SLUG, "Ada answers Bea", Some(bea_root)).await;
+        let reported = ada.report(SLUG, bea_root, "off-topic").await;
         assert_eq!(reported.status, StatusCode::OK, "{}", reported.body);
+        let (ada, bea) = (ada.cookie().to_string(), bea.cookie().to_string());
         let hot_before = app.brief(SLUG).await.expect("brief").reactions.counts["hot"];
 
         // Ada's data, and only Ada's.

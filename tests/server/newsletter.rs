@@ -1076,7 +1076,7 @@ fn a_subscriber_sees_downloads_and_erases_their_address_through_a_mailed_link() 
             )
             .await;
         assert_eq!(unconfirmed.status, StatusCode::BAD_REQUEST);
-        let forged = crate::desk::cross_site_post(
+        let forged = crate::support::cross_site_post(
             &app,
             "erase_subscription",
             &[("token", &token), ("confirm", "erase")],

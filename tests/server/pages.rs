@@ -347,21 +347,16 @@ fn anonymous_page_views_come_from_the_render_cache_until_something_is_written() 
 
         // A reader with cookies gets their own render, never the shared copy.
         let hits = app.state.pages.counters().hits;
-        let posted = app
-            .post_form(
-                "post_comment",
-                &[
-                    ("slug", "postmortem-prompt-cache-stampede"),
-                    ("name", "Ada"),
-                    ("body", "Cached pages must show this at once"),
-                    ("key", "cache-test-key-1"),
-                    ("website", ""),
-                ],
+        let mut ada = app.reader();
+        let posted = ada
+            .post_comment(
+                "postmortem-prompt-cache-stampede",
+                "Cached pages must show this at once",
                 None,
             )
             .await;
         assert_eq!(posted.status, StatusCode::OK, "{}", posted.body);
-        let cookie = crate::support::reader_cookie(&posted);
+        let cookie = ada.cookie().to_string();
         let own = app.get_as(page, &cookie).await;
         assert!(own.body.contains("Cached pages must show this at once"));
         assert_eq!(
@@ -476,19 +471,7 @@ fn a_brief_page_carries_its_body_and_thread_once_and_ends_at_the_document() {
         let slug = "postmortem-prompt-cache-stampede";
         for i in 0..50 {
             let body = format!("Thread line {i:02}, said once");
-            let key = format!("page-once-{i:02}");
-            let reply = app
-                .post_form(
-                    "post_comment",
-                    &[
-                        ("slug", slug),
-                        ("name", "Ada"),
-                        ("body", &body),
-                        ("key", &key),
-                    ],
-                    None,
-                )
-                .await;
+            let reply = app.reader().post_comment(slug, &body, None).await;
             assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
         }
         let reply = app.get(&format!("/pulse/{slug}")).await;

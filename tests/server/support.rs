@@ -8,20 +8,21 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use http_body_util::BodyExt;
 use leptos::prelude::LeptosOptions;
+use pulse::model::editors::Role;
 use pulse::model::{Brief, ThreadWindow};
 use pulse::server::config::Config;
 use pulse::server::content::{ImportError, ImportReport, import_dir};
+use pulse::server::editors::hash_password;
 use pulse::server::http::router;
 use pulse::server::live::LiveHub;
-use pulse::server::mail::{MailQueue, Mailer};
-use pulse::server::metrics::Metrics;
-use pulse::server::page_cache::PageCache;
-use pulse::server::rate_limit::RateLimiter;
 use pulse::server::readers::ReaderKeys;
+use pulse::server::repo::AddedEditor;
 use pulse::server::repo::Store;
-use pulse::server::state::AppState;
+use pulse::server::state::{AppState, Mode};
+use pulse::server::tokens::new_token;
 use sqlx::{Connection, Executor, PgConnection, PgPool};
 use tempfile::TempDir;
+use time::{Duration, OffsetDateTime};
 use tower::ServiceExt;
 
 /// One runtime for every test, each request served from a runtime task: the way production runs.
@@ -164,28 +165,11 @@ async fn instance(
     dir: TempDir,
     readers: ReaderKeys,
 ) -> TestApp {
-    let store = Store::open(&config.database_url, &config.site.categories)
-        .await
-        .expect("store opens");
     let leptos = LeptosOptions::builder().output_name("pulse").build();
-    let mailer = Mailer::new(&config.mail, &config.data_dir).expect("mail settings");
-    let state = AppState {
-        mail: MailQueue::start(store.clone(), mailer),
-        store: store.clone(),
-        config: config.clone(),
-        leptos,
-        readers: readers.clone(),
-        limiter: RateLimiter::default(),
-        metrics: Metrics::default(),
-        pages: PageCache::new(std::time::Duration::from_secs(
-            config.page_cache_seconds.into(),
-        )),
-        live: LiveHub::start(
-            store.clone(),
-            50,
-            std::time::Duration::from_secs(config.limits.live_stream_seconds.into()),
-        ),
-    };
+    let state = AppState::build(config.clone(), leptos, readers.clone(), Mode::Serve)
+        .await
+        .expect("the app builds");
+    let store = state.store.clone();
     TestApp {
         live: state.live.clone(),
         router: router(state.clone()),
@@ -332,6 +316,10 @@ pub fn form(fields: &[(&str, &str)]) -> String {
 
 /// The `pulse_reader=…` pair a reply set, ready for a `cookie` header.
 pub fn reader_cookie(reply: &Reply) -> String {
+    given_reader_cookie(reply).unwrap_or_else(|| panic!("no reader cookie in {:?}", reply.headers))
+}
+
+fn given_reader_cookie(reply: &Reply) -> Option<String> {
     reply
         .headers
         .get_all("set-cookie")
@@ -339,8 +327,110 @@ pub fn reader_cookie(reply: &Reply) -> String {
         .filter_map(|v| v.to_str().ok())
         .find(|v| v.starts_with("pulse_reader="))
         .and_then(|v| v.split(';').next())
-        .unwrap_or_else(|| panic!("no reader cookie in {:?}", reply.headers))
-        .to_string()
+        .map(str::to_string)
+}
+
+/// A distinct submission key per call (comment forms carry one).
+pub fn submission_key() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    format!("key-{:016x}", NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+/// A reader of the site, as a browser is one: no cookie until Pulse gives them one on their
+/// first write, and that cookie on everything they do after.
+pub struct Reader<'a> {
+    app: &'a TestApp,
+    /// `pulse_reader=…`, once Pulse gave them one.
+    pub cookie: Option<String>,
+    /// The display name their comments carry.
+    pub name: String,
+}
+
+impl TestApp {
+    /// A new reader, who has not written anything yet.
+    pub fn reader(&self) -> Reader<'_> {
+        Reader {
+            app: self,
+            cookie: None,
+            name: "Ada".to_string(),
+        }
+    }
+
+    /// The reader whose cookie is `cookie` (a new reader when `None`).
+    pub fn reader_as(&self, cookie: Option<&str>) -> Reader<'_> {
+        Reader {
+            cookie: cookie.map(str::to_string),
+            ..self.reader()
+        }
+    }
+
+    /// A reader who already has their cookie (they got it by reacting to brief `slug`).
+    pub async fn known_reader(&self, slug: &str) -> Reader<'_> {
+        let mut reader = self.reader();
+        let reply = reader.react(slug, "insightful", true).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        reader
+    }
+}
+
+impl Reader<'_> {
+    /// The reader's cookie (they must have one by now).
+    pub fn cookie(&self) -> &str {
+        self.cookie.as_deref().expect("this reader has a cookie")
+    }
+
+    /// Posts form `fields` to server function `endpoint` with the reader's cookie, and keeps
+    /// the cookie the answer gives.
+    pub async fn post(&mut self, endpoint: &str, fields: &[(&str, &str)]) -> Reply {
+        let reply = self
+            .app
+            .post_form(endpoint, fields, self.cookie.as_deref())
+            .await;
+        if let Some(cookie) = given_reader_cookie(&reply) {
+            self.cookie = Some(cookie);
+        }
+        reply
+    }
+
+    /// Sets whether the reader gives reaction `kind` to brief `slug`.
+    pub async fn react(&mut self, slug: &str, kind: &str, active: bool) -> Reply {
+        let active = active.to_string();
+        let fields = [("slug", slug), ("kind", kind), ("active", active.as_str())];
+        self.post("react", &fields).await
+    }
+
+    /// Posts a comment on brief `slug` (a reply to `parent`, if given) with a fresh
+    /// submission key; the answer as it came.
+    pub async fn post_comment(&mut self, slug: &str, body: &str, parent: Option<i64>) -> Reply {
+        let key = submission_key();
+        let parent = parent.map(|p| p.to_string());
+        let name = self.name.clone();
+        let mut fields = vec![
+            ("slug", slug),
+            ("name", name.as_str()),
+            ("body", body),
+            ("key", key.as_str()),
+        ];
+        if let Some(parent) = &parent {
+            fields.push(("parent", parent.as_str()));
+        }
+        self.post("post_comment", &fields).await
+    }
+
+    /// [`Reader::post_comment`], expected to be stored: the new comment's id.
+    pub async fn comment(&mut self, slug: &str, body: &str, parent: Option<i64>) -> i64 {
+        let reply = self.post_comment(slug, body, parent).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        reply.json()["id"].as_i64().expect("comment id")
+    }
+
+    /// Reports comment `id` on brief `slug` for `reason`.
+    pub async fn report(&mut self, slug: &str, id: i64, reason: &str) -> Reply {
+        let id = id.to_string();
+        let fields = [("slug", slug), ("id", id.as_str()), ("reason", reason)];
+        self.post("report_comment", &fields).await
+    }
 }
 
 /// Where the test may create databases; PULSE_TEST_POSTGRES_URL overrides it.
@@ -439,4 +529,113 @@ impl TestApp {
             }
         }
     }
+}
+
+// The desk: editor accounts and sessions.
+
+pub const PASSWORD: &str = "a long and quiet desk password";
+
+/// Adds an editor account of `role` with [`PASSWORD`].
+pub async fn add(app: &TestApp, email: &str, role: Role) {
+    let hash = hash_password(PASSWORD.to_string()).await.expect("hash");
+    let added = app
+        .store
+        .add_editor(email, "Dana Desk", role, &hash)
+        .await
+        .expect("add editor");
+    assert!(matches!(added, AddedEditor::Added(_)), "{added:?}");
+}
+
+pub async fn sign_in(app: &TestApp, email: &str, password: &str, cookie: Option<&str>) -> Reply {
+    app.post_form(
+        "sign_in",
+        &[("email", email), ("password", password), ("next", "/desk")],
+        cookie,
+    )
+    .await
+}
+
+/// The `pulse_desk=…` pair a reply set.
+pub fn desk_cookie(reply: &Reply) -> String {
+    reply
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("pulse_desk="))
+        .and_then(|v| v.split(';').next())
+        .unwrap_or_else(|| panic!("no desk cookie in {:?}", reply.headers))
+        .to_string()
+}
+
+/// Signs editor `email` in; their desk cookie.
+pub async fn signed_in(app: &TestApp, email: &str) -> String {
+    let reply = sign_in(app, email, PASSWORD, None).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    desk_cookie(&reply)
+}
+
+/// A GET of `uri` with `cookie` and more `headers`, answered with JSON.
+pub async fn get_with(app: &TestApp, uri: &str, cookie: &str, headers: &[(&str, &str)]) -> Reply {
+    let mut request = Request::get(uri)
+        .header("accept", "application/json")
+        .header("cookie", cookie);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    app.send(request.body(Body::empty()).expect("request"))
+        .await
+}
+
+/// Cookies a desk function must refuse with 401, named: none, a reader's cookie, and a session
+/// of `email` (an existing editor) that ended yesterday.
+pub async fn refused_cookies(app: &TestApp, email: &str) -> [(&'static str, String); 3] {
+    let reader = app
+        .known_reader("halcyon-atlas-3-release")
+        .await
+        .cookie()
+        .to_string();
+    let (token, hash) = new_token("a test session").expect("token");
+    let editor = app
+        .store
+        .editor_credentials(email)
+        .await
+        .expect("query")
+        .expect("editor")
+        .0;
+    app.store
+        .sign_in_succeeded(
+            &editor,
+            &["-"],
+            &hash,
+            None,
+            OffsetDateTime::now_utc() - Duration::days(2),
+            Duration::hours(12),
+        )
+        .await
+        .expect("old session");
+    [
+        ("no cookie", String::new()),
+        ("a reader cookie", reader),
+        ("an ended session", format!("pulse_desk={token}")),
+    ]
+}
+
+/// A same-origin-looking form post to `endpoint` that comes from another site, with `cookie`.
+pub async fn cross_site_post(
+    app: &TestApp,
+    endpoint: &str,
+    fields: &[(&str, &str)],
+    cookie: &str,
+) -> Reply {
+    app.send(
+        Request::post(format!("/api/{endpoint}"))
+            .header("host", "pulse.test")
+            .header("origin", "https://evil.test")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", cookie)
+            .body(Body::from(form(fields)))
+            .expect("request"),
+    )
+    .await
 }

@@ -7,23 +7,11 @@ use crate::support::{TestApp, app_with, attrs, run, texts};
 
 const SLUG: &str = "halcyon-atlas-3-release";
 
-/// Posts a comment (a reply when `parent` is set) as a script would; its id.
-async fn post(app: &TestApp, i: usize, body: &str, parent: Option<i64>) -> i64 {
-    let key = format!("thread-key-{i:05}");
-    let parent = parent.map(|p| p.to_string());
-    let mut fields = vec![
-        ("slug", SLUG),
-        ("name", "Grace"),
-        ("body", body),
-        ("key", key.as_str()),
-        ("website", ""),
-    ];
-    if let Some(parent) = parent.as_deref() {
-        fields.push(("parent", parent));
-    }
-    let posted = app.post_form("post_comment", &fields, None).await;
-    assert_eq!(posted.status, StatusCode::OK, "{}", posted.body);
-    posted.json()["id"].as_i64().expect("an id")
+/// Posts a comment (a reply when `parent` is set) as a new reader; its id.
+async fn post(app: &TestApp, body: &str, parent: Option<i64>) -> i64 {
+    let mut grace = app.reader();
+    grace.name = "Grace".to_string();
+    grace.comment(SLUG, body, parent).await
 }
 
 /// The comment ids a page of the thread shows, in order.
@@ -44,13 +32,13 @@ fn a_long_thread_pages_and_every_comment_is_on_exactly_one_page() {
         let app = app_with(&[("PULSE_COMMENT_THREAD_PAGE_SIZE", "5")]).await;
         let mut posted = Vec::new();
         for i in 0..12 {
-            posted.push(post(&app, i, &format!("Comment number {i}"), None).await);
+            posted.push(post(&app, &format!("Comment number {i}"), None).await);
         }
         let first = posted[0];
         // Three replies to the oldest comment: they go with it, after the comments posted
         // before them in time.
         for i in 12..15 {
-            post(&app, i, &format!("Reply number {i}"), Some(first)).await;
+            post(&app, &format!("Reply number {i}"), Some(first)).await;
         }
 
         let newest = app.get(&format!("/pulse/{SLUG}")).await;
@@ -119,7 +107,7 @@ fn a_thread_of_hundreds_of_long_comments_answers_a_bounded_page() {
         let app = app_with(&[]).await;
         let words = "A long comment that fills the page with its many careful words. ".repeat(75);
         for i in 0..300 {
-            post(&app, i, &format!("{i} {words}"), None).await;
+            post(&app, &format!("{i} {words}"), None).await;
         }
         let page = app.get(&format!("/pulse/{SLUG}")).await;
         assert_eq!(page.status, StatusCode::OK);

@@ -59,6 +59,18 @@ struct LinkRow {
     published_at: String,
 }
 
+/// A brief's correction notes, (when, note) oldest first, as its page shows them.
+pub(crate) fn brief_updates(notes: Vec<(String, String)>) -> Vec<BriefUpdate> {
+    notes
+        .into_iter()
+        .map(|(at, note)| BriefUpdate {
+            at_label: date_label(&at),
+            at,
+            note,
+        })
+        .collect()
+}
+
 /// "20 Nov 2026" from a stored RFC 3339 timestamp (or the raw text if it somehow isn't one).
 pub(crate) fn date_label(rfc3339: &str) -> String {
     OffsetDateTime::parse(rfc3339, &Rfc3339)
@@ -254,14 +266,7 @@ impl Store {
             summary: row.summary,
             tags,
             published_at: row.published_at,
-            updates: updates
-                .into_iter()
-                .map(|(at, note)| BriefUpdate {
-                    at_label: date_label(&at),
-                    at,
-                    note,
-                })
-                .collect(),
+            updates: brief_updates(updates),
             reading_minutes: minutes(row.reading_minutes),
             source_name: row.source_name,
             source_url: row.source_url,

@@ -11,12 +11,12 @@ use time::{Duration, OffsetDateTime};
 
 use crate::error::AppError;
 use crate::model::{
-    COMMENT_CHANGED_EVENT, COMMENT_EVENT, Comment, CommentAdded, CommentChanged, CommentState,
-    OwnComment, ReportReason, ThreadWindow,
+    Comment, CommentAdded, CommentChanged, CommentState, LiveEvent, OwnComment, ReportReason,
+    ThreadWindow,
 };
 use crate::server::config::CommentSettings;
 use crate::server::readers::ReaderId;
-use crate::server::repo::{Conn, Store, events, on, stamp};
+use crate::server::repo::{Conn, Store, Tx, events, on, stamp};
 
 mod pages;
 pub use pages::ThreadPage;
@@ -79,12 +79,8 @@ pub struct NewBody<'a> {
 /// What an edit or a delete did.
 #[derive(Debug)]
 pub enum Amended {
-    /// `mine` is the comment as its author now sees it; `published` says whether other readers
-    /// were told (the live log got an event).
-    Done {
-        mine: Box<CommentChanged>,
-        published: bool,
-    },
+    /// Done: the comment as its author now sees it (other readers were told if they saw it).
+    Done(Box<CommentChanged>),
     /// No such comment on this brief (or it is already deleted or taken down).
     NotFound,
     NotYours,
@@ -106,11 +102,9 @@ pub struct Report<'a> {
 /// What a report did.
 #[derive(Debug)]
 pub enum Reported {
-    /// Recorded (or this reader had already reported it). `published`: the reports reached the
-    /// threshold and the comment left everyone's pages.
-    Recorded {
-        published: bool,
-    },
+    /// Recorded (or this reader had already reported it); at the threshold the comment left
+    /// everyone's pages.
+    Recorded,
     NotFound,
     /// Readers cannot report their own comments.
     OwnComment,
@@ -363,8 +357,8 @@ async fn public_view(
         .then(|| row.to_comment(row.placeholder_state())))
 }
 
-pub(super) fn encode<T: serde::Serialize>(value: &T) -> Result<String, AppError> {
-    serde_json::to_string(value).map_err(|error| {
+fn encode(event: &LiveEvent) -> Result<String, AppError> {
+    event.payload().map_err(|error| {
         tracing::error!(%error, "cannot encode a comment event");
         AppError::Internal
     })
@@ -372,41 +366,35 @@ pub(super) fn encode<T: serde::Serialize>(value: &T) -> Result<String, AppError>
 
 /// Appends a comment that everyone may now see to the live log, as a new comment.
 pub(super) async fn publish_added(
-    conn: &mut Conn<'_>,
+    tx: &mut Tx,
     slug: &str,
     row: &CommentRow,
 ) -> Result<CommentAdded, AppError> {
     let added = CommentAdded {
         slug: slug.to_string(),
         comment: row.to_comment(CommentState::Visible),
-        count: count(conn, row.brief_id).await?,
+        count: count(&mut tx.conn(), row.brief_id).await?,
     };
-    events::append_about(conn, COMMENT_EVENT, &encode(&added)?, Some(row.id)).await?;
+    events::append(tx, &LiveEvent::Comment(added.clone())).await?;
     Ok(added)
 }
 
 /// Appends the change of a comment everyone could see to the live log, after rewriting what
 /// the log already holds of it to what everyone may see now.
 pub(super) async fn publish_change(
-    conn: &mut Conn<'_>,
+    tx: &mut Tx,
     slug: &str,
     row: &CommentRow,
 ) -> Result<CommentChanged, AppError> {
     let changed = CommentChanged {
         slug: slug.to_string(),
         id: row.id,
-        comment: public_view(conn, row).await?,
-        count: count(conn, row.brief_id).await?,
+        comment: public_view(&mut tx.conn(), row).await?,
+        count: count(&mut tx.conn(), row.brief_id).await?,
         held: row.status == "held" && !row.deleted(),
     };
-    rewrite_logged(conn, row.id, changed.comment.as_ref()).await?;
-    events::append_about(
-        conn,
-        COMMENT_CHANGED_EVENT,
-        &encode(&changed)?,
-        Some(row.id),
-    )
-    .await?;
+    rewrite_logged(&mut tx.conn(), row.id, changed.comment.as_ref()).await?;
+    events::append(tx, &LiveEvent::CommentChanged(changed.clone())).await?;
     Ok(changed)
 }
 
@@ -425,23 +413,20 @@ async fn rewrite_logged(
     .bind(id)
     .fetch_all(&mut **c).await)?;
     for (event_id, kind, payload) in logged {
-        let rewritten = match kind.as_str() {
-            COMMENT_EVENT => match (serde_json::from_str::<CommentAdded>(&payload), now) {
-                (Ok(mut added), Some(now)) => {
-                    added.comment = now.clone();
-                    Some(encode(&added)?)
-                }
-                _ => None,
-            },
-            COMMENT_CHANGED_EVENT => match serde_json::from_str::<CommentChanged>(&payload) {
-                Ok(mut changed) => {
-                    changed.comment = now.cloned();
-                    Some(encode(&changed)?)
-                }
-                Err(_) => None,
-            },
-            _ => continue,
+        let rewritten = match (LiveEvent::decode(&kind, &payload), now) {
+            (Some(LiveEvent::Comment(mut added)), Some(now)) => {
+                added.comment = now.clone();
+                Some(LiveEvent::Comment(added))
+            }
+            (Some(LiveEvent::CommentChanged(mut changed)), now) => {
+                changed.comment = now.cloned();
+                Some(LiveEvent::CommentChanged(changed))
+            }
+            // Other kinds are never about a comment; an unreadable one goes.
+            (Some(LiveEvent::Reactions(_) | LiveEvent::Brief(_)), _) => continue,
+            (Some(LiveEvent::Comment(_)) | None, _) => None,
         };
+        let rewritten = rewritten.map(|event| encode(&event)).transpose()?;
         match rewritten {
             Some(payload) => {
                 on!(conn, c => sqlx::query("UPDATE events SET payload = $2 WHERE id = $1")
@@ -664,7 +649,7 @@ impl Store {
             tx.commit().await?;
             return Ok(Posted::Held(row.for_author()));
         }
-        let added = publish_added(&mut tx.conn(), new.slug, &row).await?;
+        let added = publish_added(&mut tx, new.slug, &row).await?;
         tx.commit().await?;
         Ok(Posted::Added(added))
     }
@@ -684,16 +669,13 @@ impl Store {
         let was_public = row.public();
         if row.body_md == body.body_md {
             // Nothing changed: no "edited" marker, nothing to tell anyone.
-            return Ok(Amended::Done {
-                mine: Box::new(CommentChanged {
-                    slug: amendment.slug.to_string(),
-                    id: row.id,
-                    comment: Some(row.for_author()),
-                    count: count(&mut tx.conn(), row.brief_id).await?,
-                    held: row.status == "held",
-                }),
-                published: false,
-            });
+            return Ok(Amended::Done(Box::new(CommentChanged {
+                slug: amendment.slug.to_string(),
+                id: row.id,
+                comment: Some(row.for_author()),
+                count: count(&mut tx.conn(), row.brief_id).await?,
+                held: row.status == "held",
+            })));
         }
         let now = OffsetDateTime::now_utc();
         let (first, _) = history(&mut tx.conn(), amendment.reader).await?;
@@ -712,23 +694,18 @@ impl Store {
         .bind(hold)
         .fetch_one(&mut **c).await)?;
         let count = if was_public {
-            publish_change(&mut tx.conn(), amendment.slug, &row)
-                .await?
-                .count
+            publish_change(&mut tx, amendment.slug, &row).await?.count
         } else {
             count(&mut tx.conn(), row.brief_id).await?
         };
         tx.commit().await?;
-        Ok(Amended::Done {
-            mine: Box::new(CommentChanged {
-                slug: amendment.slug.to_string(),
-                id: row.id,
-                comment: Some(row.for_author()),
-                count,
-                held: row.status == "held",
-            }),
-            published: was_public,
-        })
+        Ok(Amended::Done(Box::new(CommentChanged {
+            slug: amendment.slug.to_string(),
+            id: row.id,
+            comment: Some(row.for_author()),
+            count,
+            held: row.status == "held",
+        })))
     }
 
     /// Deletes one's own comment while its edit window is open. The text is erased, not just
@@ -750,7 +727,7 @@ impl Store {
         .bind(stamp(OffsetDateTime::now_utc()))
         .fetch_one(&mut **c).await)?;
         let mine = if was_public {
-            publish_change(&mut tx.conn(), amendment.slug, &row).await?
+            publish_change(&mut tx, amendment.slug, &row).await?
         } else {
             CommentChanged {
                 slug: amendment.slug.to_string(),
@@ -761,10 +738,7 @@ impl Store {
             }
         };
         tx.commit().await?;
-        Ok(Amended::Done {
-            mine: Box::new(mine),
-            published: was_public,
-        })
+        Ok(Amended::Done(Box::new(mine)))
     }
 
     /// Records a reader's report of a comment. Once reports come from `threshold` different
@@ -814,18 +788,17 @@ impl Store {
         )
         .bind(id)
         .fetch_one(&mut **c).await)?;
-        let published = reports >= i64::from(threshold);
-        if published {
+        if reports >= i64::from(threshold) {
             let row: CommentRow = on!(&mut tx.conn(), c => sqlx::query_as(&format!(
                 "UPDATE comments SET status = 'held', held_reason = 'reports' \
                  WHERE id = $1 RETURNING {COLUMNS}"
             ))
             .bind(id)
             .fetch_one(&mut **c).await)?;
-            publish_change(&mut tx.conn(), slug, &row).await?;
+            publish_change(&mut tx, slug, &row).await?;
             tracing::info!(comment = id, reports, "comment held after reports");
         }
         tx.commit().await?;
-        Ok(Reported::Recorded { published })
+        Ok(Reported::Recorded)
     }
 }

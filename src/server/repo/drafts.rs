@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 
 use crate::error::AppError;
 use crate::model::desk::{BriefFields, Draft};
-use crate::model::{BRIEF_EVENT, BriefPublished, BriefSummary, ReactionCounts};
+use crate::model::{BriefPublished, BriefSummary, LiveEvent, ReactionCounts};
 use crate::server::content::ParsedBrief;
 use crate::server::repo::briefs::{Stored, SummaryRow, store_brief, time_label};
 use crate::server::repo::{Conn, Store, Tx, events, on, stamp};
@@ -107,6 +107,16 @@ fn owner_label(title: &str) -> String {
     } else {
         format!("“{}”", title.trim())
     }
+}
+
+/// A stored brief as the editor opens it.
+pub struct StoredBrief {
+    /// Its form; empty when the brief was stored before forms were kept.
+    pub fields: BriefFields,
+    pub published: bool,
+    pub published_at: String,
+    /// Its correction trail: (when, note), oldest first.
+    pub notes: Vec<(String, String)>,
 }
 
 impl Store {
@@ -298,13 +308,8 @@ impl Store {
         Ok(refused)
     }
 
-    /// A stored brief's form, whether it is published, its publication time and its notes;
-    /// `None` if there is no brief with this slug. An empty form means the brief was stored
-    /// before forms were kept.
-    pub async fn brief_form(
-        &self,
-        slug: &str,
-    ) -> Result<Option<(BriefFields, bool, String, Vec<(String, String)>)>, AppError> {
+    /// A stored brief as the editor opens it; `None` if there is no brief with this slug.
+    pub async fn brief_form(&self, slug: &str) -> Result<Option<StoredBrief>, AppError> {
         let mut pooled = self.acquire().await?;
         let mut conn = pooled.conn();
         Ok(match stored_form(&mut conn, slug).await? {
@@ -316,7 +321,12 @@ impl Store {
                 } else {
                     decode_fields(&fields)?
                 };
-                Some((fields, status == "published", published_at, notes))
+                Some(StoredBrief {
+                    fields,
+                    published: status == "published",
+                    published_at,
+                    notes,
+                })
             }
         })
     }
@@ -421,11 +431,7 @@ impl Store {
 
 /// Appends the "brief" event inside the publishing transaction.
 async fn announce(tx: &mut Tx, brief: BriefSummary) -> Result<(), AppError> {
-    let payload = serde_json::to_string(&BriefPublished { brief }).map_err(|error| {
-        tracing::error!(%error, "a brief event does not encode");
-        AppError::Internal
-    })?;
-    events::append(&mut tx.conn(), BRIEF_EVENT, &payload).await?;
+    events::append(tx, &LiveEvent::Brief(BriefPublished { brief })).await?;
     Ok(())
 }
 

@@ -2,7 +2,8 @@
 //! [`Store::write`] transaction, so their ids follow commit order on both backends.
 
 use crate::error::AppError;
-use crate::server::repo::{Backend, Conn, Store, on};
+use crate::model::LiveEvent;
+use crate::server::repo::{Backend, Store, Tx, on};
 
 /// The PostgreSQL channel that carries "event N was committed" between instances. Only a
 /// wake-up: notifications are not durable, so listeners always read the events from the log.
@@ -16,50 +17,48 @@ pub struct StoredEvent {
     pub payload: String,
 }
 
-/// Appends an event inside the caller's write transaction.
-pub(super) async fn append(
-    conn: &mut Conn<'_>,
-    kind: &str,
-    payload: &str,
-) -> Result<i64, sqlx::Error> {
-    append_about(conn, kind, payload, None).await
+impl StoredEvent {
+    /// The event as its type (`None`: a kind this build does not know).
+    pub fn event(&self) -> Option<LiveEvent> {
+        LiveEvent::decode(&self.kind, &self.payload)
+    }
 }
 
-/// Appends an event about comment `comment` (when it is one), so that the comment's later
-/// edits and removals find it (see `comments::rewrite_logged`).
-pub(super) async fn append_about(
-    conn: &mut Conn<'_>,
-    kind: &str,
-    payload: &str,
-    comment: Option<i64>,
-) -> Result<i64, sqlx::Error> {
+/// Appends `event` inside the caller's write transaction; its commit wakes the live layer.
+pub(super) async fn append(tx: &mut Tx, event: &LiveEvent) -> Result<i64, AppError> {
     const INSERT: &str =
         "INSERT INTO events (kind, payload, comment_id) VALUES ($1, $2, $3) RETURNING id";
-    match conn {
+    let payload = event.payload().map_err(|error| {
+        tracing::error!(%error, kind = event.kind(), "cannot encode a live event");
+        AppError::Internal
+    })?;
+    let id = match tx.conn() {
         Backend::Sqlite(c) => {
             sqlx::query_scalar(INSERT)
-                .bind(kind)
-                .bind(payload)
-                .bind(comment)
-                .fetch_one(&mut **c)
-                .await
+                .bind(event.kind())
+                .bind(&payload)
+                .bind(event.comment_id())
+                .fetch_one(&mut *c)
+                .await?
         }
         Backend::Postgres(c) => {
             let id: i64 = sqlx::query_scalar(INSERT)
-                .bind(kind)
-                .bind(payload)
-                .bind(comment)
-                .fetch_one(&mut **c)
+                .bind(event.kind())
+                .bind(&payload)
+                .bind(event.comment_id())
+                .fetch_one(&mut *c)
                 .await?;
             // Delivered when (and only if) the transaction commits.
             sqlx::query("SELECT pg_notify($1, $2)")
                 .bind(EVENTS_CHANNEL)
                 .bind(id.to_string())
-                .execute(&mut **c)
+                .execute(&mut *c)
                 .await?;
-            Ok(id)
+            id
         }
-    }
+    };
+    tx.appended = true;
+    Ok(id)
 }
 
 impl Store {

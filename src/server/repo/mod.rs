@@ -24,10 +24,10 @@ mod presence;
 mod reactions;
 mod search;
 
-pub(crate) use briefs::{date_label, time_label};
+pub(crate) use briefs::{brief_updates, date_label, time_label};
 pub use comments::{Amended, Amendment, NewBody, NewComment, Posted, Report, Reported};
 pub use digests::{DigestBrief, StoredIssue};
-pub use drafts::{Build, Correction, DraftSave, Publication};
+pub use drafts::{Build, Correction, DraftSave, Publication, StoredBrief};
 pub use editors::{AccountChange, AddedEditor, Attempt};
 pub use events::{EVENTS_CHANNEL, StoredEvent};
 pub use feeds::FeedEntry;
@@ -44,7 +44,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
 
 use time::OffsetDateTime;
-use tokio::sync::{Mutex, OwnedMutexGuard};
+use tokio::sync::{Mutex, Notify, OwnedMutexGuard};
 
 use crate::error::AppError;
 use crate::model::Category;
@@ -76,11 +76,23 @@ pub(crate) struct Tx {
     inner: Backend<Transaction<'static, Sqlite>, Transaction<'static, Postgres>>,
     /// A SQLite writer's turn (see [`Store::write`]), given up when the transaction ends.
     _turn: Option<OwnedMutexGuard<()>>,
+    /// Whether the transaction appended to the live log (see `events::append`)…
+    appended: bool,
+    /// …so that its commit wakes the live layer: no caller has to remember to.
+    appended_wake: Arc<Notify>,
 }
 
 impl Tx {
-    fn new(inner: Backend<Transaction<'static, Sqlite>, Transaction<'static, Postgres>>) -> Tx {
-        Tx { inner, _turn: None }
+    fn new(
+        inner: Backend<Transaction<'static, Sqlite>, Transaction<'static, Postgres>>,
+        appended_wake: &Arc<Notify>,
+    ) -> Tx {
+        Tx {
+            inner,
+            _turn: None,
+            appended: false,
+            appended_wake: appended_wake.clone(),
+        }
     }
 
     pub(crate) fn conn(&mut self) -> Conn<'_> {
@@ -90,8 +102,13 @@ impl Tx {
         }
     }
 
+    /// Commits, then wakes the live layer if the log grew.
     pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
-        on!(self.inner, tx => tx.commit().await)
+        on!(self.inner, tx => tx.commit().await)?;
+        if self.appended {
+            self.appended_wake.notify_one();
+        }
+        Ok(())
     }
 }
 
@@ -119,6 +136,8 @@ pub struct Store {
     writers: Arc<Mutex<()>>,
     /// Configured categories, to turn stored slugs into names.
     categories: Arc<[Category]>,
+    /// Notified after every commit that appended to the live log (the live pump waits on it).
+    appended: Arc<Notify>,
 }
 
 impl Store {
@@ -158,6 +177,7 @@ impl Store {
             pool: Arc::new(pool),
             writers: Arc::new(Mutex::new(())),
             categories: categories.into(),
+            appended: Arc::new(Notify::new()),
         };
         let indexed = store.index_unindexed().await?;
         if indexed > 0 {
@@ -182,6 +202,11 @@ impl Store {
         }
     }
 
+    /// Notified after each commit of this process that appended to the live log.
+    pub fn appended(&self) -> Arc<Notify> {
+        self.appended.clone()
+    }
+
     /// Connections open and idle in the pool.
     pub fn pool_use(&self) -> (u32, usize) {
         on!(&*self.pool, p => (p.size(), p.num_idle()))
@@ -204,10 +229,11 @@ impl Store {
 
     /// A transaction that only reads, or whose writes cannot conflict.
     async fn begin(&self) -> Result<Tx, sqlx::Error> {
-        Ok(Tx::new(match &*self.pool {
+        let inner = match &*self.pool {
             Backend::Sqlite(p) => Backend::Sqlite(p.begin().await?),
             Backend::Postgres(p) => Backend::Postgres(p.begin().await?),
-        }))
+        };
+        Ok(Tx::new(inner, &self.appended))
     }
 
     /// A transaction that reads, decides, then writes, and must not interleave with another
@@ -228,9 +254,10 @@ impl Store {
         Ok(match &*self.pool {
             Backend::Sqlite(p) => {
                 let turn = self.writers.clone().lock_owned().await;
+                let inner = Backend::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?);
                 Tx {
-                    inner: Backend::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
                     _turn: Some(turn),
+                    ..Tx::new(inner, &self.appended)
                 }
             }
             Backend::Postgres(p) => {
@@ -239,7 +266,7 @@ impl Store {
                     .bind(WRITE_LOCK)
                     .execute(&mut *tx)
                     .await?;
-                Tx::new(Backend::Postgres(tx))
+                Tx::new(Backend::Postgres(tx), &self.appended)
             }
         })
     }

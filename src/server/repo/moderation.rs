@@ -18,8 +18,8 @@ use crate::server::repo::{Store, date_label, on, stamp};
 /// What a moderation action did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Moderated {
-    /// Done and logged; `published`: open pages were told.
-    Done { published: bool },
+    /// Done and logged (open pages were told where they showed the comment).
+    Done,
     /// Nothing to do (already hidden, already blocked, …); nothing logged.
     Unchanged,
     /// No such comment (or it is deleted already).
@@ -145,7 +145,7 @@ impl Store {
             .fetch_one(&mut **c).await)?;
         let now = stamp(OffsetDateTime::now_utc());
         let was_public = row.public();
-        let published = match action {
+        match action {
             ModerationAction::Approve => {
                 let reports = on!(&mut tx.conn(), c => sqlx::query("DELETE FROM comment_reports WHERE comment_id = $1")
                     .bind(id)
@@ -162,9 +162,8 @@ impl Store {
                 .fetch_one(&mut **c).await)?;
                 if !was_public {
                     // New to everyone but its author: it arrives like a new comment.
-                    publish_added(&mut tx.conn(), &slug, &row).await?;
+                    publish_added(&mut tx, &slug, &row).await?;
                 }
-                !was_public
             }
             ModerationAction::Hide => {
                 if row.status == "hidden" {
@@ -176,9 +175,8 @@ impl Store {
                 .bind(id)
                 .fetch_one(&mut **c).await)?;
                 if was_public {
-                    publish_change(&mut tx.conn(), &slug, &row).await?;
+                    publish_change(&mut tx, &slug, &row).await?;
                 }
-                was_public
             }
             ModerationAction::Delete => {
                 let row: CommentRow = on!(&mut tx.conn(), c => sqlx::query_as(&format!(
@@ -189,9 +187,8 @@ impl Store {
                 .bind(&now)
                 .fetch_one(&mut **c).await)?;
                 if was_public {
-                    publish_change(&mut tx.conn(), &slug, &row).await?;
+                    publish_change(&mut tx, &slug, &row).await?;
                 }
-                was_public
             }
             ModerationAction::Block => {
                 let added = on!(&mut tx.conn(), c => sqlx::query(
@@ -207,7 +204,6 @@ impl Store {
                 if added == 0 {
                     return Ok(Moderated::Unchanged);
                 }
-                false
             }
             ModerationAction::Unblock => {
                 let removed = on!(&mut tx.conn(), c => sqlx::query("DELETE FROM blocked_readers WHERE reader_id = $1")
@@ -217,9 +213,8 @@ impl Store {
                 if removed == 0 {
                     return Ok(Moderated::Unchanged);
                 }
-                false
             }
-        };
+        }
         on!(&mut tx.conn(), c => sqlx::query(
             "INSERT INTO moderation_log (at, editor_id, action, comment_id, brief_slug, note) \
              VALUES ($1, $2, $3, $4, $5, $6)",
@@ -233,7 +228,7 @@ impl Store {
         .execute(&mut **c).await
         .map(|done| done.rows_affected()))?;
         tx.commit().await?;
-        Ok(Moderated::Done { published })
+        Ok(Moderated::Done)
     }
 
     /// The newest `limit` moderation actions, newest first.

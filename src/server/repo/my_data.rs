@@ -9,8 +9,8 @@ use sqlx::FromRow;
 use time::OffsetDateTime;
 
 use crate::error::AppError;
-use crate::model::REACTIONS_EVENT;
 use crate::model::my_data::{Erased, MyComment, MyData, MyReaction, MyReport};
+use crate::model::{LiveEvent, ReactionsChanged};
 use crate::server::readers::ReaderId;
 use crate::server::repo::comments::{COLUMNS, CommentRow, forget_comment_text, publish_change};
 use crate::server::repo::{Store, events, on, reactions, stamp};
@@ -109,11 +109,10 @@ impl Store {
     /// Erases everything tied to `reader`, in one transaction: each comment's text (open pages
     /// see it go, or turn into "[deleted]" where replies hang on it), every reaction (counts
     /// follow, live) and every report. The rows that must stay for the thread's shape are
-    /// untied from the id. Returns `published`: whether open pages were told anything.
-    pub async fn erase_reader(&self, reader: &ReaderId) -> Result<(Erased, bool), AppError> {
+    /// untied from the id.
+    pub async fn erase_reader(&self, reader: &ReaderId) -> Result<Erased, AppError> {
         let mut tx = self.write().await?;
         let now = stamp(OffsetDateTime::now_utc());
-        let mut published = false;
 
         // Newest first: replies go before what they answer, so a comment whose only replies
         // were the reader's own leaves the page instead of staying as a placeholder.
@@ -147,8 +146,7 @@ impl Store {
                 let slug: String = on!(&mut tx.conn(), c => sqlx::query_scalar("SELECT slug FROM briefs WHERE id = $1")
                     .bind(row.brief_id)
                     .fetch_one(&mut **c).await)?;
-                publish_change(&mut tx.conn(), &slug, &row).await?;
-                published = true;
+                publish_change(&mut tx, &slug, &row).await?;
             }
         }
         // What stays of the comments (placeholders, and deleted rows kept for their replies or
@@ -175,9 +173,8 @@ impl Store {
         let briefs: BTreeMap<i64, String> = given.into_iter().collect();
         for (brief_id, slug) in briefs {
             let counts = reactions::counts(&mut tx.conn(), brief_id).await?;
-            let payload = serde_json::json!({ "slug": slug, "counts": counts }).to_string();
-            events::append(&mut tx.conn(), REACTIONS_EVENT, &payload).await?;
-            published = true;
+            let event = LiveEvent::Reactions(ReactionsChanged { slug, counts });
+            events::append(&mut tx, &event).await?;
         }
 
         let reports = on!(&mut tx.conn(), c => sqlx::query("DELETE FROM comment_reports WHERE reader_id = $1")
@@ -186,6 +183,6 @@ impl Store {
             .map(|done| done.rows_affected()))?;
         erased.reports = u32::try_from(reports).unwrap_or(u32::MAX);
         tx.commit().await?;
-        Ok((erased, published))
+        Ok(erased)
     }
 }

@@ -2,8 +2,7 @@
 //! transaction (see migrations/sqlite/0002_reactions.sql).
 
 use crate::error::AppError;
-use crate::model::REACTIONS_EVENT;
-use crate::model::{ReactionCounts, ReactionState};
+use crate::model::{LiveEvent, ReactionCounts, ReactionState, ReactionsChanged};
 use crate::server::readers::ReaderId;
 use crate::server::repo::{Conn, Store, events, on};
 
@@ -75,14 +74,16 @@ impl Store {
             .await
         .map(|done| done.rows_affected()))?
             > 0;
-        let mut conn = tx.conn();
         let state = ReactionState {
-            counts: counts(&mut conn, brief_id).await?,
-            mine: mine(&mut conn, brief_id, Some(reader)).await?,
+            counts: counts(&mut tx.conn(), brief_id).await?,
+            mine: mine(&mut tx.conn(), brief_id, Some(reader)).await?,
         };
         if changed {
-            let payload = serde_json::json!({ "slug": slug, "counts": state.counts }).to_string();
-            events::append(&mut conn, REACTIONS_EVENT, &payload).await?;
+            let event = LiveEvent::Reactions(ReactionsChanged {
+                slug: slug.to_string(),
+                counts: state.counts.clone(),
+            });
+            events::append(&mut tx, &event).await?;
         }
         tx.commit().await?;
         Ok(Some(state))
