@@ -1,4 +1,4 @@
-import { test, expect } from './fixtures';
+import { test, expect, expectFrontPage } from './fixtures';
 
 const SECTIONS = ['What Happened', "Pulse's Take", 'What To Do', "Builder's Brief", 'What Skeptics Say'];
 
@@ -30,8 +30,7 @@ test('opening a brief shows every section in order, then back to the feed', asyn
   for (const d of await builder.getByRole('definition').allTextContents()) expect(d.trim().length).toBeGreaterThan(0);
 
   await page.getByRole('link', { name: 'Back to Pulse' }).click();
-  await expect(page).toHaveURL(/\/$/);
-  await expect(page.getByRole('heading', { level: 1, name: 'Pulse' })).toBeVisible();
+  await expectFrontPage(page);
 });
 
 test('Cited By lists the briefs that link here, and they really do', async ({ page, hydrated }) => {

@@ -1,4 +1,4 @@
-import { test, expect } from './fixtures';
+import { test, expect, postComment } from './fixtures';
 import type { Page } from '@playwright/test';
 
 // Each project comments on its own brief so parallel runs never see each other's threads.
@@ -9,13 +9,6 @@ const BRIEF: Record<string, string> = {
 
 function unique(prefix: string): string {
   return `${prefix} ${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-}
-
-async function postComment(page: Page, name: string, body: string) {
-  const form = page.locator('#comment-form');
-  await form.getByLabel('Display name').fill(name);
-  await form.getByLabel('Comment', { exact: true }).fill(body);
-  await form.getByRole('button', { name: 'Post comment' }).click();
 }
 
 test('a reader comments and replies, and both survive a reload', async ({ page, hydrated }, info) => {

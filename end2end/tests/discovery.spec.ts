@@ -1,6 +1,6 @@
 // Finding things and coming back: search from the header, "New since your last visit" marks,
 // and "N reading now" on a brief.
-import { test, expect } from './fixtures';
+import { test, expect, openPage, postComment } from './fixtures';
 
 test('a reader searches from the header and opens a result', async ({ page, hydrated }) => {
   await page.goto('/');
@@ -81,24 +81,16 @@ test('briefs and comments since the last visit are marked New on the next visit'
 
   // Someone else comments while this reader's visit goes on; the reader comments too.
   const other = await browser.newContext();
-  const theirs = await other.newPage();
-  await theirs.goto(brief);
-  await hydrated(theirs);
+  const theirs = await openPage(other, brief, hydrated);
   const token = `Fresh take ${Date.now().toString(36)}`;
-  const theirForm = theirs.locator('#comment-form');
-  await theirForm.getByLabel('Display name').fill('Hedy');
-  await theirForm.getByLabel('Comment', { exact: true }).fill(token);
-  await theirForm.getByRole('button', { name: 'Post comment' }).click();
+  await postComment(theirs, 'Hedy', token);
   await expect(theirs.getByRole('article', { name: 'Comment by Hedy' }).filter({ hasText: token })).toBeVisible();
   await other.close();
 
   await page.goto(brief);
   await hydrated(page);
   const mineText = `My own ${Date.now().toString(36)}`;
-  const form = page.locator('#comment-form');
-  await form.getByLabel('Display name').fill('Ada');
-  await form.getByLabel('Comment', { exact: true }).fill(mineText);
-  await form.getByRole('button', { name: 'Post comment' }).click();
+  await postComment(page, 'Ada', mineText);
   await expect(page.getByRole('article', { name: 'Comment by Ada' }).filter({ hasText: mineText })).toBeVisible();
 
   // Back on the page in the same visit: the other reader's comment is new, their own is not.
@@ -119,9 +111,7 @@ test('a brief shows how many read it now, live', async ({ browser, page, hydrate
   await expect(page.getByText('1 reading now')).toBeVisible();
 
   const other = await browser.newContext();
-  const second = await other.newPage();
-  await second.goto(brief);
-  await hydrated(second);
+  const second = await openPage(other, brief, hydrated);
   await expect(second.getByText('2 reading now')).toBeVisible();
   await expect(page.getByText('2 reading now')).toBeVisible();
 

@@ -1,4 +1,4 @@
-import { test, expect } from './fixtures';
+import { test, expect, openPage } from './fixtures';
 import type { Page } from '@playwright/test';
 
 // global-setup.ts creates this editor with `pulse user add` before the suite starts.
@@ -22,9 +22,7 @@ test('an editor writes a brief with a preview, schedules it, sees it go live on 
 
   // A reader has the front page open before the brief exists.
   const readerContext = await browser.newContext({ javaScriptEnabled: jsEnabled });
-  const reader = await readerContext.newPage();
-  await reader.goto('/');
-  await hydrated(reader);
+  const reader = await openPage(readerContext, '/', hydrated);
   await expect(reader.getByRole('link', { name: title })).toHaveCount(0);
 
   await signIn(page, '/desk/new', hydrated);
@@ -34,18 +32,22 @@ test('an editor writes a brief with a preview, schedules it, sees it go live on 
   await form.getByLabel('Title', { exact: true }).fill(title);
   await form.getByLabel('Slug', { exact: true }).fill(slug);
   await form.getByLabel('Category', { exact: true }).selectOption({ label: 'Tools' });
-  await form.getByLabel('Tags', { exact: true }).fill('agents, evals');
-  await form.getByLabel('Summary', { exact: true }).fill('Written, previewed and scheduled in a browser test.');
-  await form.getByLabel('Source name', { exact: true }).fill('Pulse Lab');
-  await form.getByLabel('Source address', { exact: true }).fill('https://lab.pulse.example/e2e');
-  await form.getByLabel('What Happened', { exact: true }).fill('An editor wrote this on the desk.');
-  await form.getByLabel('Take', { exact: true }).fill('The desk works *end to end*.');
-  await form.getByLabel('What To Do', { exact: true }).fill('Read it on the feed.');
-  await form.getByLabel('Who', { exact: true }).fill('Editors');
-  await form.getByLabel('What changes', { exact: true }).fill('Everything is written in the browser');
-  await form.getByLabel('When', { exact: true }).fill('Now');
-  await form.getByLabel('Watch for', { exact: true }).fill('The correction note');
-  await form.getByLabel('What Skeptics Say', { exact: true }).fill('Tests are not readers.');
+  // The rest of the fields, by label, in the order an editor fills them.
+  const fields: [label: string, value: string][] = [
+    ['Tags', 'agents, evals'],
+    ['Summary', 'Written, previewed and scheduled in a browser test.'],
+    ['Source name', 'Pulse Lab'],
+    ['Source address', 'https://lab.pulse.example/e2e'],
+    ['What Happened', 'An editor wrote this on the desk.'],
+    ['Take', 'The desk works *end to end*.'],
+    ['What To Do', 'Read it on the feed.'],
+    ['Who', 'Editors'],
+    ['What changes', 'Everything is written in the browser'],
+    ['When', 'Now'],
+    ['Watch for', 'The correction note'],
+    ['What Skeptics Say', 'Tests are not readers.'],
+  ];
+  for (const [label, value] of fields) await form.getByLabel(label, { exact: true }).fill(value);
 
   // The preview follows the form with JavaScript; without it, after a save.
   if (!jsEnabled) {

@@ -1,7 +1,7 @@
 // Shared test set-up: every test fails if the page logs a console error or throws, and
 // `hydrated()` waits until the client has taken over the page and every island on it is live
 // (a no-op with JavaScript off).
-import { test as base, expect, Page } from '@playwright/test';
+import { test as base, expect, BrowserContext, Page } from '@playwright/test';
 
 type Fixtures = {
   /** Console errors a test provokes on purpose (a refused post, a cut connection). */
@@ -57,4 +57,38 @@ export function reactionButton(page: Page, label: string) {
 export async function reactionCount(page: Page, label: string): Promise<number> {
   const text = (await reactionButton(page, label).textContent()) ?? '';
   return Number(text.trim().split(' ').pop());
+}
+
+/** Reacts with `label` on `page`, and checks that the new count reaches `watcher` (another
+ * reader's open page) by itself within a second, not pressed there. Returns the count before. */
+export async function reactSeenBy(page: Page, watcher: Page, label: string): Promise<number> {
+  const before = await reactionCount(watcher, label);
+  await reactionButton(page, label).click();
+  await expect(reactionButton(page, label)).toHaveText(new RegExp(` ${before + 1}$`));
+  // No reload: the count arrives by itself.
+  await expect(reactionButton(watcher, label)).toHaveText(new RegExp(` ${before + 1}$`), { timeout: 1_000 });
+  await expect(reactionButton(watcher, label)).toHaveAttribute('aria-pressed', 'false');
+  return before;
+}
+
+/** Opens `path` in a new page of `context` (another reader's browser) once it is hydrated. */
+export async function openPage(context: BrowserContext, path: string, hydrated: (page: Page) => Promise<void>): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(path);
+  await hydrated(page);
+  return page;
+}
+
+/** Posts a comment as `name` through the comment form of the brief open on `page`. */
+export async function postComment(page: Page, name: string, body: string) {
+  const form = page.locator('#comment-form');
+  await form.getByLabel('Display name').fill(name);
+  await form.getByLabel('Comment', { exact: true }).fill(body);
+  await form.getByRole('button', { name: 'Post comment' }).click();
+}
+
+/** Checks that `page` shows the front page's feed: the path `/`, headed "Pulse". */
+export async function expectFrontPage(page: Page) {
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Pulse' })).toBeVisible();
 }

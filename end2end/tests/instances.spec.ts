@@ -1,4 +1,4 @@
-import { test, expect, reactionButton as button, reactionCount as count } from './fixtures';
+import { test, expect, openPage, reactSeenBy, reactionButton as button } from './fixtures';
 
 // Two more instances of the release server share one PostgreSQL database (started by
 // global-setup.ts when .ci/test provides the database). Each browser context talks to its own.
@@ -15,20 +15,12 @@ test('a reaction made through one instance reaches a page served by another', as
   const [a, b] = INSTANCES!;
 
   const reader = await browser.newContext({ baseURL: a });
-  const page = await reader.newPage();
-  await page.goto(BRIEF);
-  await hydrated(page);
+  const page = await openPage(reader, BRIEF, hydrated);
   const other = await browser.newContext({ baseURL: b });
-  const watcher = await other.newPage();
-  await watcher.goto(BRIEF);
-  await hydrated(watcher);
+  const watcher = await openPage(other, BRIEF, hydrated);
 
-  const before = await count(watcher, 'Insightful');
-  await button(page, 'Insightful').click();
-  await expect(button(page, 'Insightful')).toHaveText(new RegExp(` ${before + 1}$`));
   // Committed through A, it arrives on B's page by itself.
-  await expect(button(watcher, 'Insightful')).toHaveText(new RegExp(` ${before + 1}$`), { timeout: 1_000 });
-  await expect(button(watcher, 'Insightful')).toHaveAttribute('aria-pressed', 'false');
+  const before = await reactSeenBy(page, watcher, 'Insightful');
 
   await button(page, 'Insightful').click();
   await expect(button(watcher, 'Insightful')).toHaveText(new RegExp(` ${before}$`), { timeout: 1_000 });

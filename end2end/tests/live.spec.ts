@@ -1,4 +1,4 @@
-import { test, expect, reactionButton as button, reactionCount as count } from './fixtures';
+import { test, expect, openPage, postComment, reactSeenBy, reactionButton as button, reactionCount as count } from './fixtures';
 
 // A brief no other spec reacts to, so counts here move only because of this test.
 const BRIEF = '/pulse/meridian-chorus-voice-model';
@@ -9,20 +9,10 @@ test('a reaction in one browser reaches another open page within a second', asyn
   await hydrated(page);
 
   const other = await browser.newContext();
-  const watcher = await other.newPage();
-  await watcher.goto(BRIEF);
-  await hydrated(watcher);
-  const feedWatcher = await other.newPage();
-  await feedWatcher.goto('/');
-  await hydrated(feedWatcher);
+  const watcher = await openPage(other, BRIEF, hydrated);
+  const feedWatcher = await openPage(other, '/', hydrated);
 
-  const before = await count(watcher, 'Skeptical');
-  await button(page, 'Skeptical').click();
-  await expect(button(page, 'Skeptical')).toHaveText(new RegExp(` ${before + 1}$`));
-
-  // No reload: the count arrives by itself.
-  await expect(button(watcher, 'Skeptical')).toHaveText(new RegExp(` ${before + 1}$`), { timeout: 1_000 });
-  await expect(button(watcher, 'Skeptical')).toHaveAttribute('aria-pressed', 'false');
+  const before = await reactSeenBy(page, watcher, 'Skeptical');
   const card = feedWatcher.getByRole('article').filter({ has: feedWatcher.getByRole('link', { name: /Chorus/ }) });
   await expect(card).toContainText(`Skeptical ${before + 1}`, { timeout: 1_000 });
 
@@ -34,9 +24,7 @@ test('a reaction in one browser reaches another open page within a second', asyn
 test('a page that was offline catches up on what it missed', async ({ browser, page, hydrated, jsEnabled }) => {
   test.skip(!jsEnabled, 'live updates need JavaScript in the watching page');
   const other = await browser.newContext();
-  const watcher = await other.newPage();
-  await watcher.goto(BRIEF);
-  await hydrated(watcher);
+  const watcher = await openPage(other, BRIEF, hydrated);
   const before = await count(watcher, 'Worrying');
 
   await other.setOffline(true);
@@ -58,20 +46,13 @@ test('a comment posted in one browser waits behind a button in another open page
   // A brief no other spec comments on.
   const brief = '/pulse/eu-incident-reporting-guidance';
   const other = await browser.newContext();
-  const watcher = await other.newPage();
-  await watcher.goto(brief);
-  await hydrated(watcher);
-  const feedWatcher = await other.newPage();
-  await feedWatcher.goto('/category/policy');
-  await hydrated(feedWatcher);
+  const watcher = await openPage(other, brief, hydrated);
+  const feedWatcher = await openPage(other, '/category/policy', hydrated);
 
   await page.goto(brief);
   await hydrated(page);
   const token = `Live comment ${Date.now().toString(36)}`;
-  const form = page.locator('#comment-form');
-  await form.getByLabel('Display name').fill('Margaret');
-  await form.getByLabel('Comment', { exact: true }).fill(token);
-  await form.getByRole('button', { name: 'Post comment' }).click();
+  await postComment(page, 'Margaret', token);
   await expect(page.getByRole('article', { name: 'Comment by Margaret' }).filter({ hasText: token })).toBeVisible();
 
   // The watcher's page does not shift: the comment waits behind a button, then shows.
@@ -94,17 +75,12 @@ test('edits and deletions reach another open page in place', async ({ browser, p
   await page.goto(brief);
   await hydrated(page);
   const token = `Changing ${Date.now().toString(36)}`;
-  const form = page.locator('#comment-form');
-  await form.getByLabel('Display name').fill('Hedy');
-  await form.getByLabel('Comment', { exact: true }).fill(`${token} first version`);
-  await form.getByRole('button', { name: 'Post comment' }).click();
+  await postComment(page, 'Hedy', `${token} first version`);
   const mine = page.getByRole('article', { name: 'Comment by Hedy' }).filter({ hasText: token });
   await expect(mine).toBeVisible();
 
   const other = await browser.newContext();
-  const watcher = await other.newPage();
-  await watcher.goto(brief);
-  await hydrated(watcher);
+  const watcher = await openPage(other, brief, hydrated);
   const seen = watcher.getByRole('article', { name: 'Comment by Hedy' }).filter({ hasText: token });
   await expect(seen).toContainText('first version');
 

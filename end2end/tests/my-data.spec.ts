@@ -1,17 +1,14 @@
 // "Your data": a reader finds everything tied to their browser, takes it as JSON, and
 // deletes it — with JavaScript on or off.
 import { readFileSync } from 'node:fs';
-import { test, expect } from './fixtures';
+import { test, expect, postComment } from './fixtures';
 
 test('a reader reviews, downloads and deletes their data', async ({ page, hydrated }) => {
   const brief = '/pulse/distilled-small-models-tool-use';
   await page.goto(brief);
   await hydrated(page);
   const words = `Kept for my records ${Date.now().toString(36)}`;
-  const form = page.locator('#comment-form');
-  await form.getByLabel('Display name').fill('Radia');
-  await form.getByLabel('Comment', { exact: true }).fill(words);
-  await form.getByRole('button', { name: 'Post comment' }).click();
+  await postComment(page, 'Radia', words);
   await expect(page.getByRole('article', { name: 'Comment by Radia' }).filter({ hasText: words })).toBeVisible();
 
   await page.getByRole('contentinfo').getByRole('link', { name: 'Your data' }).click();

@@ -1,4 +1,5 @@
 import { test, expect } from './fixtures';
+import type { Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,13 +39,24 @@ function confirmationLink(address: string): Promise<string> {
   return mailedLink(address, '/newsletter/confirm');
 }
 
+/** The newsletter sign-up box of the page. */
+function newsletterBox(page: Page) {
+  return page.getByRole('region', { name: 'Get the weekly AI digest — every Thursday' });
+}
+
+/** Subscribes `address` through the page's sign-up box, and returns the box. */
+async function subscribe(page: Page, address: string) {
+  const box = newsletterBox(page);
+  await box.getByLabel('Email address').fill(address);
+  await box.getByRole('button', { name: 'Subscribe' }).click();
+  return box;
+}
+
 test('a reader subscribes from a brief and confirms from the email', async ({ page, hydrated, jsEnabled }, info) => {
   const address = `reader-${info.project.name}-${Date.now().toString(36)}@example.com`;
   await page.goto('/pulse/kestrel-7b-open-weights');
   await hydrated(page);
-  const box = page.getByRole('region', { name: 'Get the weekly AI digest — every Thursday' });
-  await box.getByLabel('Email address').fill(address);
-  await box.getByRole('button', { name: 'Subscribe' }).click();
+  const box = await subscribe(page, address);
   const answer = /If this address isn't subscribed yet, we've sent it a link to confirm/;
   if (jsEnabled) {
     await expect(box.getByRole('status')).toHaveText(answer);
@@ -73,7 +85,7 @@ test('the box is on the feed, and a bad address gets a message beside the field'
   test.skip(!jsEnabled, "without JavaScript the browser's own email check runs first");
   await page.goto('/');
   await hydrated(page);
-  const box = page.getByRole('region', { name: 'Get the weekly AI digest — every Thursday' });
+  const box = newsletterBox(page);
   const field = box.getByLabel('Email address');
   // The browser accepts "a@b"; the server wants a real domain.
   await field.fill('a@b');
@@ -123,9 +135,7 @@ test('a subscriber gets a link to their data by email, reads it and deletes the 
   // Subscribed first (and confirmed), through the pages.
   await page.goto('/newsletter');
   await hydrated(page);
-  const box = page.getByRole('region', { name: 'Get the weekly AI digest — every Thursday' });
-  await box.getByLabel('Email address').fill(address);
-  await box.getByRole('button', { name: 'Subscribe' }).click();
+  await subscribe(page, address);
   await page.goto(await confirmationLink(address));
   await hydrated(page);
   await page.getByRole('button', { name: 'Confirm my subscription' }).click();

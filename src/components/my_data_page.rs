@@ -11,6 +11,7 @@ use crate::components::comments::comment_href;
 use crate::components::error_page::ErrorPage;
 use crate::components::page_title::PageTitle;
 use crate::contexts::site::use_site;
+use crate::model::CommentStatus;
 use crate::model::my_data::MyData;
 
 #[component]
@@ -83,10 +84,10 @@ fn Holdings(data: MyData) -> impl IntoView {
             {comments.is_empty().then(|| view! { <p>"None."</p> })}
             <ul class="my-data__list">
                 {comments.into_iter().map(|c| {
-                    let status = match c.status.as_str() {
-                        "held" => Some("waiting for review"),
-                        "hidden" => Some("taken down by a moderator"),
-                        _ => None,
+                    let status = match c.status {
+                        CommentStatus::Held => Some("waiting for review"),
+                        CommentStatus::Hidden => Some("taken down by a moderator"),
+                        CommentStatus::Visible => None,
                     };
                     view! {
                         <li>

@@ -9,8 +9,8 @@ use leptos_router::hooks::use_query_map;
 use crate::api::newsletter::read_subscriber_data;
 use crate::components::error_page::ErrorPage;
 use crate::components::page_title::PageTitle;
-use crate::model::encode_query_value;
 use crate::model::my_data::{DATA_LINK_ANSWER, SubscriberData};
+use crate::model::{SubscriberStatus, encode_query_value};
 
 #[component]
 pub fn SubscriberDataPage() -> impl IntoView {
@@ -86,10 +86,10 @@ fn Record(token: String) -> impl IntoView {
 
 #[component]
 fn Held(data: SubscriberData, token: String) -> impl IntoView {
-    let status = match data.status.as_str() {
-        "pending" => "signed up, not confirmed yet",
-        "confirmed" => "subscribed",
-        _ => "unsubscribed",
+    let status = match data.status {
+        SubscriberStatus::Pending => "signed up, not confirmed yet",
+        SubscriberStatus::Confirmed => "subscribed",
+        SubscriberStatus::Unsubscribed => "unsubscribed",
     };
     let download = format!(
         "/newsletter/my-data.json?token={}",

@@ -2,6 +2,7 @@
 //! reactions they gave and the reports they filed — and, for a newsletter subscriber, about
 //! their address, as they see, download and erase it.
 
+use crate::model::{CommentStatus, SubscriberStatus};
 use serde::{Deserialize, Serialize};
 
 /// One of the reader's comments (deleted ones are gone already and not listed).
@@ -17,8 +18,7 @@ pub struct MyComment {
     /// RFC 3339, UTC.
     pub created_at: String,
     pub edited_at: Option<String>,
-    /// "visible", "held" (waiting for review) or "hidden" (taken down by moderation).
-    pub status: String,
+    pub status: CommentStatus,
 }
 
 /// A reaction the reader gave.
@@ -70,8 +70,8 @@ pub struct Erased {
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct SubscriberData {
     pub email: String,
-    /// "pending" (not confirmed yet), "confirmed" or "unsubscribed".
-    pub status: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
+    pub status: SubscriberStatus,
     /// When the reader signed up, and the wording they agreed to.
     pub consent_at: String,
     pub consent_version: String,

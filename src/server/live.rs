@@ -14,7 +14,7 @@
 //!
 //! A stream opened for one brief's page (`?brief=<slug>`) also counts as a reader of it, for
 //! "N reading now". Each instance reports its counts to the database and reads everyone's
-//! totals back every second ([`PRESENCE_TICK`]); a changed total goes to that brief's open
+//! totals back every second ([`READING_TICK`]); a changed total goes to that brief's open
 //! streams as a `reading` event without an id: it is not in the log, and nobody replays it.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -61,11 +61,11 @@ const BUSY_RETRY: Duration = Duration::from_secs(10);
 /// Reconnect delay at the end of a stream's lifetime: come straight back.
 const ROTATE_RETRY: Duration = Duration::from_millis(250);
 /// How often an instance reports its readers per brief and reads the totals back.
-const PRESENCE_TICK: Duration = Duration::from_secs(1);
-/// How often an instance touches its presence rows even when nothing changed.
-const PRESENCE_HEARTBEAT: Duration = Duration::from_secs(10);
-/// Presence rows older than this belong to an instance that stopped: they no longer count.
-const PRESENCE_STALE: time::Duration = time::Duration::seconds(30);
+const READING_TICK: Duration = Duration::from_secs(1);
+/// How often an instance touches its reading rows even when nothing changed.
+const READING_HEARTBEAT: Duration = Duration::from_secs(10);
+/// Reading rows older than this belong to an instance that stopped: they no longer count.
+const READING_STALE: time::Duration = time::Duration::seconds(30);
 
 /// One logged event as it goes over the wire: rendered once by the pump and shared by every
 /// stream (a clone is a reference count), so fanning out to thousands of readers formats
@@ -159,13 +159,13 @@ pub struct LiveCounters {
 
 impl LiveHub {
     /// Starts the pump for `store`'s event log (and, on PostgreSQL, the listener that hears
-    /// other instances' commits, and the "reading now" presence).
+    /// other instances' commits, and "reading now").
     pub fn start(store: Store, max_connections: usize, stream_lifetime: Duration) -> LiveHub {
         let hub = LiveHub::new(&store, max_connections, stream_lifetime);
         if let Some(pool) = store.postgres_pool() {
             tokio::spawn(listen(pool.clone(), Arc::downgrade(&hub.inner)));
         }
-        tokio::spawn(presence(store.clone(), Arc::downgrade(&hub.inner)));
+        tokio::spawn(reading_now(store.clone(), Arc::downgrade(&hub.inner)));
         tokio::spawn(pump(store, Arc::downgrade(&hub.inner)));
         hub
     }
@@ -240,7 +240,7 @@ impl LiveHub {
 /// Reports this instance's readers per brief and reads everyone's totals back, every tick;
 /// changed totals go to the streams of those briefs. Stops (clearing this instance's rows)
 /// when the hub is gone.
-async fn presence(store: Store, hub: Weak<Inner>) {
+async fn reading_now(store: Store, hub: Weak<Inner>) {
     // Which instance the rows are; random, so a restarted process starts afresh.
     let mut id = [0u8; 12];
     let instance = match getrandom::fill(&mut id) {
@@ -250,18 +250,18 @@ async fn presence(store: Store, hub: Weak<Inner>) {
     let mut reported: HashMap<String, u32> = HashMap::new();
     let mut reported_at = tokio::time::Instant::now();
     loop {
-        tokio::time::sleep(PRESENCE_TICK).await;
+        tokio::time::sleep(READING_TICK).await;
         let Some(inner) = hub.upgrade() else {
-            let _ = store.forget_presence(&instance).await;
+            let _ = store.forget_reading(&instance).await;
             return;
         };
         let now = time::OffsetDateTime::now_utc();
-        let stale = stamp(now - PRESENCE_STALE);
+        let stale = stamp(now - READING_STALE);
         let mine = inner.readers().clone();
-        let heartbeat = !mine.is_empty() && reported_at.elapsed() >= PRESENCE_HEARTBEAT;
+        let heartbeat = !mine.is_empty() && reported_at.elapsed() >= READING_HEARTBEAT;
         if (mine != reported || heartbeat)
             && store
-                .report_presence(&instance, &mine, &stamp(now), &stale)
+                .report_reading(&instance, &mine, &stamp(now), &stale)
                 .await
                 .is_ok()
         {
@@ -534,7 +534,7 @@ pub async fn stream(
         return refuse();
     };
     // A malformed slug, or one of no published brief, counts as no brief: nobody is told
-    // about it, and made-up slugs cannot fill the presence table.
+    // about it, and made-up slugs cannot fill the reading table (`presence`).
     let brief = match query.brief.filter(|slug| validate_slug(slug).is_ok()) {
         Some(slug) => match state.store.brief_is_published(&slug).await {
             Ok(true) => Some(slug),
@@ -701,7 +701,7 @@ fn live_events(
     })
 }
 
-/// The next reader count of `brief` from the presence broadcast; never ready for a stream
+/// The next reader count of `brief` from the "reading now" broadcast; never ready for a stream
 /// without a brief. A lagging receiver skips ahead (only the latest count matters), and a
 /// closed one (the hub is gone) is dropped.
 async fn next_reading(

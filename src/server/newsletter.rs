@@ -14,7 +14,7 @@ use crate::model::check_email;
 use crate::server::http::plain_page;
 use crate::server::mail::compose::{Letter, compose, html_document, html_escape};
 use crate::server::readers::ReaderKeys;
-use crate::server::repo::{Outgoing, Store, Subscribed};
+use crate::server::repo::{Outgoing, Store, Subscribed, Subscriber};
 use crate::server::request::Request;
 use crate::server::state::AppState;
 use crate::server::tokens::{new_token, token_hash};
@@ -315,7 +315,7 @@ pub async fn data_subject(state: &AppState, token: &str) -> Result<Option<i64>, 
 /// Mails `email` a link to everything the newsletter holds about it, if it is on the list
 /// (in any state); otherwise does nothing. The caller answers the same either way.
 pub async fn send_data_link(state: &AppState, email: &str) -> Result<(), AppError> {
-    let Some((id, _)) = state.store.subscriber(email).await? else {
+    let Some(Subscriber { id, .. }) = state.store.subscriber(email).await? else {
         return Ok(());
     };
     // Capped per address per day like confirmations, so nobody can flood an inbox with them.

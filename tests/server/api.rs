@@ -3,12 +3,11 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 
-use crate::support::{app, run};
+use crate::support::with_app;
 
 #[test]
 fn reads_are_cacheable_and_revalidate() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let reply = app.get_json("/api/list_briefs?page=1").await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
         assert_eq!(reply.header("cache-control"), "no-cache");
@@ -56,8 +55,7 @@ fn reads_are_cacheable_and_revalidate() {
 
 #[test]
 fn bad_arguments_get_a_clear_4xx() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         for (uri, status) in [
             ("/api/list_briefs?page=abc", StatusCode::BAD_REQUEST),
             ("/api/list_briefs?page=0", StatusCode::BAD_REQUEST),
@@ -109,8 +107,7 @@ fn post_theme(theme: &str, origin: Option<&str>) -> Request<Body> {
 
 #[test]
 fn set_theme_refuses_cross_site_posts() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let refused = app.send(post_theme("dark", Some("http://evil.test"))).await;
         assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
         assert!(refused.headers.get("set-cookie").is_none());
@@ -135,8 +132,7 @@ fn set_theme_refuses_cross_site_posts() {
 
 #[test]
 fn healthz_checks_the_database() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let reply = app.get("/healthz").await;
         assert_eq!(reply.status, StatusCode::OK);
         assert_eq!(reply.body, "ok\n");
@@ -145,8 +141,7 @@ fn healthz_checks_the_database() {
 
 #[test]
 fn readyz_metrics_and_request_ids_describe_the_instance() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         // Ready once the listener is up (at once on SQLite; after LISTEN on PostgreSQL).
         let mut ready = app.get("/readyz").await;
         for _ in 0..50 {

@@ -8,7 +8,12 @@ use pulse::model::{
     COMMENT_CHANGED_EVENT, COMMENT_EVENT, CommentAdded, CommentChanged, CommentState,
 };
 
-use crate::support::{Reply, TestApp, app, app_with, events, reader_cookie, run, texts};
+use crate::support::{
+    Reply, TestApp, app_with, events, reader_cookie, run, texts, with_app, with_settings,
+};
+
+/// Many readers reacting from one test address.
+const MANY_REACTIONS: &[(&str, &str)] = &[("PULSE_REACTIONS_PER_MINUTE_PER_IP", "1000")];
 
 const SLUG: &str = "postmortem-prompt-cache-stampede";
 
@@ -73,8 +78,7 @@ async fn added_events(app: &TestApp) -> usize {
 
 #[test]
 fn authors_edit_their_comment_and_everyone_sees_it_marked_edited() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let (id, mine) = first_post(&app, "First *draft*").await;
 
         let reply = edit(&app, Some(&mine), id, "Second **take**").await;
@@ -133,8 +137,7 @@ fn authors_edit_their_comment_and_everyone_sees_it_marked_edited() {
 
 #[test]
 fn nobody_else_can_change_a_comment() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let (id, _) = first_post(&app, "Mine alone").await;
         let other = another_reader(&app).await;
 
@@ -158,8 +161,7 @@ fn nobody_else_can_change_a_comment() {
 
 #[test]
 fn the_edit_window_closes() {
-    run(async {
-        let app = app_with(&[("PULSE_COMMENT_EDIT_MINUTES", "0")]).await;
+    with_settings(&[("PULSE_COMMENT_EDIT_MINUTES", "0")], async |app| {
         let (id, mine) = first_post(&app, "Set in stone").await;
         let late = edit(&app, Some(&mine), id, "changed my mind").await;
         assert_eq!(late.status, StatusCode::FORBIDDEN);
@@ -180,8 +182,7 @@ fn the_edit_window_closes() {
 
 #[test]
 fn a_deleted_comment_leaves_a_placeholder_only_while_replies_hang_on_it() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let (lonely, mine) = first_post(&app, "Nobody answers this").await;
         let (parent, _) = first_post(&app, "Someone answers this").await;
         let reply = post(&app, None, "An answer", Some(parent)).await;
@@ -244,8 +245,7 @@ fn a_deleted_comment_leaves_a_placeholder_only_while_replies_hang_on_it() {
 
 #[test]
 fn the_same_text_twice_is_refused() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let (_, mine) = first_post(&app, "Great point").await;
         let again = post(&app, Some(&mine), "Great point", None).await;
         assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
@@ -285,8 +285,7 @@ fn a_new_reader_has_a_first_day_limit() {
 
 #[test]
 fn links_from_a_new_reader_wait_for_review_and_reach_nobody_else() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let max = app.config.comments.new_reader_max_links as usize;
         let few: String = (0..max).map(|i| format!("https://a{i}.example ")).collect();
         assert_eq!(post(&app, None, &few, None).await.status, StatusCode::OK);
@@ -314,8 +313,7 @@ fn links_from_a_new_reader_wait_for_review_and_reach_nobody_else() {
 
 #[test]
 fn links_without_slashes_count_as_links() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let max = app.config.comments.new_reader_max_links as usize;
         // Autolinked addresses and scheme-only destinations: no `://` anywhere.
         let sneaky: String = (0..=max)
@@ -336,8 +334,7 @@ fn links_without_slashes_count_as_links() {
 
 #[test]
 fn reports_from_enough_readers_take_a_comment_down() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let threshold = app.config.comments.report_threshold;
         let (id, author) = first_post(&app, "Something people dislike").await;
         let (other_id, _) = first_post(&app, "Harmless").await;
@@ -400,8 +397,7 @@ fn reports_from_enough_readers_take_a_comment_down() {
 
 #[test]
 fn a_taken_down_comment_with_replies_leaves_a_removed_placeholder() {
-    run(async {
-        let app = app_with(&[("PULSE_COMMENT_REPORT_THRESHOLD", "1")]).await;
+    with_settings(&[("PULSE_COMMENT_REPORT_THRESHOLD", "1")], async |app| {
         let (id, _) = first_post(&app, "Out of line").await;
         assert_eq!(
             post(&app, None, "Still a fair reply", Some(id))
@@ -431,8 +427,7 @@ fn a_taken_down_comment_with_replies_leaves_a_removed_placeholder() {
 
 #[test]
 fn without_javascript_changes_post_as_forms_and_land_back_on_the_brief() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let (id, mine) = first_post(&app, "Typo hre").await;
         let id_text = id.to_string();
         let as_form = |endpoint: &str, fields: &[(&str, &str)]| {
@@ -511,8 +506,7 @@ fn reports_from_one_address_or_network_count_once_however_many_cookies() {
 
     use axum::extract::ConnectInfo;
 
-    run(async {
-        let app = app_with(&[("PULSE_REACTIONS_PER_MINUTE_PER_IP", "1000")]).await;
+    with_settings(MANY_REACTIONS, async |app| {
         let (id, _) = first_post(&app, "Reported from one place").await;
         let report_from = |ip: &str| {
             let body = crate::support::form(&[

@@ -4,34 +4,26 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 
-use crate::support::{Reply, TestApp, app, app_with, attrs, form, reader_cookie, run, texts};
+use crate::support::{
+    FormPost, Reply, TestApp, assert_limited_after, attrs, reader_cookie, submission_key, texts,
+    with_app, with_settings,
+};
+
+/// One reader posting many comments a minute.
+const CHATTY_READER: &[(&str, &str)] = &[("PULSE_COMMENTS_PER_MINUTE_PER_READER", "100")];
 
 const SLUG: &str = "postmortem-prompt-cache-stampede";
 
 /// Form fields, the status they must get, and words the message must contain.
 type BadCase<'a> = (Vec<(&'a str, &'a str)>, StatusCode, &'a str);
 
-fn post(fields: &[(&str, &str)], cookie: Option<&str>, accept: &str) -> Request<Body> {
-    let body = form(fields);
-    let mut request = Request::post("/api/post_comment")
-        .header("host", "pulse.test")
-        .header("origin", "http://pulse.test")
-        .header("accept", accept)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("content-length", body.len());
-    if let Some(cookie) = cookie {
-        request = request.header("cookie", cookie);
-    }
-    request.body(Body::from(body)).expect("request")
+/// A post of comment form `fields`, as the comment form's script sends it.
+fn post(fields: &[(&str, &str)]) -> FormPost {
+    FormPost::to_api("post_comment").fields(fields)
 }
 
 /// A script's post of a comment by "Ada", from the reader with `cookie` (a new one if `None`).
-fn comment_request(
-    body: &str,
-    key: &str,
-    parent: Option<&str>,
-    cookie: Option<&str>,
-) -> Request<Body> {
+fn comment_post(body: &str, key: &str, parent: Option<&str>, cookie: Option<&str>) -> FormPost {
     let mut fields = vec![
         ("slug", SLUG),
         ("name", "Ada"),
@@ -42,7 +34,28 @@ fn comment_request(
     if let Some(parent) = parent {
         fields.push(("parent", parent));
     }
-    post(&fields, cookie, "application/json")
+    post(&fields).cookie(cookie)
+}
+
+/// [`comment_post`], built.
+fn comment_request(
+    body: &str,
+    key: &str,
+    parent: Option<&str>,
+    cookie: Option<&str>,
+) -> Request<Body> {
+    comment_post(body, key, parent, cookie).build()
+}
+
+/// Comment `n` of a run one reader (`cookie`, or a new one each time) posts in a row: its own
+/// text and submission key.
+fn one_of_many(n: usize, cookie: Option<&str>) -> FormPost {
+    comment_post(
+        &format!("comment number {n}"),
+        &submission_key(),
+        None,
+        cookie,
+    )
 }
 
 async fn comment(app: &TestApp, body: &str, key: &str, parent: Option<&str>) -> Reply {
@@ -55,8 +68,7 @@ async fn thread(app: &TestApp) -> Vec<pulse::model::Comment> {
 
 #[test]
 fn a_comment_is_stored_rendered_safely_and_shown_in_the_page() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let reply = comment(
             &app,
             "Hello **world** <script>alert(1)</script>",
@@ -107,8 +119,7 @@ fn a_comment_is_stored_rendered_safely_and_shown_in_the_page() {
 
 #[test]
 fn retrying_a_submission_never_creates_a_second_comment() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let first = comment(&app, "Only once", "retry-key-1", None).await.json();
         let again = comment(&app, "Only once", "retry-key-1", None).await;
         assert_eq!(again.status, StatusCode::OK);
@@ -119,8 +130,7 @@ fn retrying_a_submission_never_creates_a_second_comment() {
 
 #[test]
 fn the_same_submission_sent_at_once_through_two_instances_is_stored_once() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let other = app.another_instance().await;
         let reader = app.readers.mint().expect("reader");
         let cookie = app.readers.cookie(&reader, false);
@@ -155,8 +165,7 @@ fn the_same_submission_sent_at_once_through_two_instances_is_stored_once() {
 
 #[test]
 fn replies_thread_under_their_parent_up_to_the_deepest_level() {
-    run(async {
-        let app = app_with(&[("PULSE_COMMENTS_PER_MINUTE_PER_READER", "100")]).await;
+    with_settings(CHATTY_READER, async |app| {
         let root = comment(&app, "root", "thread-key-0", None).await.json()["id"].to_string();
         let other = comment(&app, "second root", "thread-key-1", None)
             .await
@@ -207,8 +216,7 @@ fn replies_thread_under_their_parent_up_to_the_deepest_level() {
 
 #[test]
 fn bad_submissions_get_clear_4xx_and_change_nothing() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let long_body = "x".repeat(app.config.site.comment_max_body_chars as usize + 1);
         let long_name = "n".repeat(app.config.site.comment_max_name_chars as usize + 1);
         let cases: Vec<BadCase> = vec![
@@ -316,7 +324,7 @@ fn bad_submissions_get_clear_4xx_and_change_nothing() {
             ),
         ];
         for (fields, status, message) in cases {
-            let reply = app.send(post(&fields, None, "application/json")).await;
+            let reply = app.submit(post(&fields)).await;
             assert_eq!(reply.status, status, "{fields:?}: {}", reply.body);
             // The error is JSON with one variant; its message (or, for a field, its `message`)
             // says what was wrong.
@@ -328,28 +336,21 @@ fn bad_submissions_get_clear_4xx_and_change_nothing() {
                 .unwrap_or_default();
             assert!(said.contains(message), "{fields:?}: {error}");
         }
-        let mut cross = post(
-            &[
-                ("slug", SLUG),
-                ("name", "Ada"),
-                ("body", "hi"),
-                ("key", "key-0000008"),
-            ],
-            None,
-            "application/json",
-        );
-        cross
-            .headers_mut()
-            .insert("origin", "http://evil.test".parse().expect("origin"));
-        assert_eq!(app.send(cross).await.status, StatusCode::FORBIDDEN);
+        let cross = post(&[
+            ("slug", SLUG),
+            ("name", "Ada"),
+            ("body", "hi"),
+            ("key", "key-0000008"),
+        ])
+        .origin("http://evil.test");
+        assert_eq!(app.submit(cross).await.status, StatusCode::FORBIDDEN);
         assert!(thread(&app).await.is_empty());
     })
 }
 
 #[test]
 fn the_honeypot_pretends_and_stores_nothing() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let fields = [
             ("slug", SLUG),
             ("name", "Bot"),
@@ -357,7 +358,7 @@ fn the_honeypot_pretends_and_stores_nothing() {
             ("key", "bot-key-01"),
             ("website", "http://spam.example"),
         ];
-        let reply = app.send(post(&fields, None, "application/json")).await;
+        let reply = app.submit(post(&fields)).await;
         assert_eq!(reply.status, StatusCode::OK);
         assert!(thread(&app).await.is_empty());
         assert_eq!(
@@ -370,34 +371,22 @@ fn the_honeypot_pretends_and_stores_nothing() {
 
 #[test]
 fn readers_are_rate_limited() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let per_minute = app.config.comments.per_minute_per_reader as usize;
         let first = comment(&app, "one", "limit-key-0", None).await;
         let cookie = reader_cookie(&first);
         let mut statuses = vec![first.status];
         for i in 1..=per_minute {
-            let request = comment_request(
-                &format!("more {i}"),
-                &format!("limit-key-{i}"),
-                None,
-                Some(&cookie),
-            );
-            statuses.push(app.send(request).await.status);
+            statuses.push(app.submit(one_of_many(i, Some(&cookie))).await.status);
         }
-        assert!(
-            statuses[..per_minute].iter().all(|s| *s == StatusCode::OK),
-            "{statuses:?}"
-        );
-        assert_eq!(statuses[per_minute], StatusCode::TOO_MANY_REQUESTS);
+        assert_limited_after(&statuses, per_minute);
         assert_eq!(thread(&app).await.len(), per_minute);
     })
 }
 
 #[test]
 fn without_javascript_the_form_posts_and_lands_on_the_new_comment() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let fields = [
             ("slug", SLUG),
             ("name", "<b>Eve</b>"),
@@ -405,14 +394,10 @@ fn without_javascript_the_form_posts_and_lands_on_the_new_comment() {
             ("key", "form-key-01"),
             ("website", ""),
         ];
-        let mut request = post(&fields, None, "text/html,application/xhtml+xml");
-        request.headers_mut().insert(
-            "referer",
-            format!("http://pulse.test/pulse/{SLUG}")
-                .parse()
-                .expect("referer"),
-        );
-        let reply = app.send(request).await;
+        let request = post(&fields)
+            .header("accept", "text/html,application/xhtml+xml")
+            .header("referer", format!("http://pulse.test/pulse/{SLUG}"));
+        let reply = app.submit(request).await;
         assert_eq!(reply.status, StatusCode::FOUND, "{}", reply.body);
         let id = thread(&app).await[0].id;
         assert_eq!(
@@ -439,8 +424,7 @@ fn without_javascript_the_form_posts_and_lands_on_the_new_comment() {
 
 #[test]
 fn oversized_requests_are_refused_before_being_read() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let huge = "x".repeat(200 * 1024);
         let fields = [
             ("slug", SLUG),
@@ -448,7 +432,7 @@ fn oversized_requests_are_refused_before_being_read() {
             ("body", huge.as_str()),
             ("key", "huge-key-01"),
         ];
-        let reply = app.send(post(&fields, None, "application/json")).await;
+        let reply = app.submit(post(&fields)).await;
         assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
         assert!(thread(&app).await.is_empty());
     })
@@ -456,15 +440,11 @@ fn oversized_requests_are_refused_before_being_read() {
 
 #[test]
 fn comment_limits_hold_across_instances_and_per_address() {
-    use std::net::SocketAddr;
-
-    use axum::extract::ConnectInfo;
     use pulse::server::rate_limit::RateLimiter;
     use pulse::server::state::AppState;
     use tower::ServiceExt;
 
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let per_reader = app.config.comments.per_minute_per_reader as usize;
         // A second instance: its own router and in-memory limiter, the same database.
         let other = pulse::server::http::router(AppState {
@@ -475,12 +455,7 @@ fn comment_limits_hold_across_instances_and_per_address() {
         let cookie = reader_cookie(&first);
         let mut statuses = vec![first.status];
         for i in 1..=per_reader {
-            let request = comment_request(
-                &format!("alternating {i}"),
-                &format!("multi-key-{i}"),
-                None,
-                Some(&cookie),
-            );
+            let request = one_of_many(i, Some(&cookie)).build();
             let status = if i % 2 == 1 {
                 other
                     .clone()
@@ -493,46 +468,22 @@ fn comment_limits_hold_across_instances_and_per_address() {
             };
             statuses.push(status);
         }
-        assert!(
-            statuses[..per_reader].iter().all(|s| *s == StatusCode::OK),
-            "{statuses:?}"
-        );
-        assert_eq!(
-            statuses[per_reader],
-            StatusCode::TOO_MANY_REQUESTS,
-            "{statuses:?}"
-        );
+        assert_limited_after(&statuses, per_reader);
 
         // Per address: new readers (no cookie) from one address share its limit.
         let per_ip = app.config.comments.per_minute_per_ip as usize;
         let mut statuses = Vec::new();
         for i in 0..=per_ip {
-            let mut request = comment_request(
-                &format!("same place {i}"),
-                &format!("ip-key-{i}"),
-                None,
-                None,
-            );
-            let peer: SocketAddr = "203.0.113.9:50000".parse().expect("address");
-            request.extensions_mut().insert(ConnectInfo(peer));
-            statuses.push(app.send(request).await.status);
+            let request = one_of_many(i, None).peer("203.0.113.9");
+            statuses.push(app.submit(request).await.status);
         }
-        assert!(
-            statuses[..per_ip].iter().all(|s| *s == StatusCode::OK),
-            "{statuses:?}"
-        );
-        assert_eq!(
-            statuses[per_ip],
-            StatusCode::TOO_MANY_REQUESTS,
-            "{statuses:?}"
-        );
+        assert_limited_after(&statuses, per_ip);
     })
 }
 
 #[test]
 fn over_https_every_cookie_is_secure() {
-    run(async {
-        let app = app_with(&[("PULSE_BASE_URL", "https://pulse.test")]).await;
+    with_settings(&[("PULSE_BASE_URL", "https://pulse.test")], async |app| {
         let reply = app
             .send(comment_request(
                 "Secure cookies only.",
@@ -542,16 +493,11 @@ fn over_https_every_cookie_is_secure() {
             ))
             .await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-        let theme = app
-            .send(
-                Request::post("/api/set_theme")
-                    .header("host", "pulse.test")
-                    .header("origin", "https://pulse.test")
-                    .header("content-type", "application/x-www-form-urlencoded")
-                    .body(Body::from("theme=dark"))
-                    .expect("request"),
-            )
-            .await;
+        let theme = FormPost::to_api("set_theme")
+            .fields(&[("theme", "dark")])
+            .origin("https://pulse.test")
+            .without("accept");
+        let theme = app.submit(theme).await;
         assert_eq!(theme.status, StatusCode::OK, "{}", theme.body);
         let cookies: Vec<String> = [&reply, &theme]
             .iter()

@@ -9,7 +9,7 @@ use pulse::server::listen::{Timeouts, serve};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 
-use crate::support::{TestApp, app, run};
+use crate::support::{TestApp, with_app};
 
 /// Serves `app` on a free local port with short timeouts; its address.
 async fn listening(app: &TestApp, timeouts: Timeouts) -> std::net::SocketAddr {
@@ -41,8 +41,7 @@ async fn closed_within(tcp: &mut TcpStream, wait: Duration) -> Result<Vec<u8>, V
 
 #[test]
 fn a_client_sending_its_request_a_byte_at_a_time_is_dropped() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let addr = listening(&app, SHORT).await;
         let mut slow = TcpStream::connect(addr).await.expect("connect");
         let request = b"GET / HTTP/1.1\r\nHost: pulse.test\r\nX-Slow: aaaaaaaaaaaaaaaaaaaa\r\n\r\n";

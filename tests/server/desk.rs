@@ -1,23 +1,20 @@
 //! The editor desk's door: accounts, sign-in, sessions, and every desk server function refusing
 //! (and changing nothing) without a live session, from another site, or for the wrong role.
 
-use std::io::Write as _;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use pulse::model::editors::Role;
 use time::OffsetDateTime;
 
 use crate::support::{
-    PASSWORD, add, app, attrs, cross_site_post, desk_cookie, form, get_with, refused_cookies, run,
-    sign_in, signed_in, texts,
+    Editor, FormPost, PASSWORD, Reply, add, attrs, cross_site_post, desk_cookie, field_of_each,
+    get_with, refused_cookies, run_with_input, sign_in, signed_in, texts, with_app,
 };
 
 #[test]
 fn signing_in_sets_a_strict_session_and_signing_out_ends_it_on_the_server() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         add(&app, "dana@pulse.test", Role::Editor).await;
 
         let wrong = sign_in(&app, "dana@pulse.test", "not the password at all", None).await;
@@ -65,8 +62,7 @@ fn signing_in_sets_a_strict_session_and_signing_out_ends_it_on_the_server() {
 
 #[test]
 fn a_session_planted_before_sign_in_is_worthless_after_it() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         add(&app, "dana@pulse.test", Role::Editor).await;
         add(&app, "mallory@pulse.test", Role::Editor).await;
         // Mallory plants her own live session, and a made-up one, in Dana's browser.
@@ -91,12 +87,9 @@ fn a_session_planted_before_sign_in_is_worthless_after_it() {
 
 #[test]
 fn every_desk_function_refuses_and_changes_nothing_without_a_live_session() {
-    run(async {
-        let app = app().await;
-        add(&app, "ada@pulse.test", Role::Admin).await;
-        add(&app, "dana@pulse.test", Role::Editor).await;
-        let admin = signed_in(&app, "ada@pulse.test").await;
-        let editor = signed_in(&app, "dana@pulse.test").await;
+    with_app(async |app| {
+        let ada = app.editor_as("ada@pulse.test", Role::Admin).await;
+        let dana = app.editor(Role::Editor).await;
 
         let refused = refused_cookies(&app, "ada@pulse.test").await;
 
@@ -143,23 +136,21 @@ fn every_desk_function_refuses_and_changes_nothing_without_a_live_session() {
         // A live admin session, but the request comes from another site.
         let cross_site = [("sec-fetch-site", "cross-site"), ("sec-fetch-mode", "cors")];
         for uri in reads {
-            let reply = get_with(&app, uri, &admin, &cross_site).await;
+            let reply = get_with(&app, uri, &ada.cookie, &cross_site).await;
             assert_eq!(reply.status, StatusCode::FORBIDDEN, "{uri}");
         }
         for (endpoint, fields) in [
             ("add_editor", &new_editor[..]),
             ("update_editor", &demote[..]),
         ] {
-            let reply = cross_site_post(&app, endpoint, fields, &admin).await;
+            let reply = cross_site_post(&app, endpoint, fields, &ada.cookie).await;
             assert_eq!(reply.status, StatusCode::FORBIDDEN, "{endpoint}");
         }
 
         // An editor is signed in but is not an admin.
-        let reply = get_with(&app, "/api/list_editors", &editor, &[]).await;
+        let reply = dana.get("/api/list_editors").await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN);
-        let reply = app
-            .post_form("add_editor", &new_editor, Some(&editor))
-            .await;
+        let reply = dana.post("add_editor", &new_editor).await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN);
 
         let accounts: Vec<(String, Role, bool)> = app
@@ -180,11 +171,11 @@ fn every_desk_function_refuses_and_changes_nothing_without_a_live_session() {
         );
 
         // The admin, from Pulse itself, may.
-        let reply = app.post_form("add_editor", &new_editor, Some(&admin)).await;
+        let reply = ada.post("add_editor", &new_editor).await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-        let again = app.post_form("add_editor", &new_editor, Some(&admin)).await;
+        let again = ada.post("add_editor", &new_editor).await;
         assert_eq!(again.status, StatusCode::BAD_REQUEST, "{}", again.body);
-        let list = get_with(&app, "/api/list_editors", &admin, &[]).await;
+        let list = ada.get("/api/list_editors").await;
         assert_eq!(list.json().as_array().map(Vec::len), Some(3));
         let eve = sign_in(&app, "eve@pulse.test", "eve wants to be an admin", None).await;
         assert_eq!(eve.json()["role"], "admin");
@@ -193,8 +184,7 @@ fn every_desk_function_refuses_and_changes_nothing_without_a_live_session() {
 
 #[test]
 fn repeated_failures_lock_an_address_whether_it_has_an_account_or_not() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         add(&app, "dana@pulse.test", Role::Editor).await;
         for email in ["dana@pulse.test", "ghost@pulse.test"] {
             for _ in 0..5 {
@@ -215,50 +205,34 @@ fn repeated_failures_lock_an_address_whether_it_has_an_account_or_not() {
 
 #[test]
 fn failures_from_one_source_never_lock_the_editor_out_elsewhere() {
-    use std::net::SocketAddr;
-
-    use axum::extract::ConnectInfo;
-
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         add(&app, "dana@pulse.test", Role::Editor).await;
         let from = |ip: &str, password: &str| {
-            let body = form(&[
+            let fields = [
                 ("email", "dana@pulse.test"),
                 ("password", password),
                 ("next", "/desk"),
-            ]);
-            let mut request = Request::post("/api/sign_in")
-                .header("host", "pulse.test")
-                .header("origin", "http://pulse.test")
-                .header("accept", "application/json")
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(Body::from(body))
-                .expect("request");
-            let peer: SocketAddr = format!("{ip}:40000").parse().expect("address");
-            request.extensions_mut().insert(ConnectInfo(peer));
-            request
+            ];
+            app.submit(FormPost::to_api("sign_in").fields(&fields).peer(ip))
         };
         for _ in 0..5 {
-            let reply = app
-                .send(from("203.0.113.9", "guessing wrongly again"))
-                .await;
+            let reply = from("203.0.113.9", "guessing wrongly again").await;
             assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
         }
         // The guesser's source is locked out of this account, even with the right password…
-        let locked = app.send(from("203.0.113.9", PASSWORD)).await;
+        let locked = from("203.0.113.9", PASSWORD).await;
         assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
         // …and so is its whole IPv6 /64, when it guesses from there.
         for host in 1..=5 {
             let ip = format!("[2001:db8:9:9::{host}]");
-            let reply = app.send(from(&ip, "guessing wrongly again")).await;
+            let reply = from(&ip, "guessing wrongly again").await;
             assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
         }
-        let locked = app.send(from("[2001:db8:9:9::77]", PASSWORD)).await;
+        let locked = from("[2001:db8:9:9::77]", PASSWORD).await;
         assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
         // The editor, from anywhere else, signs in: ten failures slowed the account down but
         // locked nobody else out.
-        let editor = app.send(from("198.51.100.7", PASSWORD)).await;
+        let editor = from("198.51.100.7", PASSWORD).await;
         assert_eq!(editor.status, StatusCode::OK, "{}", editor.body);
         assert_eq!(editor.json()["email"], "dana@pulse.test");
     })
@@ -266,8 +240,7 @@ fn failures_from_one_source_never_lock_the_editor_out_elsewhere() {
 
 #[test]
 fn desk_pages_send_visitors_without_a_session_to_sign_in_and_back() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         add(&app, "dana@pulse.test", Role::Editor).await;
         let reply = app.get("/desk?q=atlas").await;
         assert!(reply.status.is_redirection(), "{}", reply.status);
@@ -286,23 +259,15 @@ fn desk_pages_send_visitors_without_a_session_to_sign_in_and_back() {
 
         // Without JavaScript: a refused sign-in comes back to the form with the reason; a good
         // one goes where the editor was going (never off the desk).
-        let post = |fields: Vec<(&'static str, &'static str)>| {
-            let body = form(&fields);
-            Request::post("/api/sign_in")
-                .header("host", "pulse.test")
-                .header("origin", "http://pulse.test")
-                .header("accept", "text/html")
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(Body::from(body))
-                .expect("request")
+        let post = |fields: &[(&str, &str)]| {
+            app.submit(FormPost::to_api("sign_in").fields(fields).plain_form())
         };
-        let refused = app
-            .send(post(vec![
-                ("email", "dana@pulse.test"),
-                ("password", "wrong wrong wrong"),
-                ("next", "/desk?q=atlas"),
-            ]))
-            .await;
+        let refused = post(&[
+            ("email", "dana@pulse.test"),
+            ("password", "wrong wrong wrong"),
+            ("next", "/desk?q=atlas"),
+        ])
+        .await;
         assert!(refused.status.is_redirection());
         assert_eq!(
             refused.header("location"),
@@ -316,13 +281,12 @@ fn desk_pages_send_visitors_without_a_session_to_sign_in_and_back() {
             "{}",
             page.body
         );
-        let ok = app
-            .send(post(vec![
-                ("email", "dana@pulse.test"),
-                ("password", PASSWORD),
-                ("next", "https://evil.test/desk"),
-            ]))
-            .await;
+        let ok = post(&[
+            ("email", "dana@pulse.test"),
+            ("password", PASSWORD),
+            ("next", "https://evil.test/desk"),
+        ])
+        .await;
         assert!(ok.status.is_redirection());
         assert_eq!(ok.header("location"), "/desk");
     })
@@ -330,43 +294,28 @@ fn desk_pages_send_visitors_without_a_session_to_sign_in_and_back() {
 
 #[test]
 fn the_desk_lists_searches_and_filters_every_brief() {
-    run(async {
-        let app = app().await;
-        add(&app, "dana@pulse.test", Role::Editor).await;
-        let cookie = signed_in(&app, "dana@pulse.test").await;
-        let all = get_with(&app, "/api/desk_briefs", &cookie, &[])
-            .await
-            .json();
+    with_app(async |app| {
+        let dana = app.editor(Role::Editor).await;
+        let all = dana.get("/api/desk_briefs").await.json();
         let total = app.store.count_briefs().await.expect("count");
         assert_eq!(all["total"], total);
 
-        let found = get_with(&app, "/api/desk_briefs?q=HALCYON%20atlas", &cookie, &[])
-            .await
-            .json();
-        let slugs: Vec<&str> = found["briefs"]
-            .as_array()
-            .expect("briefs")
-            .iter()
-            .filter_map(|b| b["slug"].as_str())
-            .collect();
-        assert!(slugs.contains(&"halcyon-atlas-3-release"), "{slugs:?}");
+        let found = dana.get("/api/desk_briefs?q=HALCYON%20atlas").await.json();
+        let slugs = field_of_each(&found["briefs"], "slug");
+        assert!(
+            slugs.contains(&"halcyon-atlas-3-release".to_string()),
+            "{slugs:?}"
+        );
         assert!(slugs.len() < total as usize);
 
         // Wildcards are plain characters; a long query is refused; an unknown category is 404.
-        let wild = get_with(&app, "/api/desk_briefs?q=%25", &cookie, &[])
-            .await
-            .json();
+        let wild = dana.get("/api/desk_briefs?q=%25").await.json();
         assert_eq!(wild["total"], 0);
         let long = format!("/api/desk_briefs?q={}", "a".repeat(201));
-        assert_eq!(
-            get_with(&app, &long, &cookie, &[]).await.status,
-            StatusCode::BAD_REQUEST
-        );
-        let gossip = get_with(&app, "/api/desk_briefs?category=gossip", &cookie, &[]).await;
+        assert_eq!(dana.get(&long).await.status, StatusCode::BAD_REQUEST);
+        let gossip = dana.get("/api/desk_briefs?category=gossip").await;
         assert_eq!(gossip.status, StatusCode::NOT_FOUND);
-        let tools = get_with(&app, "/api/desk_briefs?category=tools", &cookie, &[])
-            .await
-            .json();
+        let tools = dana.get("/api/desk_briefs?category=tools").await.json();
         assert!(
             tools["briefs"]
                 .as_array()
@@ -380,26 +329,15 @@ fn the_desk_lists_searches_and_filters_every_brief() {
 
 #[test]
 fn the_command_line_adds_editors_and_resets_passwords() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let pulse = |args: &[&str], stdin: &str| {
-            let mut child = Command::new(env!("CARGO_BIN_EXE_pulse"))
+            let mut command = Command::new(env!("CARGO_BIN_EXE_pulse"));
+            command
                 .args(args)
                 .env("DATABASE_URL", &app.config.database_url)
                 .env("PULSE_DATA_DIR", &app.config.data_dir)
-                .env("RUST_LOG", "warn")
-                .stdin(Stdio::piped())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .expect("run pulse");
-            child
-                .stdin
-                .take()
-                .expect("stdin")
-                .write_all(stdin.as_bytes())
-                .expect("write password");
-            child.wait_with_output().expect("pulse exits")
+                .env("RUST_LOG", "warn");
+            run_with_input(&mut command, stdin)
         };
         let add = [
             "user",
@@ -459,11 +397,9 @@ fn the_command_line_adds_editors_and_resets_passwords() {
 
 #[test]
 fn an_editor_changes_their_own_password_and_only_this_session_survives() {
-    run(async {
-        let app = app().await;
-        add(&app, "dana@pulse.test", Role::Editor).await;
-        let here = signed_in(&app, "dana@pulse.test").await;
-        let elsewhere = signed_in(&app, "dana@pulse.test").await;
+    with_app(async |app| {
+        let here = app.editor(Role::Editor).await;
+        let elsewhere = here.another_session().await;
         let change = |cookie: Option<String>,
                       current: &'static str,
                       new: &'static str,
@@ -486,18 +422,24 @@ fn an_editor_changes_their_own_password_and_only_this_session_survives() {
 
         let none = change(None, PASSWORD, next, next).await;
         assert_eq!(none.status, StatusCode::UNAUTHORIZED);
-        let wrong = change(Some(here.clone()), "not my password at all", next, next).await;
+        let wrong = change(
+            Some(here.cookie.clone()),
+            "not my password at all",
+            next,
+            next,
+        )
+        .await;
         assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
         assert_eq!(wrong.json()["Invalid"]["field"], "current");
         let differ = change(
-            Some(here.clone()),
+            Some(here.cookie.clone()),
             PASSWORD,
             next,
             "a brand new desk passphrasE",
         )
         .await;
         assert_eq!(differ.json()["Invalid"]["field"], "repeat");
-        let weak = change(Some(here.clone()), PASSWORD, "short", "short").await;
+        let weak = change(Some(here.cookie.clone()), PASSWORD, "short", "short").await;
         assert_eq!(weak.json()["Invalid"]["field"], "new_password");
         // Nothing changed so far.
         assert_eq!(
@@ -507,11 +449,11 @@ fn an_editor_changes_their_own_password_and_only_this_session_survives() {
             StatusCode::OK
         );
 
-        let done = change(Some(here.clone()), PASSWORD, next, next).await;
+        let done = change(Some(here.cookie.clone()), PASSWORD, next, next).await;
         assert_eq!(done.status, StatusCode::OK, "{}", done.body);
-        let me = get_with(&app, "/api/current_editor", &here, &[]).await;
+        let me = here.get("/api/current_editor").await;
         assert_eq!(me.json()["email"], "dana@pulse.test", "this session stays");
-        let other = get_with(&app, "/api/current_editor", &elsewhere, &[]).await;
+        let other = elsewhere.get("/api/current_editor").await;
         assert_eq!(
             other.json(),
             serde_json::Value::Null,
@@ -530,21 +472,18 @@ fn an_editor_changes_their_own_password_and_only_this_session_survives() {
 
         // Guessing the current password from a stolen session runs into the sign-in lock.
         for _ in 0..5 {
-            change(Some(here.clone()), "guess guess guess", next, next).await;
+            change(Some(here.cookie.clone()), "guess guess guess", next, next).await;
         }
-        let locked = change(Some(here.clone()), next, PASSWORD, PASSWORD).await;
+        let locked = change(Some(here.cookie.clone()), next, PASSWORD, PASSWORD).await;
         assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
     })
 }
 
 #[test]
 fn an_admin_changes_roles_and_disables_accounts_and_a_disabled_editor_is_out_at_once() {
-    run(async {
-        let app = app().await;
-        add(&app, "ada@pulse.test", Role::Admin).await;
-        add(&app, "dana@pulse.test", Role::Editor).await;
-        let admin = signed_in(&app, "ada@pulse.test").await;
-        let dana = signed_in(&app, "dana@pulse.test").await;
+    with_app(async |app| {
+        let ada = app.editor_as("ada@pulse.test", Role::Admin).await;
+        let dana = app.editor(Role::Editor).await;
         let accounts = app.store.list_editors().await.expect("list");
         let id_of = |email: &str| {
             accounts
@@ -554,40 +493,31 @@ fn an_admin_changes_roles_and_disables_accounts_and_a_disabled_editor_is_out_at_
                 .expect("account")
         };
         let (ada_id, dana_id) = (id_of("ada@pulse.test"), id_of("dana@pulse.test"));
-        let update = |cookie: String, id: String, role: &'static str, disabled: &'static str| {
-            let app = &app;
-            async move {
-                app.post_form(
-                    "update_editor",
-                    &[("id", &id), ("role", role), ("disabled", disabled)],
-                    Some(&cookie),
-                )
-                .await
-            }
-        };
+        async fn update(by: &Editor<'_>, id: &str, role: &str, disabled: &str) -> Reply {
+            let fields = [("id", id), ("role", role), ("disabled", disabled)];
+            by.post("update_editor", &fields).await
+        }
 
         // Only admins change accounts, and never their own role or access.
-        let own = update(dana.clone(), dana_id.clone(), "admin", "false").await;
+        let own = update(&dana, &dana_id, "admin", "false").await;
         assert_eq!(own.status, StatusCode::FORBIDDEN);
         for (role, disabled) in [("editor", "false"), ("admin", "true")] {
-            let reply = update(admin.clone(), ada_id.clone(), role, disabled).await;
+            let reply = update(&ada, &ada_id, role, disabled).await;
             assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
         }
-        let nobody = update(admin.clone(), "9999".into(), "editor", "true").await;
+        let nobody = update(&ada, "9999", "editor", "true").await;
         assert_eq!(nobody.status, StatusCode::NOT_FOUND);
 
         // Disabled: the open session ends at once and a sign-in is refused like a wrong password.
-        let off = update(admin.clone(), dana_id.clone(), "editor", "true").await;
+        let off = update(&ada, &dana_id, "editor", "true").await;
         assert_eq!(off.status, StatusCode::OK, "{}", off.body);
-        let list = get_with(&app, "/api/desk_briefs", &dana, &[]).await;
+        let list = dana.get("/api/desk_briefs").await;
         assert_eq!(list.status, StatusCode::UNAUTHORIZED);
         let refused = sign_in(&app, "dana@pulse.test", PASSWORD, None).await;
         let wrong = sign_in(&app, "dana@pulse.test", "certainly not her password", None).await;
         assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
         assert_eq!(refused.body, wrong.body);
-        let listed = get_with(&app, "/api/list_editors", &admin, &[])
-            .await
-            .json();
+        let listed = ada.get("/api/list_editors").await.json();
         let row = listed
             .as_array()
             .expect("accounts")
@@ -601,13 +531,13 @@ fn an_admin_changes_roles_and_disables_accounts_and_a_disabled_editor_is_out_at_
         );
 
         // Enabled again as an admin: she signs in and may manage accounts.
-        let on = update(admin.clone(), dana_id.clone(), "admin", "false").await;
+        let on = update(&ada, &dana_id, "admin", "false").await;
         assert_eq!(on.status, StatusCode::OK, "{}", on.body);
-        let dana = signed_in(&app, "dana@pulse.test").await;
-        let list = get_with(&app, "/api/list_editors", &dana, &[]).await;
+        let dana = dana.another_session().await;
+        let list = dana.get("/api/list_editors").await;
         assert_eq!(list.status, StatusCode::OK, "{}", list.body);
         // Now one admin may demote the other; the last enabled admin cannot be removed.
-        let demoted = update(dana.clone(), ada_id.clone(), "editor", "false").await;
+        let demoted = update(&dana, &ada_id, "editor", "false").await;
         assert_eq!(demoted.status, StatusCode::OK, "{}", demoted.body);
         assert_eq!(
             app.store
@@ -622,7 +552,7 @@ fn an_admin_changes_roles_and_disables_accounts_and_a_disabled_editor_is_out_at_
             pulse::server::repo::AccountChange::LastAdmin
         );
         // The page offers each account's role and access as plain forms.
-        let page = app.get_as("/desk/editors", &dana).await.html();
+        let page = dana.page("/desk/editors").await.html();
         assert_eq!(
             attrs(
                 &page,

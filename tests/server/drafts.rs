@@ -2,23 +2,21 @@
 //! published brief corrected with a public note; briefs taken off the site and put back; and
 //! every one of these refused without a live editor session.
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use pulse::model::editors::Role;
 use pulse::model::{BRIEF_EVENT, BriefPublished};
 use pulse::server::drafts::publish_due;
 use time::{Duration, OffsetDateTime};
 
 use crate::support::{
-    Reply, TestApp, add, app, attrs, cross_site_post, events, form, get_with, refused_cookies, run,
-    signed_in, texts,
+    Fields, TestApp, attrs, cross_site_post, events, get_with, refused_cookies, texts, with_app,
 };
 
 const HALCYON: &str = "halcyon-atlas-3-release";
 
 /// A complete, valid brief form for `slug`, as `fields[…]` pairs.
-fn brief_form(slug: &str, title: &str) -> Vec<(String, String)> {
-    [
+fn brief_form(slug: &str, title: &str) -> Fields {
+    let fields = [
         ("slug", slug),
         ("title", title),
         ("category", "tools"),
@@ -38,27 +36,9 @@ fn brief_form(slug: &str, title: &str) -> Vec<(String, String)> {
         ("watch_for", "Pricing"),
         ("skeptics", "It may not scale."),
     ]
-    .into_iter()
-    .map(|(k, v)| (format!("fields[{k}]"), v.to_string()))
-    .collect()
-}
-
-fn with(form: &[(String, String)], extra: &[(&str, &str)]) -> Vec<(String, String)> {
-    let mut all = form.to_vec();
-    for (k, v) in extra {
-        all.retain(|(key, _)| key != k);
-        all.push(((*k).to_string(), (*v).to_string()));
-    }
-    all
-}
-
-async fn post(app: &TestApp, endpoint: &str, fields: &[(String, String)], cookie: &str) -> Reply {
-    let pairs: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let cookie = (!cookie.is_empty()).then_some(cookie);
-    app.post_form(endpoint, &pairs, cookie).await
+    .map(|(k, v)| (format!("fields[{k}]"), v));
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    Fields::new(&pairs)
 }
 
 async fn published_events(app: &TestApp) -> Vec<String> {
@@ -69,29 +49,19 @@ async fn published_events(app: &TestApp) -> Vec<String> {
         .collect()
 }
 
-async fn editor(app: &TestApp) -> String {
-    add(app, "dana@pulse.test", Role::Editor).await;
-    signed_in(app, "dana@pulse.test").await
-}
-
 #[test]
 fn a_draft_is_saved_previewed_and_published_once_with_its_links() {
-    run(async {
-        let app = app().await;
-        let cookie = editor(&app).await;
+    with_app(async |app| {
+        let dana = app.editor(Role::Editor).await;
 
         // A first save needs no more than a title; it gets an id and revision 1.
-        let first = post(
-            &app,
-            "save_draft",
-            &[("fields[title]".into(), "Half a thought".into())],
-            &cookie,
-        )
-        .await;
+        let first = dana
+            .post("save_draft", &[("fields[title]", "Half a thought")])
+            .await;
         assert_eq!(first.status, StatusCode::OK, "{}", first.body);
-        let id = first.json()["id"].as_i64().expect("id");
+        let id = first.json()["id"].as_i64().expect("id").to_string();
         assert_eq!(first.json()["revision"], 1);
-        let opened = get_with(&app, &format!("/api/open_draft?id={id}"), &cookie, &[]).await;
+        let opened = dana.get(&format!("/api/open_draft?id={id}")).await;
         assert_eq!(opened.json()["draft"]["fields"]["title"], "Half a thought");
         assert!(
             opened.json()["preview"]["Invalid"].is_string(),
@@ -101,27 +71,20 @@ fn a_draft_is_saved_previewed_and_published_once_with_its_links() {
 
         // Saving names the revision it started from; a stale one is refused.
         let form = brief_form("desk-written-brief", "A brief written on the desk");
-        let saved = post(
-            &app,
-            "save_draft",
-            &with(&form, &[("id", &id.to_string()), ("revision", "1")]),
-            &cookie,
-        )
-        .await;
+        let draft = form.with(&[("id", &id)]);
+        let saved = dana
+            .send("save_draft", &draft.with(&[("revision", "1")]))
+            .await;
         assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
         assert_eq!(saved.json()["revision"], 2);
-        let stale = post(
-            &app,
-            "save_draft",
-            &with(&form, &[("id", &id.to_string()), ("revision", "1")]),
-            &cookie,
-        )
-        .await;
+        let stale = dana
+            .send("save_draft", &draft.with(&[("revision", "1")]))
+            .await;
         assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
 
         // The preview renders with the public renderer, on the server: sanitised, with the
         // Take's markup, as inert HTML (no islands in it).
-        let preview = post(&app, "preview_brief", &form, &cookie).await;
+        let preview = dana.send("preview_brief", &form).await;
         assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
         let ready = preview.json()["Ready"].as_str().expect("html").to_string();
         let html = scraper::Html::parse_fragment(&ready);
@@ -129,8 +92,8 @@ fn a_draft_is_saved_previewed_and_published_once_with_its_links() {
         assert!(!texts(&html, "#take + .prose").is_empty(), "{ready}");
         assert!(!ready.contains("<script"), "{ready}");
         assert!(!ready.contains("leptos-island"), "{ready}");
-        let empty_take = with(&form, &[("fields[take]", "  ")]);
-        let invalid = post(&app, "preview_brief", &empty_take, &cookie).await;
+        let empty_take = form.with(&[("fields[take]", "  ")]);
+        let invalid = dana.send("preview_brief", &empty_take).await;
         let reason = invalid.json()["Invalid"]
             .as_str()
             .unwrap_or_default()
@@ -138,38 +101,22 @@ fn a_draft_is_saved_previewed_and_published_once_with_its_links() {
         assert!(reason.contains("Take"), "{reason}");
 
         // A slug another brief has is refused with its title; an invalid draft is not published.
-        let taken = post(
-            &app,
-            "save_draft",
-            &with(&form, &[("id", &id.to_string()), ("fields[slug]", HALCYON)]),
-            &cookie,
-        )
-        .await;
+        let taken = dana
+            .send("save_draft", &draft.with(&[("fields[slug]", HALCYON)]))
+            .await;
         assert_eq!(taken.status, StatusCode::CONFLICT);
         assert!(taken.body.contains("Atlas 3"), "{}", taken.body);
-        let refused = post(
-            &app,
-            "save_draft",
-            &with(
-                &empty_take,
-                &[("id", &id.to_string()), ("intent", "publish")],
-            ),
-            &cookie,
-        )
-        .await;
+        let publish = draft.with(&[("intent", "publish")]);
+        let refused = dana
+            .send("save_draft", &publish.with(&[("fields[take]", "  ")]))
+            .await;
         assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
         assert_eq!(
-            app.get("/pulse/desk-written-brief").await.status,
+            app.status("/pulse/desk-written-brief").await,
             StatusCode::NOT_FOUND
         );
 
-        let done = post(
-            &app,
-            "save_draft",
-            &with(&form, &[("id", &id.to_string()), ("intent", "publish")]),
-            &cookie,
-        )
-        .await;
+        let done = dana.send("save_draft", &publish).await;
         assert_eq!(done.status, StatusCode::OK, "{}", done.body);
         assert_eq!(
             done.json()["outcome"]["Published"]["slug"],
@@ -197,13 +144,7 @@ fn a_draft_is_saved_previewed_and_published_once_with_its_links() {
                 .contains(&"/pulse/desk-written-brief".to_string())
         );
         // The draft is gone: publishing it again finds nothing.
-        let again = post(
-            &app,
-            "save_draft",
-            &with(&form, &[("id", &id.to_string()), ("intent", "publish")]),
-            &cookie,
-        )
-        .await;
+        let again = dana.send("save_draft", &publish).await;
         assert_eq!(again.status, StatusCode::NOT_FOUND, "{}", again.body);
         assert_eq!(published_events(&app).await.len(), 1);
     })
@@ -211,30 +152,19 @@ fn a_draft_is_saved_previewed_and_published_once_with_its_links() {
 
 #[test]
 fn a_scheduled_draft_goes_out_once_when_due_even_with_two_instances() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let other = app.another_instance().await;
-        let cookie = editor(&app).await;
+        let dana = app.editor(Role::Editor).await;
         let now = OffsetDateTime::now_utc();
         let form = brief_form("scheduled-brief", "A brief for later");
 
-        let saved = post(&app, "save_draft", &form, &cookie).await;
+        let saved = dana.send("save_draft", &form).await;
         assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
         let id = saved.json()["id"].as_i64().expect("id");
-        let past = post(
-            &app,
-            "save_draft",
-            &with(
-                &form,
-                &[
-                    ("id", &id.to_string()),
-                    ("intent", "schedule"),
-                    ("publish_at", "2020-01-01T09:00"),
-                ],
-            ),
-            &cookie,
-        )
-        .await;
+        let id_field = id.to_string();
+        let schedule = form.with(&[("id", &id_field), ("intent", "schedule")]);
+        let in_the_past = schedule.with(&[("publish_at", "2020-01-01T09:00")]);
+        let past = dana.send("save_draft", &in_the_past).await;
         assert_eq!(past.status, StatusCode::BAD_REQUEST, "{}", past.body);
         let draft = app.store.draft(id).await.expect("query").expect("draft");
         assert_eq!(
@@ -252,25 +182,11 @@ fn a_scheduled_draft_goes_out_once_when_due_even_with_two_instances() {
             at.hour(),
             at.minute()
         );
-        let scheduled = post(
-            &app,
-            "save_draft",
-            &with(
-                &form,
-                &[
-                    ("id", &id.to_string()),
-                    ("intent", "schedule"),
-                    ("publish_at", &at_field),
-                ],
-            ),
-            &cookie,
-        )
-        .await;
+        let in_an_hour = schedule.with(&[("publish_at", &at_field)]);
+        let scheduled = dana.send("save_draft", &in_an_hour).await;
         assert_eq!(scheduled.status, StatusCode::OK, "{}", scheduled.body);
         assert!(scheduled.json()["outcome"]["Scheduled"]["at_label"].is_string());
-        let listed = get_with(&app, "/api/desk_briefs?status=scheduled", &cookie, &[])
-            .await
-            .json();
+        let listed = dana.get("/api/desk_briefs?status=scheduled").await.json();
         assert_eq!(listed["total"], 1);
 
         assert_eq!(publish_due(&app.state, now).await.expect("look"), 0);
@@ -278,36 +194,18 @@ fn a_scheduled_draft_goes_out_once_when_due_even_with_two_instances() {
         let (one, two) = tokio::join!(publish_due(&app.state, due), publish_due(&other.state, due));
         assert_eq!(one.expect("one") + two.expect("two"), 1, "published once");
         assert_eq!(published_events(&app).await, ["scheduled-brief"]);
-        assert_eq!(
-            app.get("/pulse/scheduled-brief").await.status,
-            StatusCode::OK
-        );
+        assert_eq!(app.status("/pulse/scheduled-brief").await, StatusCode::OK);
         assert_eq!(publish_due(&app.state, due).await.expect("again"), 0);
 
         // A scheduled draft that stops being a valid brief is unscheduled with the reason.
         let second = brief_form("second-scheduled", "Another brief for later");
-        let saved = post(
-            &app,
-            "save_draft",
-            &with(
-                &second,
-                &[("intent", "schedule"), ("publish_at", &at_field)],
-            ),
-            &cookie,
-        )
-        .await;
+        let second_scheduled = second.with(&[("intent", "schedule"), ("publish_at", &at_field)]);
+        let saved = dana.send("save_draft", &second_scheduled).await;
         assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
         let second_id = saved.json()["id"].as_i64().expect("id");
-        let broken = post(
-            &app,
-            "save_draft",
-            &with(
-                &second,
-                &[("id", &second_id.to_string()), ("fields[summary]", "")],
-            ),
-            &cookie,
-        )
-        .await;
+        let second_key = second_id.to_string();
+        let no_summary = second.with(&[("id", &second_key), ("fields[summary]", "")]);
+        let broken = dana.send("save_draft", &no_summary).await;
         assert_eq!(broken.status, StatusCode::OK, "a draft may be incomplete");
         assert_eq!(publish_due(&app.state, due).await.expect("look"), 0);
         let draft = app
@@ -327,14 +225,14 @@ fn a_scheduled_draft_goes_out_once_when_due_even_with_two_instances() {
         assert_eq!(published_events(&app).await.len(), 1);
 
         // A draft can be thrown away; it is then gone for everyone.
-        let delete = [("id".to_string(), second_id.to_string())];
+        let delete = [("id", second_key.as_str())];
         assert_eq!(
-            post(&app, "delete_draft", &delete, &cookie).await.status,
+            dana.post("delete_draft", &delete).await.status,
             StatusCode::OK
         );
         assert_eq!(app.store.draft(second_id).await.expect("query"), None);
         assert_eq!(
-            post(&app, "delete_draft", &delete, &cookie).await.status,
+            dana.post("delete_draft", &delete).await.status,
             StatusCode::NOT_FOUND
         );
     })
@@ -342,16 +240,9 @@ fn a_scheduled_draft_goes_out_once_when_due_even_with_two_instances() {
 
 #[test]
 fn a_published_brief_is_corrected_with_a_public_note_and_cited_by_follows() {
-    run(async {
-        let app = app().await;
-        let cookie = editor(&app).await;
-        let opened = get_with(
-            &app,
-            &format!("/api/open_brief?slug={HALCYON}"),
-            &cookie,
-            &[],
-        )
-        .await;
+    with_app(async |app| {
+        let dana = app.editor(Role::Editor).await;
+        let opened = dana.get(&format!("/api/open_brief?slug={HALCYON}")).await;
         assert_eq!(opened.status, StatusCode::OK, "{}", opened.body);
         let fields = &opened.json()["fields"];
         assert!(
@@ -361,28 +252,25 @@ fn a_published_brief_is_corrected_with_a_public_note_and_cited_by_follows() {
         );
         assert_eq!(opened.json()["published"], true);
 
-        let mut form: Vec<(String, String)> = fields
+        let stored: Vec<(String, &str)> = fields
             .as_object()
             .expect("fields")
             .iter()
-            .map(|(k, v)| {
-                (
-                    format!("fields[{k}]"),
-                    v.as_str().unwrap_or_default().to_string(),
-                )
-            })
+            .map(|(k, v)| (format!("fields[{k}]"), v.as_str().unwrap_or_default()))
             .collect();
-        form.retain(|(k, _)| k != "fields[skeptics]");
-        form.push((
-            "fields[skeptics]".into(),
-            "See the [cache postmortem](/pulse/postmortem-prompt-cache-stampede).".into(),
-        ));
-        form.push(("slug".into(), HALCYON.into()));
+        let stored: Vec<(&str, &str)> = stored.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        let form = Fields::new(&stored).with(&[
+            (
+                "fields[skeptics]",
+                "See the [cache postmortem](/pulse/postmortem-prompt-cache-stampede).",
+            ),
+            ("slug", HALCYON),
+        ]);
         let trail = |html: &scraper::Html| texts(html, ".brief__updates li");
         let before = trail(&app.get(&format!("/pulse/{HALCYON}")).await.html());
         assert_eq!(before.len(), 1, "the demo brief comes with one note");
 
-        let no_note = post(&app, "correct_brief", &form, &cookie).await;
+        let no_note = dana.send("correct_brief", &form).await;
         assert_eq!(no_note.status, StatusCode::BAD_REQUEST, "{}", no_note.body);
         let page = app.get(&format!("/pulse/{HALCYON}")).await.html();
         assert_eq!(trail(&page), before, "nothing changed");
@@ -395,8 +283,8 @@ fn a_published_brief_is_corrected_with_a_public_note_and_cited_by_follows() {
             "not cited before the correction"
         );
 
-        let noted = with(&form, &[("note", "Added a skeptic's pointer.")]);
-        let reply = post(&app, "correct_brief", &noted, &cookie).await;
+        let noted = form.with(&[("note", "Added a skeptic's pointer.")]);
+        let reply = dana.send("correct_brief", &noted).await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
         let page = app.get(&format!("/pulse/{HALCYON}")).await.html();
         let updates = trail(&page);
@@ -414,9 +302,9 @@ fn a_published_brief_is_corrected_with_a_public_note_and_cited_by_follows() {
         assert!(attrs(&cited, "section.cited-by a", "href").contains(&format!("/pulse/{HALCYON}")));
 
         // A second correction keeps the first: the trail is in order.
-        let again = with(&form, &[("note", "Fixed a typo.")]);
+        let again = form.with(&[("note", "Fixed a typo.")]);
         assert_eq!(
-            post(&app, "correct_brief", &again, &cookie).await.status,
+            dana.send("correct_brief", &again).await.status,
             StatusCode::OK
         );
         let page = app.get(&format!("/pulse/{HALCYON}")).await.html();
@@ -428,39 +316,30 @@ fn a_published_brief_is_corrected_with_a_public_note_and_cited_by_follows() {
 
 #[test]
 fn an_unpublished_brief_leaves_every_public_place_and_can_come_back() {
-    run(async {
-        let app = app().await;
-        let cookie = editor(&app).await;
-        let off = [
-            ("slug".to_string(), HALCYON.to_string()),
-            ("published".to_string(), "false".to_string()),
-        ];
-        let reply = post(&app, "set_brief_published", &off, &cookie).await;
+    with_app(async |app| {
+        let dana = app.editor(Role::Editor).await;
+        let off = [("slug", HALCYON), ("published", "false")];
+        let reply = dana.post("set_brief_published", &off).await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
 
         assert_eq!(
-            app.get(&format!("/pulse/{HALCYON}")).await.status,
+            app.status(&format!("/pulse/{HALCYON}")).await,
             StatusCode::NOT_FOUND
         );
         let feed = app.get("/category/ai-news").await.html();
         assert!(!attrs(&feed, ".feed__list a", "href").contains(&format!("/pulse/{HALCYON}")));
         let react = app.reader().react(HALCYON, "hot", true).await;
         assert_eq!(react.status, StatusCode::NOT_FOUND);
-        let listed = get_with(&app, "/api/desk_briefs?status=unpublished", &cookie, &[])
-            .await
-            .json();
+        let listed = dana.get("/api/desk_briefs?status=unpublished").await.json();
         assert_eq!(listed["briefs"][0]["slug"], HALCYON);
 
-        let on = [
-            ("slug".to_string(), HALCYON.to_string()),
-            ("published".to_string(), "true".to_string()),
-        ];
+        let on = [("slug", HALCYON), ("published", "true")];
         assert_eq!(
-            post(&app, "set_brief_published", &on, &cookie).await.status,
+            dana.post("set_brief_published", &on).await.status,
             StatusCode::OK
         );
         assert_eq!(
-            app.get(&format!("/pulse/{HALCYON}")).await.status,
+            app.status(&format!("/pulse/{HALCYON}")).await,
             StatusCode::OK
         );
         assert_eq!(published_events(&app).await, [HALCYON]);
@@ -469,50 +348,19 @@ fn an_unpublished_brief_leaves_every_public_place_and_can_come_back() {
 
 #[test]
 fn without_javascript_the_editor_form_posts_and_lands_on_pages() {
-    run(async {
-        let app = app().await;
-        let cookie = editor(&app).await;
-        // As a browser encodes a form: brackets in names percent-encoded too.
-        let browser = |fields: &[(String, String)]| -> String {
-            fields
-                .iter()
-                .map(|(k, v)| {
-                    let k = k.replace('[', "%5B").replace(']', "%5D");
-                    format!("{k}={}", &form(&[("v", v)])[2..])
-                })
-                .collect::<Vec<_>>()
-                .join("&")
-        };
-        let send = |endpoint: &'static str, body: String| {
-            let cookie = cookie.clone();
-            let app = &app;
-            async move {
-                app.send(
-                    Request::post(format!("/api/{endpoint}"))
-                        .header("host", "pulse.test")
-                        .header("origin", "http://pulse.test")
-                        .header("accept", "text/html")
-                        .header("content-type", "application/x-www-form-urlencoded")
-                        .header("cookie", cookie)
-                        .body(Body::from(body))
-                        .expect("request"),
-                )
-                .await
-            }
-        };
+    with_app(async |app| {
+        let dana = app.editor(Role::Editor).await;
         let form = brief_form("form-posted-brief", "A brief posted as a form");
-        let saved = send("save_draft", browser(&with(&form, &[("intent", "save")]))).await;
-        assert_eq!(saved.status, StatusCode::FOUND, "{}", saved.body);
-        let location = saved.header("location").to_string();
+        let location = dana
+            .lands("save_draft", &form.with(&[("intent", "save")]))
+            .await;
         assert!(
             location.starts_with("/desk/drafts/") && location.ends_with("?done=saved"),
             "{location}"
         );
-        let page = app.get_as(&location, &cookie).await.html();
-        assert_eq!(
-            attrs(&page, "#brief-title", "value"),
-            ["A brief posted as a form"]
-        );
+        let title_field = |page: &scraper::Html| attrs(page, "#brief-title", "value");
+        let page = dana.page(&location).await.html();
+        assert_eq!(title_field(&page), ["A brief posted as a form"]);
         assert_eq!(
             texts(&page, ".editor__preview h1"),
             ["A brief posted as a form"],
@@ -523,18 +371,13 @@ fn without_javascript_the_editor_form_posts_and_lands_on_pages() {
             .trim_end_matches("?done=saved")
             .to_string();
 
-        let taken = send(
-            "save_draft",
-            browser(&with(&form, &[("id", &id), ("fields[slug]", HALCYON)])),
-        )
-        .await;
-        assert_eq!(taken.status, StatusCode::FOUND);
-        let back = taken.header("location").to_string();
+        let taken = form.with(&[("id", &id), ("fields[slug]", HALCYON)]);
+        let back = dana.lands("save_draft", &taken).await;
         assert!(
             back.starts_with(&format!("/desk/drafts/{id}?problem=")),
             "{back}"
         );
-        let page = app.get_as(&back, &cookie).await.html();
+        let page = dana.page(&back).await.html();
         assert!(
             texts(&page, "[role=alert]")
                 .iter()
@@ -548,32 +391,22 @@ fn without_javascript_the_editor_form_posts_and_lands_on_pages() {
 
         // A new draft whose slug is taken still keeps its words, on a page of its own.
         let kept = brief_form(HALCYON, "Kept although the slug is taken");
-        let fresh = send("save_draft", browser(&kept)).await;
-        assert_eq!(fresh.status, StatusCode::FOUND);
-        let landed = fresh.header("location").to_string();
+        let landed = dana.lands("save_draft", &kept).await;
         assert!(
             landed.starts_with("/desk/drafts/") && landed.contains("?problem="),
             "{landed}"
         );
-        let page = app.get_as(&landed, &cookie).await.html();
-        assert_eq!(
-            attrs(&page, "#brief-title", "value"),
-            ["Kept although the slug is taken"]
-        );
+        let page = dana.page(&landed).await.html();
+        assert_eq!(title_field(&page), ["Kept although the slug is taken"]);
         assert_eq!(attrs(&page, "#brief-slug", "value"), [""]);
 
-        let published = send(
-            "save_draft",
-            browser(&with(&form, &[("id", &id), ("intent", "publish")])),
-        )
-        .await;
-        assert_eq!(published.status, StatusCode::FOUND);
+        let publish = form.with(&[("id", &id), ("intent", "publish")]);
         assert_eq!(
-            published.header("location"),
+            dana.lands("save_draft", &publish).await,
             "/desk/briefs/form-posted-brief?done=published"
         );
-        let page = app
-            .get_as("/desk/briefs/form-posted-brief?done=published", &cookie)
+        let page = dana
+            .page("/desk/briefs/form-posted-brief?done=published")
             .await
             .html();
         assert!(
@@ -582,19 +415,12 @@ fn without_javascript_the_editor_form_posts_and_lands_on_pages() {
                 .any(|t| t.starts_with("Published."))
         );
 
-        let corrected = send(
-            "correct_brief",
-            browser(&with(
-                &form,
-                &[
-                    ("slug", "form-posted-brief"),
-                    ("note", "Clarified the take."),
-                ],
-            )),
-        )
-        .await;
+        let correct = form.with(&[
+            ("slug", "form-posted-brief"),
+            ("note", "Clarified the take."),
+        ]);
         assert_eq!(
-            corrected.header("location"),
+            dana.lands("correct_brief", &correct).await,
             "/desk/briefs/form-posted-brief?done=corrected"
         );
         let public = app.get("/pulse/form-posted-brief").await.html();
@@ -604,41 +430,35 @@ fn without_javascript_the_editor_form_posts_and_lands_on_pages() {
 
 #[test]
 fn the_brief_editor_refuses_and_changes_nothing_without_a_live_session() {
-    run(async {
-        let app = app().await;
-        let cookie = editor(&app).await;
+    with_app(async |app| {
+        let dana = app.editor(Role::Editor).await;
         let form = brief_form("sneaky-brief", "Should not exist");
-        let mut writes: Vec<(&str, Vec<(String, String)>)> = vec![
-            ("save_draft", with(&form, &[("intent", "publish")])),
+        let writes = [
+            ("save_draft", form.with(&[("intent", "publish")])),
             ("preview_brief", form.clone()),
-            ("delete_draft", vec![("id".into(), "1".into())]),
+            ("delete_draft", Fields::new(&[("id", "1")])),
             (
                 "correct_brief",
-                with(&form, &[("slug", HALCYON), ("note", "Vandalised.")]),
+                form.with(&[("slug", HALCYON), ("note", "Vandalised.")]),
+            ),
+            (
+                "set_brief_published",
+                Fields::new(&[("slug", HALCYON), ("published", "false")]),
             ),
         ];
-        writes.push((
-            "set_brief_published",
-            vec![
-                ("slug".into(), HALCYON.into()),
-                ("published".into(), "false".into()),
-            ],
-        ));
         let refused = refused_cookies(&app, "dana@pulse.test").await;
         for (endpoint, fields) in &writes {
             for (what, outsider) in &refused {
-                let reply = post(&app, endpoint, fields, outsider).await;
+                let reply = app
+                    .post_form(endpoint, &fields.pairs(), Some(outsider))
+                    .await;
                 assert_eq!(
                     reply.status,
                     StatusCode::UNAUTHORIZED,
                     "{endpoint} with {what}"
                 );
             }
-            let pairs: Vec<(&str, &str)> = fields
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect();
-            let cross = cross_site_post(&app, endpoint, &pairs, &cookie).await;
+            let cross = cross_site_post(&app, endpoint, &fields.pairs(), &dana.cookie).await;
             assert_eq!(cross.status, StatusCode::FORBIDDEN, "{endpoint}");
         }
         let cross_site = [("sec-fetch-site", "cross-site"), ("sec-fetch-mode", "cors")];
@@ -650,12 +470,10 @@ fn the_brief_editor_refuses_and_changes_nothing_without_a_live_session() {
                 let reply = get_with(&app, &uri, outsider, &[]).await;
                 assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{uri} with {what}");
             }
-            let reply = get_with(&app, &uri, &cookie, &cross_site).await;
+            let reply = get_with(&app, &uri, &dana.cookie, &cross_site).await;
             assert_eq!(reply.status, StatusCode::FORBIDDEN, "{uri}");
         }
-        let list = get_with(&app, "/api/desk_briefs?status=draft", &cookie, &[])
-            .await
-            .json();
+        let list = dana.get("/api/desk_briefs?status=draft").await.json();
         assert_eq!(list["total"], 0, "no draft was made");
         let page = app.get(&format!("/pulse/{HALCYON}")).await.html();
         assert_eq!(

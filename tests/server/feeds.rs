@@ -3,12 +3,13 @@
 //! `<head>` links that let readers find the feeds; and a brief page's link-preview tags and
 //! JSON-LD.
 
-use std::io::Write as _;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use axum::http::StatusCode;
 
-use crate::support::{TestApp, app_with, attrs, run, write};
+use crate::support::{
+    TestApp, app_with, attrs, field_of_each, run, run_with_input, strings, write,
+};
 
 /// A fresh app whose public address is `http://pulse.test`.
 async fn site() -> TestApp {
@@ -37,20 +38,15 @@ print(json.dumps({
     } for e in d.entries],
 }))
 "#;
-    let mut child = Command::new("python3")
-        .args(["-c", SCRIPT, content_type])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("python3 with feedparser (installed by .ci/setup)");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(body.as_bytes())
-        .expect("feed to feedparser");
-    let out = child.wait_with_output().expect("feedparser ran");
-    assert!(out.status.success(), "feedparser failed");
+    let out = run_with_input(
+        Command::new("python3").args(["-c", SCRIPT, content_type]),
+        body,
+    );
+    assert!(
+        out.status.success(),
+        "feedparser (installed by .ci/setup) failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("feedparser's report")
 }
 
@@ -122,22 +118,12 @@ fn the_feeds_carry_the_newest_published_briefs_and_parse_cleanly() {
         assert!(content.contains("Take"), "{content}");
         assert!(content.contains("<em>matters</em>"), "{content}");
         assert!(!content.contains("<script"), "{content}");
-        assert!(
-            first["tags"]
-                .as_array()
-                .expect("tags")
-                .contains(&"long-context".into())
-        );
+        assert!(strings(&first["tags"]).contains(&"long-context".to_string()));
 
         let tools = feed(&app, "/category/tools/feed.xml").await;
         assert!(!titles(&tools).is_empty());
         for entry in tools["entries"].as_array().expect("entries") {
-            assert!(
-                entry["tags"]
-                    .as_array()
-                    .expect("tags")
-                    .contains(&"tools".into())
-            );
+            assert!(strings(&entry["tags"]).contains(&"tools".to_string()));
         }
         let tagged = feed(&app, "/tag/long-context/feed.xml").await;
         assert_eq!(tagged["entries"].as_array().map(Vec::len), Some(3));
@@ -146,7 +132,7 @@ fn the_feeds_carry_the_newest_published_briefs_and_parse_cleanly() {
             "/tag/no-such-tag/feed.xml",
             "/tag/Bad%20Tag/feed.xml",
         ] {
-            assert_eq!(app.get(path).await.status, StatusCode::NOT_FOUND, "{path}");
+            assert_eq!(app.status(path).await, StatusCode::NOT_FOUND, "{path}");
         }
 
         // feedparser reads no JSON Feed: checked against the JSON Feed 1.1 structure here.
@@ -271,63 +257,32 @@ fn the_sitemap_lists_every_published_brief_and_robots_points_to_it() {
 fn every_page_tells_feed_readers_where_the_feeds_are() {
     run(async {
         let app = site().await;
-        let front = app.get("/").await.html();
+        const ATOM: &str = "link[rel=alternate][type='application/atom+xml']";
+        const JSON: &str = "link[rel=alternate][type='application/feed+json']";
+        let front = app.page("/").await;
+        assert_eq!(attrs(&front, ATOM, "href"), ["http://pulse.test/feed.xml"]);
+        assert_eq!(attrs(&front, JSON, "href"), ["http://pulse.test/feed.json"]);
+        let digest = app.page("/digest").await;
         assert_eq!(
-            attrs(
-                &front,
-                "link[rel=alternate][type='application/atom+xml']",
-                "href"
-            ),
-            ["http://pulse.test/feed.xml"]
-        );
-        assert_eq!(
-            attrs(
-                &front,
-                "link[rel=alternate][type='application/feed+json']",
-                "href"
-            ),
-            ["http://pulse.test/feed.json"]
-        );
-        assert_eq!(
-            attrs(&front, "link[rel=canonical]", "href"),
-            ["http://pulse.test/"]
-        );
-        let tools = app.get("/category/tools").await.html();
-        assert_eq!(
-            attrs(&tools, "link[rel=canonical]", "href"),
-            ["http://pulse.test/category/tools"]
-        );
-        let digest = app.get("/digest").await.html();
-        assert_eq!(
-            attrs(
-                &digest,
-                "link[rel=alternate][type='application/atom+xml']",
-                "href"
-            ),
+            attrs(&digest, ATOM, "href"),
             [
                 "http://pulse.test/feed.xml",
                 "http://pulse.test/digest/feed.xml"
             ]
         );
-        assert_eq!(
-            attrs(&digest, "link[rel=canonical]", "href"),
-            ["http://pulse.test/digest"]
-        );
-        let newsletter = app.get("/newsletter").await.html();
-        assert_eq!(
-            attrs(&newsletter, "link[rel=canonical]", "href"),
-            ["http://pulse.test/newsletter"]
-        );
+        for path in ["/", "/category/tools", "/digest", "/newsletter"] {
+            let page = app.page(path).await;
+            let canonical = format!("http://pulse.test{path}");
+            assert_eq!(attrs(&page, "link[rel=canonical]", "href"), [canonical]);
+        }
+        let newsletter = app.page("/newsletter").await;
         assert_eq!(
             attrs(&newsletter, "meta[name=description]", "content").len(),
             1
         );
+        let tools = app.page("/category/tools").await;
         assert_eq!(
-            attrs(
-                &tools,
-                "link[rel=alternate][type='application/atom+xml']",
-                "href"
-            ),
+            attrs(&tools, ATOM, "href"),
             [
                 "http://pulse.test/feed.xml",
                 "http://pulse.test/category/tools/feed.xml"
@@ -370,12 +325,7 @@ fn a_brief_page_carries_a_rich_preview_and_news_article_data() {
         assert_eq!(data["datePublished"], brief.published_at);
         assert_eq!(data["isBasedOn"]["name"], brief.source_name);
         assert_eq!(data["isBasedOn"]["url"], brief.source_url);
-        let parts: Vec<&str> = data["hasPart"]
-            .as_array()
-            .expect("parts")
-            .iter()
-            .filter_map(|p| p["name"].as_str())
-            .collect();
+        let parts = field_of_each(&data["hasPart"], "name");
         assert_eq!(
             parts,
             [

@@ -4,7 +4,13 @@
 
 use axum::http::StatusCode;
 
-use crate::support::{Reply, TestApp, app_with, attrs, reader_cookie, run, texts};
+use crate::support::{Reply, TestApp, attrs, reader_cookie, texts, with_settings};
+
+/// Comment limits out of the way: one reader posts the whole corpus.
+const MANY_COMMENTS: &[(&str, &str)] = &[
+    ("PULSE_COMMENTS_PER_MINUTE_PER_READER", "1000"),
+    ("PULSE_COMMENTS_PER_MINUTE_PER_IP", "1000"),
+];
 
 const SLUG: &str = "halcyon-atlas-3-release";
 
@@ -85,12 +91,7 @@ async fn post(app: &TestApp, name: &str, body: &str, parent: Option<i64>) -> Rep
 
 #[test]
 fn hostile_words_stay_text_in_every_page_they_reach() {
-    run(async {
-        let app = app_with(&[
-            ("PULSE_COMMENTS_PER_MINUTE_PER_READER", "1000"),
-            ("PULSE_COMMENTS_PER_MINUTE_PER_IP", "1000"),
-        ])
-        .await;
+    with_settings(MANY_COMMENTS, async |app| {
         let page = format!("/pulse/{SLUG}");
         for hostile in CORPUS {
             let name = format!("Eve {hostile}");

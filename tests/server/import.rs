@@ -4,7 +4,7 @@ use std::path::Path;
 
 use pulse::server::content::{ImportError, load_dir};
 
-use crate::support::{app, empty_app, run, write};
+use crate::support::{empty_app, run, with_app, write};
 
 const BRIEF: &str = r#"+++
 slug = "SLUG"
@@ -51,8 +51,7 @@ fn brief(slug: &str, title: &str, link: &str) -> String {
 
 #[test]
 fn a_bad_file_leaves_the_database_unchanged() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let before = app.store.count_briefs().await.expect("count");
         let feed_before = app.get_json("/api/list_briefs?page=1").await.body;
 
@@ -149,8 +148,7 @@ fn cited_by_follows_links_in_content_and_their_removal() {
 
 #[test]
 fn the_demo_content_is_valid_and_broad() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         assert!(app.store.count_briefs().await.expect("count") >= 12);
         let briefs = load_dir(Path::new("content"), &app.config.site).expect("valid");
         let mut categories: Vec<_> = briefs.iter().map(|b| b.category.as_str()).collect();

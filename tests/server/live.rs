@@ -6,9 +6,9 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
-use pulse::server::readers::ReaderKeys;
+use pulse::server::readers::{ReaderId, ReaderKeys};
 
-use crate::support::{TestApp, app, run};
+use crate::support::{TestApp, app, run, with_app};
 
 const SLUG: &str = "halcyon-atlas-3-release";
 
@@ -124,16 +124,19 @@ async fn toggle(app: &TestApp, reader: &pulse::server::readers::ReaderId, active
         .expect("brief");
 }
 
+/// A reader id nobody has used.
+fn new_reader() -> ReaderId {
+    ReaderKeys::ephemeral().mint().expect("id")
+}
+
 async fn newest(app: &TestApp) -> i64 {
     app.store.event_bounds().await.expect("bounds").0
 }
 
 #[test]
 fn a_returning_reader_gets_exactly_what_they_missed() {
-    run(async {
-        let app = app().await;
-        let reader = ReaderKeys::ephemeral().mint().expect("id");
-        let start = newest(&app).await.to_string();
+    with_app(async |app| {
+        let (reader, start) = (new_reader(), newest(&app).await.to_string());
 
         let mut stream = Stream::open(&app, Some(&start), None).await;
         toggle(&app, &reader, true).await;
@@ -190,7 +193,7 @@ fn an_event_committed_through_one_instance_reaches_readers_of_another() {
     run(async {
         let a = app().await;
         let b = a.another_instance().await;
-        let reader = ReaderKeys::ephemeral().mint().expect("id");
+        let reader = new_reader();
         let start = newest(&a).await.to_string();
         let mut on_b = Stream::open(&b, Some(&start), None).await;
         // Only A's hub is told; B learns of it from the database.
@@ -207,9 +210,8 @@ fn an_event_committed_through_one_instance_reaches_readers_of_another() {
 
 #[test]
 fn hostile_or_stale_cursors_get_a_reset_never_an_error() {
-    run(async {
-        let app = app().await;
-        let reader = ReaderKeys::ephemeral().mint().expect("id");
+    with_app(async |app| {
+        let reader = new_reader();
         toggle(&app, &reader, true).await;
         let head = newest(&app).await;
         for cursor in ["abc", "-5", "99999999999", "1e3", "", "0x10"] {
@@ -230,10 +232,8 @@ fn hostile_or_stale_cursors_get_a_reset_never_an_error() {
 
 #[test]
 fn a_reader_who_cannot_keep_up_is_cut_off_while_others_keep_receiving() {
-    run(async {
-        let app = app().await;
-        let reader = ReaderKeys::ephemeral().mint().expect("id");
-        let start = newest(&app).await.to_string();
+    with_app(async |app| {
+        let (reader, start) = (new_reader(), newest(&app).await.to_string());
         let mut slow = Stream::open(&app, Some(&start), None).await;
         let mut fast = Stream::open(&app, Some(&start), None).await;
 
@@ -312,8 +312,7 @@ fn a_stream_ends_after_its_lifetime_asking_for_a_quick_reconnect() {
 
 #[test]
 fn a_posted_comment_reaches_open_streams_as_a_delta() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let start = newest(&app).await.to_string();
         let mut stream = Stream::open(&app, Some(&start), None).await;
         let body =
@@ -397,36 +396,17 @@ fn words_edited_away_or_held_are_never_replayed() {
         let app = crate::support::app_with(&[("PULSE_COMMENT_REPORT_THRESHOLD", "1")]).await;
         let start = newest(&app).await.to_string();
         let mut author = app.reader();
-        let first = author
-            .post_comment(SLUG, "Original words, soon edited away", None)
+        let id = author
+            .comment(SLUG, "Original words, soon edited away", None)
             .await;
-        assert_eq!(first.status, StatusCode::OK, "{}", first.body);
-        let id = first.json()["id"].as_i64().expect("id").to_string();
-        let edited = author
-            .post(
-                "edit_comment",
-                &[
-                    ("slug", SLUG),
-                    ("id", &id),
-                    ("body", "The words as they stand now"),
-                ],
-            )
-            .await;
+        let edited = author.edit(SLUG, id, "The words as they stand now").await;
         assert_eq!(edited.status, StatusCode::OK, "{}", edited.body);
 
-        let second = app
+        let held_id = app
             .reader()
-            .post_comment(SLUG, "Words a reader reports and the site holds", None)
+            .comment(SLUG, "Words a reader reports and the site holds", None)
             .await;
-        assert_eq!(second.status, StatusCode::OK, "{}", second.body);
-        let held_id = second.json()["id"].as_i64().expect("id").to_string();
-        let reported = app
-            .post_form(
-                "report_comment",
-                &[("slug", SLUG), ("id", &held_id), ("reason", "spam")],
-                None,
-            )
-            .await;
+        let reported = app.reader().report(SLUG, held_id, "spam").await;
         assert_eq!(reported.status, StatusCode::OK, "{}", reported.body);
 
         // A reader resuming from before all of it is replayed the log as it stands.
@@ -501,10 +481,9 @@ fn one_client_address_cannot_take_every_stream() {
 
 #[test]
 fn a_long_replay_arrives_whole_in_order() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let start = newest(&app).await;
-        let reader = ReaderKeys::ephemeral().mint().expect("id");
+        let reader = new_reader();
         // More events than one replay chunk.
         for i in 0..130 {
             toggle(&app, &reader, i % 2 == 0).await;

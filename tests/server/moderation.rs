@@ -7,8 +7,8 @@ use pulse::model::editors::Role;
 use pulse::model::{COMMENT_CHANGED_EVENT, COMMENT_EVENT, CommentAdded, CommentChanged};
 
 use crate::support::{
-    Reply, TestApp, add, app, app_with, events, get_with, reader_cookie, refused_cookies, run,
-    signed_in,
+    Editor, FormPost, Reply, TestApp, app_with, events, get_with, reader_cookie, refused_cookies,
+    run, with_app,
 };
 
 const SLUG: &str = "postmortem-prompt-cache-stampede";
@@ -34,18 +34,15 @@ async fn report(app: &TestApp, id: i64, reason: &str, detail: &str) {
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
 }
 
-async fn moderate(app: &TestApp, cookie: &str, id: i64, action: &str, note: &str) -> Reply {
+/// The editor's judgement `action` (with `note`) on comment `id`: the answer's status.
+async fn moderate(by: &Editor<'_>, id: i64, action: &str, note: &str) -> StatusCode {
     let id = id.to_string();
-    app.post_form(
-        "moderate",
-        &[("id", id.as_str()), ("action", action), ("note", note)],
-        Some(cookie),
-    )
-    .await
+    let fields = [("id", id.as_str()), ("action", action), ("note", note)];
+    by.post("moderate", &fields).await.status
 }
 
-async fn queue(app: &TestApp, cookie: &str) -> serde_json::Value {
-    let reply = get_with(app, "/api/moderation_queue", cookie, &[]).await;
+async fn queue(by: &Editor<'_>) -> serde_json::Value {
+    let reply = by.get("/api/moderation_queue").await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     reply.json()
 }
@@ -62,30 +59,22 @@ async fn public_ids(app: &TestApp) -> Vec<i64> {
 
 #[test]
 fn reported_comments_are_judged_from_the_queue_and_pages_follow_live() {
-    run(async {
-        let app = app().await;
-        add(&app, "dana@pulse.test", Role::Editor).await;
-        let desk = signed_in(&app, "dana@pulse.test").await;
+    with_app(async |app| {
+        let dana = app.editor(Role::Editor).await;
         let threshold = app.config.comments.report_threshold;
 
         let first = post(&app, None, "A fair point, made rudely").await;
         let first_id = first.json()["id"].as_i64().expect("id");
         let second = post(&app, None, "Buy cheap watches").await;
         let second_id = second.json()["id"].as_i64().expect("id");
-        assert!(
-            queue(&app, &desk)
-                .await
-                .as_array()
-                .expect("queue")
-                .is_empty()
-        );
+        assert!(queue(&dana).await.as_array().expect("queue").is_empty());
 
         // One report: still shown, but in the queue. Enough reports: held, off every page.
         report(&app, first_id, "abuse", "needlessly harsh").await;
         for _ in 0..threshold {
             report(&app, second_id, "spam", "").await;
         }
-        let waiting = queue(&app, &desk).await;
+        let waiting = queue(&dana).await;
         let items = waiting.as_array().expect("queue");
         assert_eq!(items.len(), 2, "{waiting}");
         assert_eq!(items[0]["id"], first_id);
@@ -100,17 +89,12 @@ fn reported_comments_are_judged_from_the_queue_and_pages_follow_live() {
         // Approving the held one puts it back on every page (as a new comment to them) and
         // settles its reports; hiding the reported one takes it off every page.
         assert_eq!(
-            moderate(&app, &desk, second_id, "approve", "not spam after all")
-                .await
-                .status,
+            moderate(&dana, second_id, "approve", "not spam after all").await,
             StatusCode::OK
         );
         let added: Vec<CommentAdded> = events(&app, COMMENT_EVENT).await;
         assert_eq!(added.last().map(|a| a.comment.id), Some(second_id));
-        assert_eq!(
-            moderate(&app, &desk, first_id, "hide", "").await.status,
-            StatusCode::OK
-        );
+        assert_eq!(moderate(&dana, first_id, "hide", "").await, StatusCode::OK);
         let changed: Vec<CommentChanged> = events(&app, COMMENT_CHANGED_EVENT).await;
         let last = changed.last().expect("a change");
         // Gone for its author too: nothing marks it as merely held.
@@ -121,23 +105,14 @@ fn reported_comments_are_judged_from_the_queue_and_pages_follow_live() {
         assert_eq!(public_ids(&app).await, [second_id]);
         let page = app.get(&format!("/pulse/{SLUG}")).await;
         assert!(!page.body.contains("made rudely"));
-        assert!(
-            queue(&app, &desk)
-                .await
-                .as_array()
-                .expect("queue")
-                .is_empty()
-        );
+        assert!(queue(&dana).await.as_array().expect("queue").is_empty());
 
         // Hiding twice changes nothing and logs nothing; an unknown comment is 404; a bad
         // action or note is 400.
         let before = events::<CommentChanged>(&app, COMMENT_CHANGED_EVENT)
             .await
             .len();
-        assert_eq!(
-            moderate(&app, &desk, first_id, "hide", "").await.status,
-            StatusCode::OK
-        );
+        assert_eq!(moderate(&dana, first_id, "hide", "").await, StatusCode::OK);
         assert_eq!(
             events::<CommentChanged>(&app, COMMENT_CHANGED_EVENT)
                 .await
@@ -145,35 +120,32 @@ fn reported_comments_are_judged_from_the_queue_and_pages_follow_live() {
             before
         );
         assert_eq!(
-            moderate(&app, &desk, 999_999, "hide", "").await.status,
+            moderate(&dana, 999_999, "hide", "").await,
             StatusCode::NOT_FOUND
         );
         assert_eq!(
-            moderate(&app, &desk, second_id, "ban", "").await.status,
+            moderate(&dana, second_id, "ban", "").await,
             StatusCode::BAD_REQUEST
         );
         let long = "x".repeat(501);
         assert_eq!(
-            moderate(&app, &desk, second_id, "hide", &long).await.status,
+            moderate(&dana, second_id, "hide", &long).await,
             StatusCode::BAD_REQUEST
         );
         assert_eq!(public_ids(&app).await, [second_id]);
 
         // Deleting erases the text for good.
         assert_eq!(
-            moderate(&app, &desk, second_id, "delete", "on reflection")
-                .await
-                .status,
+            moderate(&dana, second_id, "delete", "on reflection").await,
             StatusCode::OK
         );
         assert!(public_ids(&app).await.is_empty());
 
         // The audit log: admins only, newest first, who, what and why.
-        let log = get_with(&app, "/api/audit_log", &desk, &[]).await;
+        let log = dana.get("/api/audit_log").await;
         assert_eq!(log.status, StatusCode::FORBIDDEN);
-        add(&app, "ada@pulse.test", Role::Admin).await;
-        let admin = signed_in(&app, "ada@pulse.test").await;
-        let log = get_with(&app, "/api/audit_log", &admin, &[]).await.json();
+        let ada = app.editor_as("ada@pulse.test", Role::Admin).await;
+        let log = ada.get("/api/audit_log").await.json();
         let lines: Vec<(String, String, String)> = log
             .as_array()
             .expect("log")
@@ -186,13 +158,13 @@ fn reported_comments_are_judged_from_the_queue_and_pages_follow_live() {
                 )
             })
             .collect();
-        let dana = |a: &str, n: &str| ("Dana Desk".to_string(), a.to_string(), n.to_string());
+        let by_dana = |a: &str, n: &str| ("Dana Desk".to_string(), a.to_string(), n.to_string());
         assert_eq!(
             lines,
             [
-                dana("delete", "on reflection"),
-                dana("hide", ""),
-                dana("approve", "not spam after all")
+                by_dana("delete", "on reflection"),
+                by_dana("hide", ""),
+                by_dana("approve", "not spam after all")
             ]
         );
     })
@@ -203,27 +175,26 @@ fn a_blocked_readers_comments_wait_for_a_moderator() {
     run(async {
         // One reader posts three times in a row here.
         let app = app_with(&[("PULSE_COMMENTS_PER_MINUTE_PER_READER", "10")]).await;
-        add(&app, "dana@pulse.test", Role::Editor).await;
-        let desk = signed_in(&app, "dana@pulse.test").await;
+        let dana = app.editor(Role::Editor).await;
         let first = post(&app, None, "First words").await;
         let author = reader_cookie(&first);
         let id = first.json()["id"].as_i64().expect("id");
 
         assert_eq!(
-            moderate(&app, &desk, id, "block", "spam run").await.status,
+            moderate(&dana, id, "block", "spam run").await,
             StatusCode::OK
         );
         let held = post(&app, Some(&author), "Second words").await;
         assert_eq!(held.json()["state"], "held");
         let held_id = held.json()["id"].as_i64().expect("id");
         assert_eq!(public_ids(&app).await, [id]);
-        let waiting = queue(&app, &desk).await;
+        let waiting = queue(&dana).await;
         assert_eq!(waiting[0]["id"], held_id);
         assert_eq!(waiting[0]["waiting"], "blocked");
         assert_eq!(waiting[0]["author_blocked"], true);
 
         assert_eq!(
-            moderate(&app, &desk, held_id, "unblock", "").await.status,
+            moderate(&dana, held_id, "unblock", "").await,
             StatusCode::OK
         );
         let free = post(&app, Some(&author), "Third words").await;
@@ -234,18 +205,18 @@ fn a_blocked_readers_comments_wait_for_a_moderator() {
 
 #[test]
 fn moderation_refuses_and_changes_nothing_without_a_live_session() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let posted = post(&app, None, "Leave me be").await;
         let id = posted.json()["id"].as_i64().expect("id");
-        add(&app, "dana@pulse.test", Role::Admin).await;
-        let desk = signed_in(&app, "dana@pulse.test").await;
+        let dana = app.editor(Role::Admin).await;
+        let id_field = id.to_string();
+        let hide = [("id", id_field.as_str()), ("action", "hide")];
         for (what, cookie) in refused_cookies(&app, "dana@pulse.test").await {
             for uri in ["/api/moderation_queue", "/api/audit_log"] {
                 let reply = get_with(&app, uri, &cookie, &[]).await;
                 assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{uri} with {what}");
             }
-            let reply = moderate(&app, &cookie, id, "hide", "").await;
+            let reply = app.post_form("moderate", &hide, Some(&cookie)).await;
             assert_eq!(
                 reply.status,
                 StatusCode::UNAUTHORIZED,
@@ -253,19 +224,16 @@ fn moderation_refuses_and_changes_nothing_without_a_live_session() {
             );
         }
         let cross_site = [("sec-fetch-site", "cross-site"), ("sec-fetch-mode", "cors")];
-        let reply = get_with(&app, "/api/moderation_queue", &desk, &cross_site).await;
+        let reply = get_with(&app, "/api/moderation_queue", &dana.cookie, &cross_site).await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN);
-        let reply = app
-            .send(
-                axum::http::Request::post("/api/moderate")
-                    .header("host", "pulse.test")
-                    .header("sec-fetch-site", "cross-site")
-                    .header("content-type", "application/x-www-form-urlencoded")
-                    .header("cookie", &desk)
-                    .body(axum::body::Body::from(format!("id={id}&action=hide")))
-                    .expect("request"),
-            )
-            .await;
+        // No Origin at all, only the browser's word that the post is cross-site.
+        let cross = FormPost::to_api("moderate")
+            .fields(&hide)
+            .cookie(dana.cookie.as_str())
+            .without("origin")
+            .without("accept")
+            .header("sec-fetch-site", "cross-site");
+        let reply = app.submit(cross).await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN);
         assert_eq!(public_ids(&app).await, [id], "nothing changed");
     })

@@ -4,7 +4,7 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 
-use crate::support::{Reply, TestApp, app, cross_site_post, events, reader_cookie, run};
+use crate::support::{Reply, TestApp, cross_site_post, events, reader_cookie, with_app};
 
 const SLUG: &str = "tallyho-eval-harness-launch";
 
@@ -35,8 +35,7 @@ async fn get_with(app: &TestApp, uri: &str, cookie: &str, site: &str, mode: &str
 
 #[test]
 fn a_reader_sees_downloads_and_erases_everything_tied_to_them() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         // Ada reacts, comments, and replies to Bea; Bea replies to Ada's first comment; Ada
         // reports one of Bea's comments.
         let mut ada = app.reader();
@@ -172,8 +171,7 @@ fn a_reader_sees_downloads_and_erases_everything_tied_to_them() {
 
 #[test]
 fn the_page_lists_the_data_and_erases_it_without_javascript() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let (_, reply) = comment(&app, None, "A comment to list", None).await;
         let cookie = reader_cookie(&reply);
         let page = app.get_as("/my-data", &cookie).await;

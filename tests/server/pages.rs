@@ -2,12 +2,11 @@
 
 use axum::http::StatusCode;
 
-use crate::support::{app, attrs, empty_app, run, texts};
+use crate::support::{FormPost, attrs, empty_app, run, texts, with_app};
 
 #[test]
 fn feed_lists_newest_first_with_pagination() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let total = app.store.count_briefs().await.expect("count");
         let reply = app.get("/").await;
         assert_eq!(reply.status, StatusCode::OK);
@@ -42,11 +41,8 @@ fn feed_lists_newest_first_with_pagination() {
 
 #[test]
 fn tag_pages_list_exactly_the_briefs_tagged_so_and_tags_link_there() {
-    run(async {
-        let app = app().await;
-        let reply = app.get("/tag/long-context").await;
-        assert_eq!(reply.status, StatusCode::OK);
-        let html = reply.html();
+    with_app(async |app| {
+        let html = app.page("/tag/long-context").await;
         assert_eq!(texts(&html, "main h1"), ["Tagged “long-context”"]);
         let mut listed = attrs(&html, "ol.feed__list article h2 a", "href");
         listed.sort();
@@ -71,21 +67,15 @@ fn tag_pages_list_exactly_the_briefs_tagged_so_and_tags_link_there() {
                 "/tag/long-context"
             ]
         );
-        assert_eq!(
-            app.get("/tag/no-such-tag").await.status,
-            StatusCode::NOT_FOUND
-        );
-        assert_eq!(
-            app.get("/tag/Bad_Tag").await.status,
-            StatusCode::BAD_REQUEST
-        );
+        assert_eq!(app.status("/tag/no-such-tag").await, StatusCode::NOT_FOUND);
+        assert_eq!(app.status("/tag/Bad_Tag").await, StatusCode::BAD_REQUEST);
         // A tag only an unpublished brief carries has no page.
         app.store
             .set_brief_published("northwind-batch-inference-price-cut", false)
             .await
             .expect("unpublish");
         assert_eq!(
-            app.get("/tag/batch-processing").await.status,
+            app.status("/tag/batch-processing").await,
             StatusCode::NOT_FOUND
         );
     })
@@ -93,11 +83,8 @@ fn tag_pages_list_exactly_the_briefs_tagged_so_and_tags_link_there() {
 
 #[test]
 fn category_feed_shows_only_that_category() {
-    run(async {
-        let app = app().await;
-        let reply = app.get("/category/tools").await;
-        assert_eq!(reply.status, StatusCode::OK);
-        let html = reply.html();
+    with_app(async |app| {
+        let html = app.page("/category/tools").await;
         assert_eq!(texts(&html, "main h1"), ["Tools"]);
         let tags = texts(&html, "ol.feed__list article .card__meta .tag");
         assert!(!tags.is_empty());
@@ -111,12 +98,9 @@ fn category_feed_shows_only_that_category() {
             ["/category/tools"]
         );
 
+        assert_eq!(app.status("/category/gossip").await, StatusCode::NOT_FOUND);
         assert_eq!(
-            app.get("/category/gossip").await.status,
-            StatusCode::NOT_FOUND
-        );
-        assert_eq!(
-            app.get("/category/Bad_Slug").await.status,
+            app.status("/category/Bad_Slug").await,
             StatusCode::BAD_REQUEST
         );
     })
@@ -124,16 +108,13 @@ fn category_feed_shows_only_that_category() {
 
 #[test]
 fn brief_page_has_every_section_in_order() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let feed = app.get("/").await.html();
         let href = attrs(&feed, "ol.feed__list article h2 a", "href")
             .into_iter()
             .next()
             .expect("a brief");
-        let reply = app.get(&href).await;
-        assert_eq!(reply.status, StatusCode::OK);
-        let html = reply.html();
+        let html = app.page(&href).await;
 
         assert_eq!(texts(&html, "a.skip-link"), ["Skip to main content"]);
         assert_eq!(attrs(&html, "nav.back-link a", "href"), ["/"]);
@@ -162,8 +143,7 @@ fn brief_page_has_every_section_in_order() {
 
 #[test]
 fn cited_by_lists_exactly_the_briefs_that_link_here() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let feed = app.get_json("/api/list_briefs?page=1").await.json();
         let mut checked = 0;
         let mut page = 1;
@@ -204,8 +184,7 @@ fn cited_by_lists_exactly_the_briefs_that_link_here() {
 
 #[test]
 fn unknown_pages_are_404_and_bad_input_is_400() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         for (uri, status, heading) in [
             (
                 "/pulse/no-such-brief",
@@ -239,8 +218,7 @@ fn unknown_pages_are_404_and_bad_input_is_400() {
 
 #[test]
 fn html_responses_carry_security_headers_and_a_fresh_nonce() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let first = app.get("/").await;
         let csp = first.header("content-security-policy").to_string();
         let script_src = csp
@@ -294,9 +272,7 @@ fn html_responses_carry_security_headers_and_a_fresh_nonce() {
 fn an_empty_feed_says_so() {
     run(async {
         let app = empty_app().await;
-        let reply = app.get("/").await;
-        assert_eq!(reply.status, StatusCode::OK);
-        let html = reply.html();
+        let html = app.page("/").await;
         assert_eq!(texts(&html, ".empty-state h2"), ["No briefs here yet"]);
         assert!(texts(&html, "ol.feed__list li").is_empty());
         assert!(texts(&html, "nav[aria-label=Pagination]").is_empty());
@@ -315,8 +291,7 @@ fn policy_nonce(reply: &crate::support::Reply) -> String {
 
 #[test]
 fn anonymous_page_views_come_from_the_render_cache_until_something_is_written() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let page = "/pulse/postmortem-prompt-cache-stampede";
         let first = app.get(page).await;
         let misses = app.state.pages.counters().misses;
@@ -377,31 +352,23 @@ fn anonymous_page_views_come_from_the_render_cache_until_something_is_written() 
 
 #[test]
 fn only_a_successful_write_ends_the_cached_pages() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         app.get("/").await;
         let hits = app.state.pages.counters().hits;
         // A post to no page, one refused for its origin and one refused for its input: none
         // of them changed anything, so none of them may cost the cache its pages.
-        let nowhere = app
-            .send(
-                axum::http::Request::post("/no/such/page")
-                    .header("host", "pulse.test")
-                    .body(axum::body::Body::from("x=1"))
-                    .expect("request"),
-            )
-            .await;
+        let nowhere = FormPost::to("/no/such/page")
+            .fields(&[("x", "1")])
+            .without("origin")
+            .without("accept")
+            .without("content-type");
+        let nowhere = app.submit(nowhere).await;
         assert_eq!(nowhere.status, StatusCode::NOT_FOUND);
-        let cross_site = app
-            .send(
-                axum::http::Request::post("/api/set_theme")
-                    .header("host", "pulse.test")
-                    .header("origin", "http://evil.test")
-                    .header("content-type", "application/x-www-form-urlencoded")
-                    .body(axum::body::Body::from("theme=dark"))
-                    .expect("request"),
-            )
-            .await;
+        let cross_site = FormPost::to_api("set_theme")
+            .fields(&[("theme", "dark")])
+            .origin("http://evil.test")
+            .without("accept");
+        let cross_site = app.submit(cross_site).await;
         assert_eq!(cross_site.status, StatusCode::FORBIDDEN);
         let invalid = app
             .post_form(
@@ -422,8 +389,7 @@ fn only_a_successful_write_ends_the_cached_pages() {
 
 #[test]
 fn desk_pages_redirect_a_visitor_without_a_session_every_time() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         for page in [
             "/desk",
             "/desk/moderation",
@@ -508,8 +474,7 @@ fn a_brief_page_carries_its_body_and_thread_once_and_ends_at_the_document() {
 
 #[test]
 fn a_redirect_for_the_page_router_keeps_its_fragment() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let request = |navigating: bool| {
             let mut request = axum::http::Request::post("/api/post_comment")
                 .header("host", "pulse.test")
@@ -556,8 +521,7 @@ fn a_redirect_for_the_page_router_keeps_its_fragment() {
 
 #[test]
 fn the_loader_is_served_at_its_hashed_address_for_good() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let html = app.get("/").await.html();
         let src = attrs(&html, "script#pulse-client", "src");
         assert_eq!(src.len(), 1);
@@ -568,7 +532,7 @@ fn the_loader_is_served_at_its_hashed_address_for_good() {
         assert!(loader.header("cache-control").contains("immutable"));
         assert!(loader.body.contains("Pulse-Navigation"));
         assert_eq!(
-            app.get("/client/pulse.0000000000000000.js").await.status,
+            app.status("/client/pulse.0000000000000000.js").await,
             StatusCode::NOT_FOUND
         );
         // Nothing of the client is preloaded (it loads when the browser is idle), and the

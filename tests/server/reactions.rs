@@ -7,7 +7,13 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode};
 
-use crate::support::{Reply, TestApp, app, app_with, attrs, run, texts};
+use crate::support::{Reply, TestApp, app_with, attrs, run, texts, with_app, with_settings};
+
+/// Limits low enough to reach in a test.
+const FEW_REACTIONS: &[(&str, &str)] = &[
+    ("PULSE_REACTIONS_PER_MINUTE_PER_READER", "3"),
+    ("PULSE_REACTIONS_PER_MINUTE_PER_IP", "5"),
+];
 
 const SLUG: &str = "kestrel-7b-open-weights";
 
@@ -45,8 +51,7 @@ async fn count(app: &TestApp, slug: &str, kind: &str) -> u32 {
 
 #[test]
 fn reacting_is_anonymous_idempotent_and_reversible() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let first = app.send(react(SLUG, "hot", true, None)).await;
         assert_eq!(first.status, StatusCode::OK, "{}", first.body);
         let cookie = reader_cookie(&first);
@@ -89,8 +94,7 @@ fn reacting_is_anonymous_idempotent_and_reversible() {
 
 #[test]
 fn the_page_shows_counts_and_the_readers_own_reactions() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let reply = app.send(react(SLUG, "useful", true, None)).await;
         let cookie = reader_cookie(&reply);
 
@@ -132,8 +136,7 @@ fn the_page_shows_counts_and_the_readers_own_reactions() {
 
 #[test]
 fn without_javascript_the_form_posts_and_comes_back() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let request = Request::post("/api/react")
             .header("host", "pulse.test")
             .header("origin", "http://pulse.test")
@@ -159,8 +162,7 @@ fn without_javascript_the_form_posts_and_comes_back() {
 
 #[test]
 fn bad_and_cross_site_requests_change_nothing() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let mut cross = react(SLUG, "hot", true, None);
         cross
             .headers_mut()
@@ -213,12 +215,7 @@ fn bad_and_cross_site_requests_change_nothing() {
 
 #[test]
 fn readers_and_addresses_are_rate_limited() {
-    run(async {
-        let app = app_with(&[
-            ("PULSE_REACTIONS_PER_MINUTE_PER_READER", "3"),
-            ("PULSE_REACTIONS_PER_MINUTE_PER_IP", "5"),
-        ])
-        .await;
+    with_settings(FEW_REACTIONS, async |app| {
         let first = app.send(react(SLUG, "hot", true, None)).await;
         let cookie = reader_cookie(&first);
         for active in [false, true] {

@@ -10,6 +10,13 @@ use crate::support::{PgTestDb, run};
 
 /// Statements run in order on both backends; each `SELECT` gives one number, and the numbers
 /// must match the expectation (and so each other).
+/// One outbox row; written twice, the second is a no-op.
+const OUTBOX_ROW: &str = "INSERT INTO mail_outbox (dedupe_key, kind, sender, recipient, message, created_at, next_attempt_at) \
+     VALUES ('d1', 'confirm', 'a@x.example', 'b@x.example', X'00', 'now', 'now') ON CONFLICT (dedupe_key) DO NOTHING";
+
+/// One event; each written gets the next id.
+const EVENT_ROW: &str = "INSERT INTO events (kind, payload) VALUES ('x', '{}')";
+
 const SCRIPT: &[(&str, Option<i64>)] = &[
     (
         "INSERT INTO briefs (slug, title, category, summary, source_name, source_url, published_at, \
@@ -72,26 +79,12 @@ const SCRIPT: &[(&str, Option<i64>)] = &[
     ),
     ("SELECT count FROM comment_counts", Some(2)),
     // Idempotent writes: a second outbox row with the same key is a no-op.
-    (
-        "INSERT INTO mail_outbox (dedupe_key, kind, sender, recipient, message, created_at, next_attempt_at) \
-         VALUES ('d1', 'confirm', 'a@x.example', 'b@x.example', X'00', 'now', 'now') ON CONFLICT (dedupe_key) DO NOTHING",
-        None,
-    ),
-    (
-        "INSERT INTO mail_outbox (dedupe_key, kind, sender, recipient, message, created_at, next_attempt_at) \
-         VALUES ('d1', 'confirm', 'a@x.example', 'b@x.example', X'00', 'now', 'now') ON CONFLICT (dedupe_key) DO NOTHING",
-        None,
-    ),
+    (OUTBOX_ROW, None),
+    (OUTBOX_ROW, None),
     ("SELECT COUNT(*) FROM mail_outbox", Some(1)),
     // The event log's ids grow.
-    (
-        "INSERT INTO events (kind, payload) VALUES ('x', '{}')",
-        None,
-    ),
-    (
-        "INSERT INTO events (kind, payload) VALUES ('x', '{}')",
-        None,
-    ),
+    (EVENT_ROW, None),
+    (EVENT_ROW, None),
     ("SELECT MAX(id) - MIN(id) FROM events", Some(1)),
     // Timestamps default to the same text format on both.
     (

@@ -4,7 +4,7 @@
 
 use axum::http::StatusCode;
 
-use crate::support::{TestApp, app, attrs, empty_app_with, run, texts, write};
+use crate::support::{TestApp, attrs, empty_app_with, run, texts, with_app, write};
 
 /// One brief file; `body` is the What Happened section.
 fn brief(slug: &str, title: &str, summary: &str, tags: &[&str], body: &str, day: u32) -> String {
@@ -288,12 +288,9 @@ fn no_input_breaks_it() {
 
 #[test]
 fn the_search_page_works_without_javascript() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         // The demo content: a word from one brief's body finds it, marked.
-        let reply = app.get("/search?q=manifest").await;
-        assert_eq!(reply.status, StatusCode::OK);
-        let html = reply.html();
+        let html = app.page("/search?q=manifest").await;
         assert_eq!(texts(&html, "main h1"), ["Search"]);
         let hits = attrs(&html, "ol.search__hits article h2 a", "href");
         assert!(
@@ -347,8 +344,7 @@ fn the_search_page_works_without_javascript() {
 
 #[test]
 fn briefs_stored_before_search_existed_are_indexed_at_start() {
-    run(async {
-        let app = app().await;
+    with_app(async |app| {
         let before = found(&app, "manifest").await;
         assert!(!before.is_empty());
         // Forget the index, as a database from before search would have none, and open the

@@ -1,10 +1,12 @@
 //! Builds a Pulse app on a fresh database and sends it requests.
 
+use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::{Arc, LazyLock};
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Request, StatusCode};
 use http_body_util::BodyExt;
 use leptos::prelude::LeptosOptions;
@@ -108,6 +110,16 @@ pub fn config_with_db(dir: &Path, db: &str, overrides: &[(&str, &str)]) -> Confi
 pub fn config(dir: &Path, overrides: &[(&str, &str)]) -> Config {
     let db = format!("sqlite://{}", dir.join("pulse.db").display());
     config_with_db(dir, &db, overrides)
+}
+
+/// Runs one test's body on the shared runtime with a fresh app holding the demo content.
+pub fn with_app(test: impl AsyncFnOnce(TestApp)) {
+    run(async { test(app().await).await });
+}
+
+/// [`with_app`], with some settings overridden.
+pub fn with_settings(overrides: &[(&str, &str)], test: impl AsyncFnOnce(TestApp)) {
+    run(async { test(app_with(overrides).await).await });
 }
 
 /// A fresh app with the demo content imported.
@@ -219,25 +231,22 @@ impl TestApp {
     }
 
     pub async fn get(&self, uri: &str) -> Reply {
-        self.send(
-            Request::get(uri)
-                .header("accept", "text/html")
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await
+        self.get_accepting(uri, "text/html", None).await
+    }
+
+    /// A GET of `uri` asking for `accept`, with `cookie` if given.
+    pub async fn get_accepting(&self, uri: &str, accept: &str, cookie: Option<&str>) -> Reply {
+        let mut request = Request::get(uri).header("accept", accept);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        self.send(request.body(Body::empty()).expect("request"))
+            .await
     }
 
     /// A page as the reader with `cookie` sees it.
     pub async fn get_as(&self, uri: &str, cookie: &str) -> Reply {
-        self.send(
-            Request::get(uri)
-                .header("accept", "text/html")
-                .header("cookie", cookie)
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await
+        self.get_accepting(uri, "text/html", Some(cookie)).await
     }
 
     /// A same-site form post to server function `endpoint`, as a script sends it (answered with
@@ -248,28 +257,123 @@ impl TestApp {
         fields: &[(&str, &str)],
         cookie: Option<&str>,
     ) -> Reply {
-        let body = form(fields);
-        let mut request = Request::post(format!("/api/{endpoint}"))
-            .header("host", "pulse.test")
-            .header("origin", "http://pulse.test")
-            .header("accept", "application/json")
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("content-length", body.len());
-        if let Some(cookie) = cookie {
-            request = request.header("cookie", cookie);
-        }
-        self.send(request.body(Body::from(body)).expect("request"))
+        self.submit(FormPost::to_api(endpoint).fields(fields).cookie(cookie))
             .await
     }
 
+    /// Sends a form post built with [`FormPost`].
+    pub async fn submit(&self, post: FormPost) -> Reply {
+        self.send(post.build()).await
+    }
+
+    /// Page `uri`, which must answer 200, parsed.
+    pub async fn page(&self, uri: &str) -> scraper::Html {
+        let reply = self.get(uri).await;
+        assert_eq!(reply.status, StatusCode::OK, "{uri}: {}", reply.body);
+        reply.html()
+    }
+
+    /// Only the status of a GET of page `uri`.
+    pub async fn status(&self, uri: &str) -> StatusCode {
+        self.get(uri).await.status
+    }
+
     pub async fn get_json(&self, uri: &str) -> Reply {
-        self.send(
-            Request::get(uri)
-                .header("accept", "application/json")
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await
+        self.get_accepting(uri, "application/json", None).await
+    }
+}
+
+/// A form post as it leaves a browser: by default a script on one of Pulse's own pages
+/// (same origin, asking for JSON, no cookie), until told otherwise.
+pub struct FormPost {
+    uri: String,
+    headers: Vec<(&'static str, String)>,
+    body: String,
+    peer: Option<SocketAddr>,
+}
+
+impl FormPost {
+    /// A post to any address of the site.
+    pub fn to(uri: impl Into<String>) -> FormPost {
+        FormPost {
+            uri: uri.into(),
+            headers: vec![
+                ("host", "pulse.test".to_string()),
+                ("origin", "http://pulse.test".to_string()),
+                ("accept", "application/json".to_string()),
+                (
+                    "content-type",
+                    "application/x-www-form-urlencoded".to_string(),
+                ),
+            ],
+            body: String::new(),
+            peer: None,
+        }
+    }
+
+    /// A post to server function `endpoint`.
+    pub fn to_api(endpoint: &str) -> FormPost {
+        FormPost::to(format!("/api/{endpoint}"))
+    }
+
+    /// The body: `fields`, form-encoded.
+    pub fn fields(self, fields: &[(&str, &str)]) -> FormPost {
+        self.body(form(fields))
+    }
+
+    /// The body as it stands.
+    pub fn body(mut self, body: impl Into<String>) -> FormPost {
+        self.body = body.into();
+        self
+    }
+
+    /// Sets header `name` (replacing the default, if any).
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> FormPost {
+        self.headers.retain(|(n, _)| *n != name);
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    /// Leaves header `name` out.
+    pub fn without(mut self, name: &str) -> FormPost {
+        self.headers.retain(|(n, _)| *n != name);
+        self
+    }
+
+    /// Sent with `cookie` (nothing when `None` or empty).
+    pub fn cookie<'c>(self, cookie: impl Into<Option<&'c str>>) -> FormPost {
+        match cookie.into() {
+            Some(cookie) if !cookie.is_empty() => self.header("cookie", cookie),
+            _ => self,
+        }
+    }
+
+    /// As a browser sends a form without JavaScript: it wants a page back.
+    pub fn plain_form(self) -> FormPost {
+        self.header("accept", "text/html")
+    }
+
+    /// Sent from a page of `origin` instead of Pulse's own.
+    pub fn origin(self, origin: &str) -> FormPost {
+        self.header("origin", origin)
+    }
+
+    /// Arriving from client address `ip` (`[…]` for IPv6).
+    pub fn peer(mut self, ip: &str) -> FormPost {
+        self.peer = Some(format!("{ip}:40000").parse().expect("address"));
+        self
+    }
+
+    pub fn build(self) -> Request<Body> {
+        let mut request = Request::post(self.uri).header("content-length", self.body.len());
+        for (name, value) in self.headers {
+            request = request.header(name, value);
+        }
+        let mut request = request.body(Body::from(self.body)).expect("request");
+        if let Some(peer) = self.peer {
+            request.extensions_mut().insert(ConnectInfo(peer));
+        }
+        request
     }
 }
 
@@ -289,27 +393,79 @@ pub fn attrs(html: &scraper::Html, selector: &str, attr: &str) -> Vec<String> {
         .collect()
 }
 
+/// `statuses`, answers to writes in a row, show the first `allowed` let through and the rest
+/// refused with 429.
+pub fn assert_limited_after(statuses: &[StatusCode], allowed: usize) {
+    let (through, refused) = statuses.split_at(allowed);
+    assert!(through.iter().all(|s| *s == StatusCode::OK), "{statuses:?}");
+    assert!(
+        !refused.is_empty() && refused.iter().all(|s| *s == StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+}
+
+/// Every item of JSON array `list`, each a string.
+pub fn strings(list: &serde_json::Value) -> Vec<String> {
+    items(list)
+        .iter()
+        .filter_map(|item| item.as_str().map(str::to_string))
+        .collect()
+}
+
+/// Field `field` (a string) of every object in JSON array `list`.
+pub fn field_of_each(list: &serde_json::Value, field: &str) -> Vec<String> {
+    items(list)
+        .iter()
+        .filter_map(|item| item[field].as_str().map(str::to_string))
+        .collect()
+}
+
+fn items(list: &serde_json::Value) -> &[serde_json::Value] {
+    list.as_array()
+        .unwrap_or_else(|| panic!("not an array: {list}"))
+}
+
+/// Runs `command` with `stdin` written to its standard input; what it printed and how it ended.
+pub fn run_with_input(command: &mut std::process::Command, stdin: &str) -> std::process::Output {
+    use std::io::Write as _;
+    use std::process::Stdio;
+
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{command:?} runs: {e}"));
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write to its input");
+    child.wait_with_output().expect("it ends")
+}
+
 /// Writes a file into a test content directory.
 pub fn write(dir: &Path, name: &str, text: &str) {
     std::fs::write(dir.join(name), text).expect("write content file");
 }
 
-/// Form-encodes `fields` (everything but unreserved characters percent-encoded).
+/// Form-encodes `fields` as a browser does (names and values: everything but unreserved
+/// characters percent-encoded, so `fields[take]` goes as `fields%5Btake%5D`).
 pub fn form(fields: &[(&str, &str)]) -> String {
+    let encode = |text: &str| -> String {
+        text.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    };
     fields
         .iter()
-        .map(|(k, v)| {
-            let v: String = v
-                .bytes()
-                .map(|b| match b {
-                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
-                        (b as char).to_string()
-                    }
-                    _ => format!("%{b:02X}"),
-                })
-                .collect();
-            format!("{k}={v}")
-        })
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
         .collect::<Vec<_>>()
         .join("&")
 }
@@ -320,12 +476,18 @@ pub fn reader_cookie(reply: &Reply) -> String {
 }
 
 fn given_reader_cookie(reply: &Reply) -> Option<String> {
+    given_cookie(reply, "pulse_reader")
+}
+
+/// The `name=…` pair of cookie `name` a reply set, if it set one.
+fn given_cookie(reply: &Reply, name: &str) -> Option<String> {
+    let prefix = format!("{name}=");
     reply
         .headers
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("pulse_reader="))
+        .find(|v| v.starts_with(&prefix))
         .and_then(|v| v.split(';').next())
         .map(str::to_string)
 }
@@ -423,6 +585,13 @@ impl Reader<'_> {
         let reply = self.post_comment(slug, body, parent).await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
         reply.json()["id"].as_i64().expect("comment id")
+    }
+
+    /// Changes the words of their comment `id` on brief `slug` to `body`.
+    pub async fn edit(&mut self, slug: &str, id: i64, body: &str) -> Reply {
+        let id = id.to_string();
+        let fields = [("slug", slug), ("id", id.as_str()), ("body", body)];
+        self.post("edit_comment", &fields).await
     }
 
     /// Reports comment `id` on brief `slug` for `reason`.
@@ -557,15 +726,8 @@ pub async fn sign_in(app: &TestApp, email: &str, password: &str, cookie: Option<
 
 /// The `pulse_desk=…` pair a reply set.
 pub fn desk_cookie(reply: &Reply) -> String {
-    reply
-        .headers
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("pulse_desk="))
-        .and_then(|v| v.split(';').next())
+    given_cookie(reply, "pulse_desk")
         .unwrap_or_else(|| panic!("no desk cookie in {:?}", reply.headers))
-        .to_string()
 }
 
 /// Signs editor `email` in; their desk cookie.
@@ -585,6 +747,108 @@ pub async fn get_with(app: &TestApp, uri: &str, cookie: &str, headers: &[(&str, 
     }
     app.send(request.body(Body::empty()).expect("request"))
         .await
+}
+
+/// An editor at the desk, signed in: their session goes with everything they do.
+pub struct Editor<'a> {
+    app: &'a TestApp,
+    pub email: String,
+    /// `pulse_desk=…`
+    pub cookie: String,
+}
+
+impl TestApp {
+    /// A new desk account for `email` with `role` and [`PASSWORD`], signed in.
+    pub async fn editor_as(&self, email: &str, role: Role) -> Editor<'_> {
+        add(self, email, role).await;
+        Editor {
+            app: self,
+            email: email.to_string(),
+            cookie: signed_in(self, email).await,
+        }
+    }
+
+    /// Dana (`dana@pulse.test`), with `role`, signed in.
+    pub async fn editor(&self, role: Role) -> Editor<'_> {
+        self.editor_as("dana@pulse.test", role).await
+    }
+}
+
+impl<'a> Editor<'a> {
+    /// The same editor signed in again (from another browser, say): a session of its own.
+    pub async fn another_session(&self) -> Editor<'a> {
+        Editor {
+            app: self.app,
+            email: self.email.clone(),
+            cookie: signed_in(self.app, &self.email).await,
+        }
+    }
+
+    /// Posts `fields` to desk function `endpoint`, as the desk's scripts do.
+    pub async fn post(&self, endpoint: &str, fields: &[(&str, &str)]) -> Reply {
+        self.app
+            .post_form(endpoint, fields, Some(&self.cookie))
+            .await
+    }
+
+    /// [`Editor::post`] of fields built up as [`Fields`].
+    pub async fn send(&self, endpoint: &str, fields: &Fields) -> Reply {
+        self.post(endpoint, &fields.pairs()).await
+    }
+
+    /// Posts `fields` to `endpoint` as a browser without JavaScript does: it lands on a page.
+    pub async fn post_plain(&self, endpoint: &str, fields: &Fields) -> Reply {
+        let post = FormPost::to_api(endpoint)
+            .fields(&fields.pairs())
+            .cookie(self.cookie.as_str())
+            .plain_form();
+        self.app.submit(post).await
+    }
+
+    /// [`Editor::post_plain`], expected to be sent on (302 Found): where the browser lands.
+    pub async fn lands(&self, endpoint: &str, fields: &Fields) -> String {
+        let reply = self.post_plain(endpoint, fields).await;
+        assert_eq!(reply.status, StatusCode::FOUND, "{}", reply.body);
+        reply.header("location").to_string()
+    }
+
+    /// A desk function read with GET (`/api/…`), answered with JSON.
+    pub async fn get(&self, uri: &str) -> Reply {
+        get_with(self.app, uri, &self.cookie, &[]).await
+    }
+
+    /// A desk page, as HTML.
+    pub async fn page(&self, uri: &str) -> Reply {
+        self.app.get_as(uri, &self.cookie).await
+    }
+}
+
+/// Form fields built up by a test, in order, each name at most once.
+#[derive(Debug, Clone, Default)]
+pub struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    pub fn new(fields: &[(&str, &str)]) -> Fields {
+        Fields::default().with(fields)
+    }
+
+    /// These fields with `extra` set, each replacing a field of the same name.
+    pub fn with(&self, extra: &[(&str, &str)]) -> Fields {
+        let mut all = self.0.clone();
+        for (name, value) in extra {
+            all.retain(|(n, _)| n != name);
+            all.push(((*name).to_string(), (*value).to_string()));
+        }
+        Fields(all)
+    }
+
+    /// As `post_form` takes them.
+    pub fn pairs(&self) -> Vec<(&str, &str)> {
+        self.0
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect()
+    }
 }
 
 /// Cookies a desk function must refuse with 401, named: none, a reader's cookie, and a session
@@ -621,21 +885,17 @@ pub async fn refused_cookies(app: &TestApp, email: &str) -> [(&'static str, Stri
     ]
 }
 
-/// A same-origin-looking form post to `endpoint` that comes from another site, with `cookie`.
+/// A form post to `endpoint` with `cookie` that comes from another site.
 pub async fn cross_site_post(
     app: &TestApp,
     endpoint: &str,
     fields: &[(&str, &str)],
     cookie: &str,
 ) -> Reply {
-    app.send(
-        Request::post(format!("/api/{endpoint}"))
-            .header("host", "pulse.test")
-            .header("origin", "https://evil.test")
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("cookie", cookie)
-            .body(Body::from(form(fields)))
-            .expect("request"),
-    )
-    .await
+    let post = FormPost::to_api(endpoint)
+        .fields(fields)
+        .cookie(cookie)
+        .origin("https://evil.test")
+        .without("accept");
+    app.submit(post).await
 }

@@ -3,7 +3,7 @@
 
 use axum::http::StatusCode;
 
-use crate::support::{TestApp, app_with, attrs, run, texts};
+use crate::support::{TestApp, attrs, texts, with_settings};
 
 const SLUG: &str = "halcyon-atlas-3-release";
 
@@ -28,8 +28,7 @@ fn shown(html: &scraper::Html) -> Vec<i64> {
 
 #[test]
 fn a_long_thread_pages_and_every_comment_is_on_exactly_one_page() {
-    run(async {
-        let app = app_with(&[("PULSE_COMMENT_THREAD_PAGE_SIZE", "5")]).await;
+    with_settings(&[("PULSE_COMMENT_THREAD_PAGE_SIZE", "5")], async |app| {
         let mut posted = Vec::new();
         for i in 0..12 {
             posted.push(post(&app, &format!("Comment number {i}"), None).await);
@@ -103,8 +102,7 @@ fn a_long_thread_pages_and_every_comment_is_on_exactly_one_page() {
 
 #[test]
 fn a_thread_of_hundreds_of_long_comments_answers_a_bounded_page() {
-    run(async {
-        let app = app_with(&[]).await;
+    with_settings(&[], async |app| {
         let words = "A long comment that fills the page with its many careful words. ".repeat(75);
         for i in 0..300 {
             post(&app, &format!("{i} {words}"), None).await;

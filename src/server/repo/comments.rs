@@ -11,8 +11,8 @@ use time::{Duration, OffsetDateTime};
 
 use crate::error::AppError;
 use crate::model::{
-    Comment, CommentAdded, CommentChanged, CommentState, LiveEvent, OwnComment, ReportReason,
-    ThreadWindow,
+    Comment, CommentAdded, CommentChanged, CommentState, CommentStatus, LiveEvent, OwnComment,
+    ReportReason, ThreadWindow,
 };
 use crate::server::config::CommentSettings;
 use crate::server::readers::ReaderId;
@@ -122,7 +122,8 @@ pub(super) struct CommentRow {
     pub(super) body_html: String,
     pub(super) created_at: String,
     pub(super) edited_at: Option<String>,
-    pub(super) status: String,
+    #[sqlx(try_from = "String")]
+    pub(super) status: CommentStatus,
     pub(super) deleted_at: Option<String>,
 }
 
@@ -136,7 +137,7 @@ impl CommentRow {
 
     /// Everyone sees it in full.
     pub(super) fn public(&self) -> bool {
-        self.status == "visible" && !self.deleted()
+        self.status == CommentStatus::Visible && !self.deleted()
     }
 
     fn by(&self, reader: Option<&ReaderId>) -> bool {
@@ -147,7 +148,7 @@ impl CommentRow {
     fn state_for(&self, reader: Option<&ReaderId>) -> Option<CommentState> {
         if self.public() {
             Some(CommentState::Visible)
-        } else if self.status == "held" && !self.deleted() && self.by(reader) {
+        } else if self.status == CommentStatus::Held && !self.deleted() && self.by(reader) {
             Some(CommentState::Held)
         } else {
             None
@@ -194,10 +195,10 @@ impl CommentRow {
         let state = if self.deleted() {
             CommentState::Deleted
         } else {
-            match self.status.as_str() {
-                "visible" => CommentState::Visible,
-                "held" => CommentState::Held,
-                _ => CommentState::Removed,
+            match self.status {
+                CommentStatus::Visible => CommentState::Visible,
+                CommentStatus::Held => CommentState::Held,
+                CommentStatus::Hidden => CommentState::Removed,
             }
         };
         self.to_comment(state)
@@ -391,7 +392,7 @@ pub(super) async fn publish_change(
         id: row.id,
         comment: public_view(&mut tx.conn(), row).await?,
         count: count(&mut tx.conn(), row.brief_id).await?,
-        held: row.status == "held" && !row.deleted(),
+        held: row.status == CommentStatus::Held && !row.deleted(),
     };
     rewrite_logged(&mut tx.conn(), row.id, changed.comment.as_ref()).await?;
     events::append(tx, &LiveEvent::CommentChanged(changed.clone())).await?;
@@ -518,7 +519,7 @@ async fn own_row(
     .bind(amendment.id)
     .bind(amendment.slug)
     .fetch_optional(&mut **c).await)?;
-    let Some(row) = row.filter(|r| !r.deleted() && r.status != "hidden") else {
+    let Some(row) = row.filter(|r| !r.deleted() && r.status != CommentStatus::Hidden) else {
         return Ok(Err(Amended::NotFound));
     };
     if !row.by(Some(amendment.reader)) {
@@ -674,7 +675,7 @@ impl Store {
                 id: row.id,
                 comment: Some(row.for_author()),
                 count: count(&mut tx.conn(), row.brief_id).await?,
-                held: row.status == "held",
+                held: row.status == CommentStatus::Held,
             })));
         }
         let now = OffsetDateTime::now_utc();
@@ -704,7 +705,7 @@ impl Store {
             id: row.id,
             comment: Some(row.for_author()),
             count,
-            held: row.status == "held",
+            held: row.status == CommentStatus::Held,
         })))
     }
 

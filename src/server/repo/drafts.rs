@@ -11,7 +11,9 @@ use time::OffsetDateTime;
 
 use crate::error::AppError;
 use crate::model::desk::{BriefFields, Draft};
-use crate::model::{BriefPublished, BriefSummary, LiveEvent, ReactionCounts};
+use crate::model::{
+    BriefPublished, BriefSummary, LiveEvent, ReactionCounts, StoredWord, stored_words,
+};
 use crate::server::content::ParsedBrief;
 use crate::server::repo::briefs::{Stored, SummaryRow, store_brief, time_label};
 use crate::server::repo::{Conn, Store, Tx, events, on, stamp};
@@ -314,7 +316,12 @@ impl Store {
         let mut conn = pooled.conn();
         Ok(match stored_form(&mut conn, slug).await? {
             None => None,
-            Some((_, fields, status, published_at)) => {
+            Some(StoredForm {
+                fields,
+                status,
+                published_at,
+                ..
+            }) => {
                 let notes = notes(&mut conn, slug).await?;
                 let fields = if fields.is_empty() {
                     BriefFields::default()
@@ -323,7 +330,7 @@ impl Store {
                 };
                 Some(StoredBrief {
                     fields,
-                    published: status == "published",
+                    published: status == BriefStatus::Published,
                     published_at,
                     notes,
                 })
@@ -342,13 +349,18 @@ impl Store {
         build: Build<'_>,
     ) -> Result<Correction, AppError> {
         let mut tx = self.write().await?;
-        let Some((_, _, status, published_at)) = stored_form(&mut tx.conn(), slug).await? else {
+        let Some(StoredForm {
+            status,
+            published_at,
+            ..
+        }) = stored_form(&mut tx.conn(), slug).await?
+        else {
             return Ok(Correction::NotFound);
         };
         let mut trail = notes(&mut tx.conn(), slug).await?;
         match note {
             Some(note) => trail.push((stamp(now), note.to_string())),
-            None if status == "published" => return Ok(Correction::NoteNeeded),
+            None if status == BriefStatus::Published => return Ok(Correction::NoteNeeded),
             None => {}
         }
         let mut fields = fields.clone();
@@ -371,20 +383,21 @@ impl Store {
         published: bool,
     ) -> Result<Option<bool>, AppError> {
         let status = if published {
-            "published"
+            BriefStatus::Published
         } else {
-            "unpublished"
+            BriefStatus::Unpublished
         };
         let mut tx = self.write().await?;
-        let Some((id, _, current, _)) = stored_form(&mut tx.conn(), slug).await? else {
+        let Some(stored) = stored_form(&mut tx.conn(), slug).await? else {
             return Ok(None);
         };
-        if current == status {
+        if stored.status == status {
             return Ok(Some(false));
         }
+        let id = stored.id;
         on!(&mut tx.conn(), c => sqlx::query("UPDATE briefs SET status = $2 WHERE id = $1")
             .bind(id)
-            .bind(status)
+            .bind(status.word())
             .execute(&mut **c).await
             .map(|done| done.rows_affected()))?;
         if published {
@@ -435,11 +448,32 @@ async fn announce(tx: &mut Tx, brief: BriefSummary) -> Result<(), AppError> {
     Ok(())
 }
 
-/// A stored brief's id, form (JSON), status and publication time.
-async fn stored_form(
-    conn: &mut Conn<'_>,
-    slug: &str,
-) -> Result<Option<(i64, String, String, String)>, sqlx::Error> {
+/// Whether a stored brief is on the site: its `status` column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BriefStatus {
+    Published,
+    /// Taken off the site; its row (comments, reactions, links) is kept.
+    Unpublished,
+}
+
+stored_words!(BriefStatus, "brief status", {
+    Published => "published",
+    Unpublished => "unpublished",
+});
+
+/// A stored brief as the editor works on it.
+#[derive(FromRow)]
+struct StoredForm {
+    id: i64,
+    /// The editor's form, as JSON (empty for a brief imported from a file).
+    fields: String,
+    #[sqlx(try_from = "String")]
+    status: BriefStatus,
+    published_at: String,
+}
+
+/// A stored brief's id, form, status and publication time.
+async fn stored_form(conn: &mut Conn<'_>, slug: &str) -> Result<Option<StoredForm>, sqlx::Error> {
     on!(conn, c => sqlx::query_as(
         "SELECT id, fields, status, published_at FROM briefs WHERE slug = $1",
     )

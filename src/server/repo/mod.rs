@@ -20,8 +20,8 @@ mod moderation;
 mod my_data;
 mod newsletter;
 pub mod postgres;
-mod presence;
 mod reactions;
+mod reading;
 mod search;
 
 pub(crate) use briefs::{brief_updates, date_label, time_label};
@@ -32,7 +32,7 @@ pub use editors::{AccountChange, AddedEditor, Attempt};
 pub use events::{EVENTS_CHANNEL, StoredEvent};
 pub use feeds::FeedEntry;
 pub use moderation::Moderated;
-pub use newsletter::{Confirmed, OutboxMail, Outgoing, Subscribed, TokenState};
+pub use newsletter::{Confirmed, OutboxMail, Outgoing, Subscribed, Subscriber, TokenState};
 
 use std::str::FromStr;
 use std::sync::Arc;

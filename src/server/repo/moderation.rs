@@ -8,6 +8,7 @@ use sqlx::FromRow;
 use time::OffsetDateTime;
 
 use crate::error::AppError;
+use crate::model::CommentStatus;
 use crate::model::editors::Editor;
 use crate::model::moderation::{
     AuditEntry, ModerationAction, QueuedComment, ReportSummary, Waiting,
@@ -34,7 +35,8 @@ struct QueueRow {
     author_name: String,
     body_html: String,
     created_at: String,
-    status: String,
+    #[sqlx(try_from = "String")]
+    status: CommentStatus,
     held_reason: Option<String>,
     parent_author: Option<String>,
     parent_html: Option<String>,
@@ -98,8 +100,8 @@ impl Store {
         Ok(rows
             .into_iter()
             .map(|r| {
-                let waiting = match (r.status.as_str(), r.held_reason.as_deref()) {
-                    ("visible", _) => Waiting::Reported,
+                let waiting = match (r.status, r.held_reason.as_deref()) {
+                    (CommentStatus::Visible, _) => Waiting::Reported,
                     (_, Some("links")) => Waiting::Links,
                     (_, Some("reports")) => Waiting::Reports,
                     _ => Waiting::Blocked,
@@ -166,7 +168,7 @@ impl Store {
                 }
             }
             ModerationAction::Hide => {
-                if row.status == "hidden" {
+                if row.status == CommentStatus::Hidden {
                     return Ok(Moderated::Unchanged);
                 }
                 let row: CommentRow = on!(&mut tx.conn(), c => sqlx::query_as(&format!(

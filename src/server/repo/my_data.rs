@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 
 use crate::error::AppError;
 use crate::model::my_data::{Erased, MyComment, MyData, MyReaction, MyReport};
-use crate::model::{LiveEvent, ReactionsChanged};
+use crate::model::{CommentStatus, LiveEvent, ReactionsChanged};
 use crate::server::readers::ReaderId;
 use crate::server::repo::comments::{COLUMNS, CommentRow, forget_comment_text, publish_change};
 use crate::server::repo::{Store, events, on, reactions, stamp};
@@ -24,7 +24,8 @@ struct CommentLine {
     body_md: String,
     created_at: String,
     edited_at: Option<String>,
-    status: String,
+    #[sqlx(try_from = "String")]
+    status: CommentStatus,
 }
 
 #[derive(FromRow)]

@@ -8,6 +8,7 @@ use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
 use crate::error::AppError;
+use crate::model::SubscriberStatus;
 use crate::model::my_data::SubscriberData;
 use crate::server::repo::{Conn, Store, on, stamp};
 
@@ -84,6 +85,14 @@ pub(super) async fn enqueue(conn: &mut Conn<'_>, mail: &Outgoing) -> Result<(), 
     Ok(())
 }
 
+/// One address on the list.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct Subscriber {
+    pub id: i64,
+    #[sqlx(try_from = "String")]
+    pub status: SubscriberStatus,
+}
+
 impl Store {
     /// Signs `email` up (or again, after unsubscribing) and queues `confirmation` — which
     /// carries the token whose hash is `token_hash` — unless the address is already confirmed
@@ -100,7 +109,7 @@ impl Store {
         let key = email.to_lowercase();
         let mailbox = crate::model::mailbox_key(email);
         let mut tx = self.write().await?;
-        let existing: Option<(i64, String)> = on!(&mut tx.conn(), c => sqlx::query_as("SELECT id, status FROM subscribers WHERE email_key = $1")
+        let existing: Option<Subscriber> = on!(&mut tx.conn(), c => sqlx::query_as("SELECT id, status FROM subscribers WHERE email_key = $1")
                 .bind(&key)
                 .fetch_optional(&mut **c).await)?;
         // Confirmations sent to this mailbox under any spelling of it in the last day.
@@ -115,7 +124,10 @@ impl Store {
         // Every path below writes and commits (each commit waits for the disk), so how long the
         // answer takes does not tell whether the address was already confirmed.
         let id = match existing {
-            Some((id, status)) if status == "confirmed" => {
+            Some(Subscriber {
+                id,
+                status: SubscriberStatus::Confirmed,
+            }) => {
                 on!(&mut tx.conn(), c => sqlx::query("UPDATE subscribers SET email_key = email_key WHERE id = $1")
                     .bind(id)
                     .execute(&mut **c).await
@@ -123,7 +135,7 @@ impl Store {
                 tx.commit().await?;
                 return Ok(Subscribed::AlreadyConfirmed);
             }
-            Some((id, _)) => {
+            Some(Subscriber { id, .. }) => {
                 // Waiting or coming back: a fresh consent (which also restarts the purge
                 // clock), confirmed again before any newsletter.
                 on!(&mut tx.conn(), c => sqlx::query(
@@ -224,11 +236,11 @@ impl Store {
                 .bind(&now)
                 .execute(&mut **c).await
         .map(|done| done.rows_affected()))?;
-                let status: Option<String> = on!(&mut tx.conn(), c => sqlx::query_scalar("SELECT status FROM subscribers WHERE id = $1")
+                let now_confirmed: Option<bool> = on!(&mut tx.conn(), c => sqlx::query_scalar("SELECT status = 'confirmed' FROM subscribers WHERE id = $1")
                         .bind(subscriber)
                         .fetch_optional(&mut **c).await)?;
                 // Only a subscriber now confirmed is told so (not one who left meanwhile).
-                if status.as_deref() == Some("confirmed") {
+                if now_confirmed == Some(true) {
                     Confirmed::Confirmed
                 } else {
                     Confirmed::Unknown
@@ -281,8 +293,8 @@ impl Store {
         .fetch_one(c).await)?)
     }
 
-    /// A subscriber's id and status by address (tests and the command line).
-    pub async fn subscriber(&self, email: &str) -> Result<Option<(i64, String)>, AppError> {
+    /// A subscriber by address.
+    pub async fn subscriber(&self, email: &str) -> Result<Option<Subscriber>, AppError> {
         Ok(
             on!(&*self.pool, c => sqlx::query_as("SELECT id, status FROM subscribers WHERE email_key = $1")
                 .bind(email.to_lowercase())

@@ -1,5 +1,6 @@
-//! Who has which brief open, counted per instance (see migration 0016): each instance
-//! reports its own counts, and every instance reads the totals.
+//! "Reading now": how many open pages show each brief, counted per instance in the `presence`
+//! table (migration 0016; the table keeps its first name): each instance reports its own
+//! counts, and every instance reads the totals.
 
 use std::collections::HashMap;
 
@@ -9,7 +10,7 @@ use crate::server::repo::{Store, on};
 impl Store {
     /// Replaces `instance`'s counts with `counts` (brief slug → open connections), stamped
     /// `now`; rows older than `stale` (anyone's: instances that died) are cleared on the way.
-    pub async fn report_presence(
+    pub async fn report_reading(
         &self,
         instance: &str,
         counts: &HashMap<String, u32>,
@@ -54,7 +55,7 @@ impl Store {
     }
 
     /// Removes `instance`'s counts (it is stopping).
-    pub async fn forget_presence(&self, instance: &str) -> Result<(), AppError> {
+    pub async fn forget_reading(&self, instance: &str) -> Result<(), AppError> {
         on!(&*self.pool, c => sqlx::query("DELETE FROM presence WHERE instance = $1")
             .bind(instance)
             .execute(c).await
