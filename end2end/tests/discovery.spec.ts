@@ -121,3 +121,28 @@ test('a brief shows how many read it now, live', async ({ browser, page, hydrate
   await other.close();
   await expect(page.getByText('1 reading now')).toBeVisible();
 });
+
+test('a reader follows a brief in a feed reader from its comments', async ({ page, hydrated }) => {
+  // A brief no other spec comments on, so its comment feed holds only what this test posts.
+  const brief = '/pulse/northwind-batch-inference-price-cut';
+  await page.goto(brief);
+  await hydrated(page);
+  const comments = page.getByRole('region', { name: 'Comments' });
+  const token = `Feed-worthy ${Date.now().toString(36)}`;
+  await postComment(page, 'Feed Reader', token);
+  await expect(page.getByRole('article', { name: 'Comment by Feed Reader' }).filter({ hasText: token })).toBeVisible();
+
+  // The links are plain: a feed reader (here, the test's own request) takes them from there.
+  const commentsFeed = comments.getByRole('link', { name: 'new comments', exact: true });
+  const res = await page.request.get(new URL((await commentsFeed.getAttribute('href')) ?? '', page.url()).href);
+  expect(res.status()).toBe(200);
+  expect(res.headers()['content-type']).toContain('application/atom+xml');
+  const xml = await res.text();
+  expect(xml).toContain('<title>Comment by Feed Reader</title>');
+  expect(xml).toContain(token);
+
+  const updatesFeed = comments.getByRole('link', { name: 'updates to this brief', exact: true });
+  const updates = await page.request.get(new URL((await updatesFeed.getAttribute('href')) ?? '', page.url()).href);
+  expect(updates.status()).toBe(200);
+  expect(await updates.text()).toContain('<title>Published: ');
+});

@@ -46,6 +46,18 @@ pub fn BriefArticle(mut brief: Brief) -> impl IntoView {
         <PageTitle text=title/>
         <Meta name="description" content=description/>
         <Link rel="canonical" href=canonical.clone()/>
+        <Link
+            rel="alternate"
+            type_="application/atom+xml"
+            title=format!("Comments on “{}”", brief.title)
+            href=format!("{canonical}/comments.xml")
+        />
+        <Link
+            rel="alternate"
+            type_="application/atom+xml"
+            title=format!("Updates to “{}”", brief.title)
+            href=format!("{canonical}/updates.xml")
+        />
         <Meta property="og:type" content="article"/>
         <Meta property="og:site_name" content=site.name.clone()/>
         <Meta property="og:title" content=brief.title.clone()/>

@@ -1,7 +1,8 @@
 //! Following Pulse from outside the site: Atom feeds (every brief, one per category, one per
-//! tag, and the digest archive), a JSON Feed, the sitemap and robots.txt. Each entry carries
-//! the summary and the house Take with the brief's canonical address. Text is XML-escaped
-//! once, here; the Take is sanitised HTML already and travels escaped inside `<content>`.
+//! tag, the digest archive, and each brief's own two: its comments and its corrections), a
+//! JSON Feed, the sitemap and robots.txt. Each brief entry carries the summary and the house
+//! Take with the brief's canonical address. Text is XML-escaped once, here; the Take and
+//! comments are sanitised HTML already and travel escaped inside `<content>`.
 
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
@@ -11,7 +12,7 @@ use time::OffsetDateTime;
 use crate::error::AppError;
 use crate::model::validate_slug;
 use crate::server::mail::compose::html_escape;
-use crate::server::repo::{FeedEntry, stamp};
+use crate::server::repo::{CommentEntry, FeedEntry, StoryHead, UpdateEntry, stamp};
 use crate::server::state::AppState;
 
 /// Entries per feed: about a month of briefs.
@@ -59,15 +60,18 @@ fn entry_html(state: &AppState, entry: &FeedEntry) -> String {
     )
 }
 
-/// An Atom document: `title`, its own address `path`, the page it mirrors, and entries.
-fn atom(state: &AppState, title: &str, path: &str, page: &str, entries: &[FeedEntry]) -> String {
+/// The opening of an Atom document up to its first entry: `title`, its own address `path`,
+/// the page it mirrors, and when it last changed (`None`: now).
+fn atom_head(
+    state: &AppState,
+    title: &str,
+    path: &str,
+    page: &str,
+    updated: Option<&str>,
+) -> String {
     let base = base(state);
-    let updated = entries
-        .iter()
-        .map(|e| e.updated_at.as_str())
-        .max()
-        .map_or_else(|| stamp(OffsetDateTime::now_utc()), str::to_string);
-    let mut xml = format!(
+    let updated = updated.map_or_else(|| stamp(OffsetDateTime::now_utc()), str::to_string);
+    format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
          <feed xmlns=\"http://www.w3.org/2005/Atom\">\n\
          <title>{}</title>\n<subtitle>{}</subtitle>\n<id>{base}{path}</id>\n\
@@ -77,7 +81,15 @@ fn atom(state: &AppState, title: &str, path: &str, page: &str, entries: &[FeedEn
         html_escape(title),
         html_escape(&state.config.site.tagline),
         html_escape(&state.config.site.name),
-    );
+    )
+}
+
+/// An Atom document of briefs: `title`, its own address `path`, the page it mirrors, and
+/// entries.
+fn atom(state: &AppState, title: &str, path: &str, page: &str, entries: &[FeedEntry]) -> String {
+    let base = base(state);
+    let updated = entries.iter().map(|e| e.updated_at.as_str()).max();
+    let mut xml = atom_head(state, title, path, page, updated);
     for entry in entries {
         let url = format!("{base}/pulse/{}", entry.slug);
         xml.push_str(&format!(
@@ -212,21 +224,9 @@ pub async fn digest_issues(State(state): State<AppState>) -> Response {
         Err(error) => return failed(error),
     };
     let base = base(&state);
-    let site = &state.config.site;
-    let updated = issues.first().map_or_else(
-        || stamp(OffsetDateTime::now_utc()),
-        |i| i.created_at.clone(),
-    );
-    let mut xml = format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
-         <feed xmlns=\"http://www.w3.org/2005/Atom\">\n\
-         <title>{} — weekly digest</title>\n<id>{base}/digest/feed.xml</id>\n\
-         <link rel=\"self\" type=\"application/atom+xml\" href=\"{base}/digest/feed.xml\"/>\n\
-         <link rel=\"alternate\" type=\"text/html\" href=\"{base}/digest\"/>\n\
-         <updated>{updated}</updated>\n<author><name>{}</name></author>\n",
-        html_escape(&site.name),
-        html_escape(&site.name),
-    );
+    let title = format!("{} — weekly digest", state.config.site.name);
+    let updated = issues.first().map(|i| i.created_at.as_str());
+    let mut xml = atom_head(&state, &title, "/digest/feed.xml", "/digest", updated);
     for issue in issues.iter().take(FEED_ENTRIES as usize) {
         let url = format!("{base}/digest/{}", issue.slug);
         let count = match issue.brief_count {
@@ -244,6 +244,125 @@ pub async fn digest_issues(State(state): State<AppState>) -> Response {
     }
     xml.push_str("</feed>\n");
     answer(ATOM, xml)
+}
+
+/// The published brief a brief's own feed is about: `Err` answers for a malformed slug or a
+/// brief nobody may read.
+async fn story(state: &AppState, slug: &str) -> Result<StoryHead, Response> {
+    if validate_slug(slug).is_err() {
+        return Err(not_found());
+    }
+    match state.store.story_head(slug).await {
+        Ok(Some(head)) => Ok(head),
+        Ok(None) => Err(not_found()),
+        Err(error) => Err(failed(error)),
+    }
+}
+
+/// `/pulse/{slug}/comments.xml`: the brief's comments everyone may read, newest first; an
+/// edited one shows its new words and a new `updated`, a removed one leaves the feed.
+pub async fn brief_comments(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
+    let head = match story(&state, &slug).await {
+        Ok(head) => head,
+        Err(answer) => return answer,
+    };
+    let comments = match state
+        .store
+        .comment_entries(head.brief_id, FEED_ENTRIES)
+        .await
+    {
+        Ok(comments) => comments,
+        Err(error) => return failed(error),
+    };
+    let title = format!("Comments on “{}” — {}", head.title, state.config.site.name);
+    let path = format!("/pulse/{slug}/comments.xml");
+    let page = format!("/pulse/{slug}#comments");
+    let updated = comments.iter().map(comment_updated).max();
+    let updated = updated.or(Some(head.published_at.as_str()));
+    let mut xml = atom_head(&state, &title, &path, &page, updated);
+    for comment in &comments {
+        xml.push_str(&comment_entry(&state, &slug, comment));
+    }
+    xml.push_str("</feed>\n");
+    answer(ATOM, xml)
+}
+
+/// When a comment last changed: its edit, else its writing.
+fn comment_updated(comment: &CommentEntry) -> &str {
+    comment.edited_at.as_deref().unwrap_or(&comment.created_at)
+}
+
+/// One comment as an Atom entry: the author's name as text, the stored (sanitised) HTML as
+/// content, and the address that opens the page of the thread holding it.
+fn comment_entry(state: &AppState, slug: &str, comment: &CommentEntry) -> String {
+    let base = base(state);
+    let id = comment.id;
+    let url = format!("{base}/pulse/{slug}?comment={id}#comment-{id}");
+    let name = html_escape(&comment.author_name);
+    format!(
+        "<entry>\n<title>Comment by {name}</title>\n<id>{base}/pulse/{slug}#comment-{id}</id>\n\
+         <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n\
+         <author><name>{name}</name></author>\n\
+         <published>{}</published>\n<updated>{}</updated>\n\
+         <content type=\"html\">{}</content>\n</entry>\n",
+        html_escape(&url),
+        comment.created_at,
+        comment_updated(comment),
+        html_escape(&comment.body_html),
+    )
+}
+
+/// `/pulse/{slug}/updates.xml`: the brief's own story, so a feed reader can follow it: each
+/// correction an editor published (newest first), then the brief's publication.
+pub async fn brief_updates(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
+    let head = match story(&state, &slug).await {
+        Ok(head) => head,
+        Err(answer) => return answer,
+    };
+    let updates = match state.store.update_entries(head.brief_id).await {
+        Ok(updates) => updates,
+        Err(error) => return failed(error),
+    };
+    let base = base(&state);
+    let title = format!("Updates to “{}” — {}", head.title, state.config.site.name);
+    let path = format!("/pulse/{slug}/updates.xml");
+    let page = format!("/pulse/{slug}");
+    let url = html_escape(&format!("{base}{page}"));
+    // A note older than the brief (an imported file's) never dates the feed before it.
+    let updated = updates
+        .iter()
+        .map(|u| u.noted_at.as_str())
+        .chain([head.published_at.as_str()])
+        .max();
+    let mut xml = atom_head(&state, &title, &path, &page, updated);
+    for update in &updates {
+        xml.push_str(&update_entry(&url, &head, update));
+    }
+    xml.push_str(&format!(
+        "<entry>\n<title>Published: {}</title>\n<id>{url}#published</id>\n\
+         <link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n\
+         <published>{at}</published>\n<updated>{at}</updated>\n\
+         <summary>{}</summary>\n</entry>\n",
+        html_escape(&head.title),
+        html_escape(&head.summary),
+        at = head.published_at,
+    ));
+    xml.push_str("</feed>\n");
+    answer(ATOM, xml)
+}
+
+/// One correction note as an Atom entry, at the brief's address (`url`, escaped already).
+fn update_entry(url: &str, head: &StoryHead, update: &UpdateEntry) -> String {
+    format!(
+        "<entry>\n<title>Updated: {}</title>\n<id>{url}#update-{}</id>\n\
+         <link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n\
+         <published>{at}</published>\n<updated>{at}</updated>\n\
+         <summary>{}</summary>\n</entry>\n",
+        html_escape(&head.title),
+        update.position,
+        html_escape(&update.note),
+        at = update.noted_at,
+    )
 }
 
 /// `/sitemap.xml`: the front page, every category, the digest archive and its issues, and

@@ -84,6 +84,8 @@ pub fn router(state: AppState) -> Router {
         .route("/category/{category}/feed.xml", get(feeds::category_briefs))
         .route("/tag/{tag}/feed.xml", get(feeds::tag_briefs))
         .route("/digest/feed.xml", get(feeds::digest_issues))
+        .route("/pulse/{slug}/comments.xml", get(feeds::brief_comments))
+        .route("/pulse/{slug}/updates.xml", get(feeds::brief_updates))
         .route("/sitemap.xml", get(feeds::sitemap))
         .route("/robots.txt", get(feeds::robots))
         .route("/my-data.json", get(my_data::download))

@@ -29,6 +29,8 @@ print(json.dumps({
     "title": d.feed.get("title"),
     "entries": [{
         "title": e.get("title"),
+        "id": e.get("id"),
+        "author": e.get("author"),
         "link": e.get("link"),
         "published": e.get("published"),
         "updated": e.get("updated"),
@@ -344,6 +346,104 @@ fn a_brief_page_carries_a_rich_preview_and_news_article_data() {
 }
 
 /// The raw text inside every element matching `selector` (a script's JSON, say).
+#[test]
+fn a_brief_has_a_feed_of_its_comments_and_one_of_its_corrections() {
+    run(async {
+        let app = site().await;
+        let slug = "postmortem-prompt-cache-stampede";
+        let comments_feed = format!("/pulse/{slug}/comments.xml");
+        let none = feed(&app, &comments_feed).await;
+        assert_eq!(none["version"], "atom10");
+        assert!(titles(&none).is_empty());
+
+        let mut ada = app.reader();
+        ada.name = HOSTILE.to_string();
+        let first = ada.comment(slug, "First *words*", None).await;
+        let mut bo = app.reader();
+        bo.name = "Bo".to_string();
+        let second = bo
+            .comment(slug, "Second <script>alert(1)</script>", Some(first))
+            .await;
+        let third = bo.comment(slug, "Soon gone", None).await;
+        let edited = ada.edit(slug, first, "First words, *edited*").await;
+        assert_eq!(edited.status, StatusCode::OK, "{}", edited.body);
+        let deleted = bo.delete(slug, third).await;
+        assert_eq!(deleted.status, StatusCode::OK, "{}", deleted.body);
+
+        // Newest first; the removed one has left; names are text, read back exactly.
+        let read = feed(&app, &comments_feed).await;
+        assert_eq!(
+            titles(&read),
+            ["Comment by Bo", &format!("Comment by {HOSTILE}")]
+        );
+        let entries = read["entries"].as_array().expect("entries");
+        assert_eq!(entries[1]["author"], HOSTILE);
+        assert_eq!(
+            entries[0]["link"],
+            format!("http://pulse.test/pulse/{slug}?comment={second}#comment-{second}")
+        );
+        let content = |i: usize| {
+            entries[i]["content"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        };
+        assert!(!content(0).contains("<script"), "{}", content(0));
+        assert!(content(0).contains("Second"), "{}", content(0));
+        assert!(content(1).contains("<em>edited</em>"), "{}", content(1));
+        assert!(entries[1]["updated"].as_str() >= entries[1]["published"].as_str());
+        let body = app.get(&comments_feed).await.body;
+        assert!(!body.contains("Soon gone"), "{body}");
+
+        // A correction is an entry of the brief's own feed, above its publication.
+        let halcyon = "halcyon-atlas-3-release";
+        let updates = feed(&app, &format!("/pulse/{halcyon}/updates.xml")).await;
+        let title = app.brief(halcyon).await.expect("brief").title;
+        assert_eq!(
+            titles(&updates),
+            [format!("Updated: {title}"), format!("Published: {title}")]
+        );
+        let note = &updates["entries"][0]["summary"];
+        assert!(note.as_str().is_some_and(|n| !n.is_empty()), "{updates}");
+
+        // The brief page names both feeds, in its head and beside the thread.
+        let page = app.page(&format!("/pulse/{slug}")).await;
+        let base = format!("http://pulse.test/pulse/{slug}");
+        let alternates = attrs(
+            &page,
+            "link[rel=alternate][type='application/atom+xml']",
+            "href",
+        );
+        for feed in ["comments.xml", "updates.xml"] {
+            assert!(
+                alternates.contains(&format!("{base}/{feed}")),
+                "{alternates:?}"
+            );
+        }
+        assert_eq!(
+            attrs(&page, ".comments__feeds a", "href"),
+            [
+                format!("/pulse/{slug}/comments.xml"),
+                format!("/pulse/{slug}/updates.xml")
+            ]
+        );
+
+        // No such brief, a malformed slug, or one taken off the site: no feed.
+        app.store
+            .set_brief_published(halcyon, false)
+            .await
+            .expect("unpublish");
+        for path in [
+            "/pulse/no-such-brief/comments.xml",
+            "/pulse/Bad_Slug/updates.xml",
+            "/pulse/halcyon-atlas-3-release/comments.xml",
+            "/pulse/halcyon-atlas-3-release/updates.xml",
+        ] {
+            assert_eq!(app.status(path).await, StatusCode::NOT_FOUND, "{path}");
+        }
+    })
+}
+
 fn texts_raw(html: &scraper::Html, selector: &str) -> Vec<String> {
     let selector = scraper::Selector::parse(selector).expect("selector");
     html.select(&selector).map(|e| e.inner_html()).collect()

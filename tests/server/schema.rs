@@ -8,8 +8,6 @@ use sqlx::{PgPool, SqlitePool};
 
 use crate::support::{PgTestDb, run};
 
-/// Statements run in order on both backends; each `SELECT` gives one number, and the numbers
-/// must match the expectation (and so each other).
 /// One outbox row; written twice, the second is a no-op.
 const OUTBOX_ROW: &str = "INSERT INTO mail_outbox (dedupe_key, kind, sender, recipient, message, created_at, next_attempt_at) \
      VALUES ('d1', 'confirm', 'a@x.example', 'b@x.example', X'00', 'now', 'now') ON CONFLICT (dedupe_key) DO NOTHING";
@@ -17,6 +15,8 @@ const OUTBOX_ROW: &str = "INSERT INTO mail_outbox (dedupe_key, kind, sender, rec
 /// One event; each written gets the next id.
 const EVENT_ROW: &str = "INSERT INTO events (kind, payload) VALUES ('x', '{}')";
 
+/// Statements run in order on both backends; each `SELECT` gives one number, and the numbers
+/// must match the expectation (and so each other).
 const SCRIPT: &[(&str, Option<i64>)] = &[
     (
         "INSERT INTO briefs (slug, title, category, summary, source_name, source_url, published_at, \

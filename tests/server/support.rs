@@ -450,24 +450,33 @@ pub fn write(dir: &Path, name: &str, text: &str) {
     std::fs::write(dir.join(name), text).expect("write content file");
 }
 
-/// Form-encodes `fields` as a browser does (names and values: everything but unreserved
-/// characters percent-encoded, so `fields[take]` goes as `fields%5Btake%5D`).
+/// Form-encodes `fields` as the site's scripts send them (server functions' encoder): values
+/// percent-encoded (all but unreserved characters), names as they are (`fields[take]`).
 pub fn form(fields: &[(&str, &str)]) -> String {
-    let encode = |text: &str| -> String {
-        text.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
-                    (b as char).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
-    };
     fields
         .iter()
-        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .map(|(k, v)| format!("{k}={}", percent_encode(v)))
         .collect::<Vec<_>>()
         .join("&")
+}
+
+/// Form-encodes `fields` as a browser submits a form: names percent-encoded too
+/// (`fields%5Btake%5D`).
+pub fn browser_form(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// The `pulse_reader=…` pair a reply set, ready for a `cookie` header.
@@ -592,6 +601,13 @@ impl Reader<'_> {
         let id = id.to_string();
         let fields = [("slug", slug), ("id", id.as_str()), ("body", body)];
         self.post("edit_comment", &fields).await
+    }
+
+    /// Deletes their comment `id` on brief `slug`.
+    pub async fn delete(&mut self, slug: &str, id: i64) -> Reply {
+        let id = id.to_string();
+        self.post("delete_comment", &[("slug", slug), ("id", id.as_str())])
+            .await
     }
 
     /// Reports comment `id` on brief `slug` for `reason`.
@@ -799,7 +815,7 @@ impl<'a> Editor<'a> {
     /// Posts `fields` to `endpoint` as a browser without JavaScript does: it lands on a page.
     pub async fn post_plain(&self, endpoint: &str, fields: &Fields) -> Reply {
         let post = FormPost::to_api(endpoint)
-            .fields(&fields.pairs())
+            .body(browser_form(&fields.pairs()))
             .cookie(self.cookie.as_str())
             .plain_form();
         self.app.submit(post).await

@@ -98,6 +98,12 @@ pub fn CommentsSection(
             {older.map(|id| more_link(Direction::Older, id))}
             <ol id=THREAD_ID class="comments__list" data-newer=newer.map(|_| "")>{rows}</ol>
             {newer.map(|id| more_link(Direction::Newer, id))}
+            <p class="comments__feeds">
+                "Follow in a feed reader: "
+                <a href=format!("/pulse/{slug}/comments.xml") type="application/atom+xml">"new comments"</a>
+                " · "
+                <a href=format!("/pulse/{slug}/updates.xml") type="application/atom+xml">"updates to this brief"</a>
+            </p>
             <PostForm slug my_name comment_key reply_to/>
         </section>
     }

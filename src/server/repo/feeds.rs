@@ -1,6 +1,6 @@
 //! What the syndication feeds and the sitemap read: the newest published briefs (all, one
-//! category's or one tag's) with their Take and tags, and every published brief's address and
-//! last change.
+//! category's or one tag's) with their Take and tags, every published brief's address and
+//! last change, and one brief's own feeds: its visible comments, and its correction notes.
 
 use std::collections::HashMap;
 
@@ -24,6 +24,41 @@ pub struct FeedEntry {
     /// The latest correction note's time, or the publication time.
     pub updated_at: String,
     pub tags: Vec<String>,
+}
+
+/// One brief, as its own feeds (comments, updates) head it.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct StoryHead {
+    #[sqlx(rename = "id")]
+    pub brief_id: i64,
+    pub title: String,
+    pub summary: String,
+    /// RFC 3339, UTC.
+    pub published_at: String,
+}
+
+/// One comment everyone may read, as a brief's comment feed carries it.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct CommentEntry {
+    pub id: i64,
+    /// Plain text.
+    pub author_name: String,
+    /// Sanitised when it was written.
+    pub body_html: String,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    pub edited_at: Option<String>,
+}
+
+/// One correction note on a brief ("Updated …").
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct UpdateEntry {
+    /// Its place in the brief's trail, from 0.
+    pub position: i64,
+    /// RFC 3339, UTC.
+    pub noted_at: String,
+    /// One line of text.
+    pub note: String,
 }
 
 #[derive(FromRow)]
@@ -117,5 +152,42 @@ impl Store {
             .into_iter()
             .map(|(slug, published, updated)| (slug, updated.max(published)))
             .collect())
+    }
+
+    /// Published brief `slug`, as its own feeds head it; `None` if there is none.
+    pub async fn story_head(&self, slug: &str) -> Result<Option<StoryHead>, AppError> {
+        Ok(on!(&*self.pool, c => sqlx::query_as(
+            "SELECT id, title, summary, published_at FROM briefs \
+             WHERE slug = $1 AND status = 'published'",
+        )
+        .bind(slug)
+        .fetch_optional(c).await)?)
+    }
+
+    /// The newest `limit` comments everyone may read on brief `brief_id`, newest first: none
+    /// held, taken down or deleted.
+    pub async fn comment_entries(
+        &self,
+        brief_id: i64,
+        limit: u32,
+    ) -> Result<Vec<CommentEntry>, AppError> {
+        Ok(on!(&*self.pool, c => sqlx::query_as(
+            "SELECT id, author_name, body_html, created_at, edited_at FROM comments \
+             WHERE brief_id = $1 AND status = 'visible' AND deleted_at IS NULL \
+             ORDER BY created_at DESC, id DESC LIMIT $2",
+        )
+        .bind(brief_id)
+        .bind(i64::from(limit))
+        .fetch_all(c).await)?)
+    }
+
+    /// Brief `brief_id`'s correction notes, newest first.
+    pub async fn update_entries(&self, brief_id: i64) -> Result<Vec<UpdateEntry>, AppError> {
+        Ok(on!(&*self.pool, c => sqlx::query_as(
+            "SELECT position, noted_at, note FROM brief_updates WHERE brief_id = $1 \
+             ORDER BY position DESC",
+        )
+        .bind(brief_id)
+        .fetch_all(c).await)?)
     }
 }

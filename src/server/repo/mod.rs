@@ -30,7 +30,7 @@ pub use digests::{DigestBrief, StoredIssue};
 pub use drafts::{Build, Correction, DraftSave, Publication, StoredBrief};
 pub use editors::{AccountChange, AddedEditor, Attempt};
 pub use events::{EVENTS_CHANNEL, StoredEvent};
-pub use feeds::FeedEntry;
+pub use feeds::{CommentEntry, FeedEntry, StoryHead, UpdateEntry};
 pub use moderation::Moderated;
 pub use newsletter::{Confirmed, OutboxMail, Outgoing, Subscribed, Subscriber, TokenState};
 
