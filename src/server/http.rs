@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use axum::Router;
-use axum::body::{Body, to_bytes};
+use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
@@ -192,18 +192,14 @@ async fn security_headers(mut req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
     let csp = if is_html {
-        format!(
-            "default-src 'self'; script-src 'self' 'nonce-{}' 'wasm-unsafe-eval'; style-src 'self'; \
-             img-src 'self' data:; font-src 'self'; connect-src 'self'{}; object-src 'none'; \
-             base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-            &*nonce,
-            dev_reload_source()
-        )
+        page_policy(&nonce)
     } else {
-        "default-src 'none'; frame-ancestors 'none'; sandbox".to_string()
+        Some(HeaderValue::from_static(
+            "default-src 'none'; frame-ancestors 'none'; sandbox",
+        ))
     };
     let headers = res.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&csp) {
+    if let Some(value) = csp {
         headers.insert(header::CONTENT_SECURITY_POLICY, value);
     }
     headers.insert(
@@ -220,6 +216,28 @@ async fn security_headers(mut req: Request, next: Next) -> Response {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     }
     res
+}
+
+/// A page's Content-Security-Policy with its `nonce`: the text around the nonce is worked out
+/// once, so each answer only joins three pieces.
+fn page_policy(nonce: &str) -> Option<HeaderValue> {
+    static AROUND: OnceLock<(&str, String)> = OnceLock::new();
+    let (before, after) = AROUND.get_or_init(|| {
+        (
+            "default-src 'self'; script-src 'self' 'nonce-",
+            format!(
+                "' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
+                 connect-src 'self'{}; object-src 'none'; base-uri 'none'; form-action 'self'; \
+                 frame-ancestors 'none'",
+                dev_reload_source()
+            ),
+        )
+    });
+    let mut policy = String::with_capacity(before.len() + nonce.len() + after.len());
+    policy.push_str(before);
+    policy.push_str(nonce);
+    policy.push_str(after);
+    HeaderValue::from_maybe_shared(Bytes::from(policy)).ok()
 }
 
 /// `cargo leptos watch` reloads the page over a websocket on the reload port.
@@ -442,11 +460,17 @@ pub async fn serve(state: AppState) -> std::io::Result<()> {
         header_read: Duration::from_secs(limits.header_read_seconds.into()),
         write_stall: Duration::from_secs(limits.write_stall_seconds.into()),
     };
-    listen::serve(listener, router(state), timeouts, async move {
-        shutdown_signal().await;
-        // Open event streams would otherwise hold the shutdown open forever.
-        hub.close();
-    })
+    listen::serve(
+        listener,
+        router(state.clone()),
+        Some(state),
+        timeouts,
+        async move {
+            shutdown_signal().await;
+            // Open event streams would otherwise hold the shutdown open forever.
+            hub.close();
+        },
+    )
     .await
 }
 

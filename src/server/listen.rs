@@ -4,7 +4,8 @@
 //! request, so idle connections end too — and a connection whose writes make no progress for
 //! `limits.write_stall_seconds` is closed (a client that stopped reading: a slow-read attack,
 //! or a live stream nobody drains). Every connection gets `TCP_NODELAY` and its peer address
-//! (`ConnectInfo`); shutdown lets answers in flight finish.
+//! (`ConnectInfo`); shutdown lets answers in flight finish. A connection that opens with a
+//! live stream's request goes to the live layer's own server (`live::serve_direct`) instead.
 
 use std::future::Future;
 use std::io;
@@ -24,6 +25,9 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::time::Sleep;
 use tower::ServiceExt as _;
 
+use crate::server::live::{self, Opening};
+use crate::server::state::AppState;
+
 /// How long connections may take.
 #[derive(Debug, Clone, Copy)]
 pub struct Timeouts {
@@ -37,10 +41,12 @@ pub struct Timeouts {
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 /// Serves `app` on `listener` until `shutdown` completes, then lets the answers in flight
-/// finish (for at most [`SHUTDOWN_GRACE`]).
+/// finish (for at most [`SHUTDOWN_GRACE`]). With `live`, connections that open with a live
+/// stream's request are served by the live layer straight from the socket.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
+    live: Option<AppState>,
     timeouts: Timeouts,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
@@ -75,12 +81,25 @@ pub async fn serve(
                 request.extensions_mut().insert(ConnectInfo(peer));
                 request
             });
-        let io = TokioIo::new(StallGuard::new(tcp, timeouts.write_stall));
-        let connection = builder
-            .serve_connection_with_upgrades(io, TowerToHyperService::new(service))
-            .into_owned();
-        let connection = graceful.watch(connection);
+        let builder = builder.clone();
+        let watcher = graceful.watcher();
+        let live = live.clone();
         tokio::spawn(async move {
+            if let Some(state) = live {
+                match live::opening(&tcp, timeouts.header_read).await {
+                    Opening::Live => {
+                        live::serve_direct(state, tcp, peer, timeouts.header_read).await;
+                        return;
+                    }
+                    Opening::Gone => return,
+                    Opening::Other => {}
+                }
+            }
+            let io = TokioIo::new(StallGuard::new(tcp, timeouts.write_stall));
+            let connection =
+                builder.serve_connection_with_upgrades(io, TowerToHyperService::new(service));
+            // Boxed: the task of a live stream's connection, which never gets here, stays small.
+            let connection = Box::pin(watcher.watch(connection.into_owned()));
             if let Err(error) = connection.await {
                 tracing::debug!(%error, %peer, "connection ended with an error");
             }

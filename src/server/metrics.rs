@@ -6,7 +6,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
 use axum::Router;
@@ -26,14 +27,14 @@ const BUCKETS: [f64; 12] = [
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
 ];
 
-/// Request counts and latencies, by (method, route, status).
+/// Request counts and latencies, by route, then method and status.
 #[derive(Clone, Default)]
 pub struct Metrics {
-    requests: Arc<Mutex<BTreeMap<Series, Histogram>>>,
+    requests: Arc<Mutex<BTreeMap<String, BTreeMap<Series, Histogram>>>>,
 }
 
-/// One series: method, route template, status.
-type Series = (String, String, u16);
+/// One series of a route: method, status.
+type Series = (&'static str, u16);
 
 #[derive(Default)]
 struct Histogram {
@@ -44,15 +45,18 @@ struct Histogram {
 }
 
 impl Metrics {
-    fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
+    fn observe(&self, method: &'static str, route: &str, status: u16, seconds: f64) {
         // A poisoned lock only means another request panicked mid-update; counts stay usable.
         let mut requests = self
             .requests
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let histogram = requests
-            .entry((method.to_string(), route.to_string(), status))
-            .or_default();
+        // Looked up by reference: a route seen before allocates nothing.
+        let series = match requests.get_mut(route) {
+            Some(series) => series,
+            None => requests.entry(route.to_string()).or_default(),
+        };
+        let histogram = series.entry((method, status)).or_default();
         if let Some(bucket) = BUCKETS.iter().position(|bound| seconds <= *bound) {
             histogram.buckets[bucket] += 1;
         }
@@ -69,7 +73,11 @@ impl Metrics {
             "# HELP pulse_http_requests_seconds Time to answer HTTP requests (to the first byte \
              of a stream), by route and status.\n# TYPE pulse_http_requests_seconds histogram\n",
         );
-        for ((method, route, status), h) in requests.iter() {
+        let series = requests.iter().flat_map(|(route, s)| {
+            s.iter()
+                .map(move |((method, status), h)| (method, route, status, h))
+        });
+        for (method, route, status, h) in series {
             let labels = format!(
                 "method=\"{}\",route=\"{}\",status=\"{status}\"",
                 escape(method),
@@ -117,16 +125,29 @@ fn request_id(request: &Request) -> String {
         .map_or_else(new_request_id, str::to_string)
 }
 
+/// A new id: this process's random prefix and a counter, 16 hex digits. Ids only correlate
+/// log lines, so they need to be unique, not unpredictable (and cost no system call).
 fn new_request_id() -> String {
-    let mut bytes = [0_u8; 8];
-    if getrandom::fill(&mut bytes).is_err() {
-        // Ids only correlate log lines; the time will do if the system has no randomness.
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        bytes = (nanos as u64).to_be_bytes();
-    }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    static PREFIX: OnceLock<u32> = OnceLock::new();
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let prefix = *PREFIX.get_or_init(|| {
+        let mut bytes = [0_u8; 4];
+        if getrandom::fill(&mut bytes).is_err() {
+            // The time will do if the system has no randomness.
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.subsec_nanos());
+            bytes = nanos.to_be_bytes();
+        }
+        u32::from_be_bytes(bytes)
+    });
+    let mut id = String::with_capacity(16);
+    let _ = write!(
+        id,
+        "{prefix:08x}{:08x}",
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
+    id
 }
 
 /// Middleware: stamps the request id on the request (the request log's span reads it) and
@@ -134,23 +155,21 @@ fn new_request_id() -> String {
 /// (never the raw path: one series per route, whatever readers type).
 pub async fn track(State(metrics): State<Metrics>, mut request: Request, next: Next) -> Response {
     let started = Instant::now();
-    let id = request_id(&request);
-    if let Ok(value) = HeaderValue::from_str(&id) {
-        request.headers_mut().insert(REQUEST_ID, value);
+    let id = HeaderValue::from_str(&request_id(&request)).ok();
+    if let Some(value) = &id {
+        request.headers_mut().insert(REQUEST_ID, value.clone());
     }
     let method = method_label(request.method());
-    let route = request.extensions().get::<MatchedPath>().map_or_else(
-        || route_family(request.uri().path()),
-        |m| m.as_str().to_string(),
-    );
+    let matched = request.extensions().get::<MatchedPath>().cloned();
+    let family = route_family(request.uri().path());
     let mut response = next.run(request).await;
     metrics.observe(
         method,
-        &route,
+        matched.as_ref().map_or(family, MatchedPath::as_str),
         response.status().as_u16(),
         started.elapsed().as_secs_f64(),
     );
-    if let Ok(value) = HeaderValue::from_str(&id) {
+    if let Some(value) = id {
         response.headers_mut().insert(REQUEST_ID, value);
     }
     response
@@ -175,11 +194,11 @@ fn method_label(method: &axum::http::Method) -> &'static str {
 }
 
 /// A route label for requests no axum route matched (static files, unknown paths).
-fn route_family(path: &str) -> String {
+fn route_family(path: &str) -> &'static str {
     if path.starts_with("/pkg/") {
-        "/pkg/{file}".to_string()
+        "/pkg/{file}"
     } else {
-        "(unmatched)".to_string()
+        "(unmatched)"
     }
 }
 
@@ -250,6 +269,21 @@ pub async fn render(state: &AppState) -> String {
         "Anonymous page views rendered afresh (and kept).",
         "counter",
         pages.misses,
+    );
+    let (batches, writes) = state.store.write_batches();
+    gauge(
+        &mut out,
+        "pulse_db_write_batches_total",
+        "Commits of batched writes (SQLite: writers share one commit; see repo/group_commit.rs).",
+        "counter",
+        batches,
+    );
+    gauge(
+        &mut out,
+        "pulse_db_batched_writes_total",
+        "Writes committed in those batches.",
+        "counter",
+        writes,
     );
     let (size, idle) = state.store.pool_use();
     gauge(

@@ -11,16 +11,20 @@
 //! from it); it is cut out when a page is stored and a fresh one goes into every copy served,
 //! so the policy stays one-use and no two readers share a key.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::convert::Infallible;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use axum::body::{Body, Bytes, to_bytes};
+use axum::body::{Body, Bytes, HttpBody, to_bytes};
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use hyper::body::{Frame, SizeHint};
 
 use crate::server::http::{CspNonce, NAVIGATION_HEADER};
 use crate::server::state::AppState;
@@ -178,18 +182,55 @@ impl Page {
         }
     }
 
-    /// A copy of the page with `nonce` where the old one was.
+    /// The page with `nonce` where the old one was. Nothing is copied: the body is the stored
+    /// pieces (shared) with the new nonce between them, written out together.
     fn answer(&self, nonce: &str) -> Response {
-        let mut body = Vec::with_capacity(self.size + self.pieces.len() * nonce.len());
+        let nonce = Bytes::copy_from_slice(nonce.as_bytes());
+        let mut chunks = VecDeque::with_capacity(self.pieces.len() * 2);
         for (i, piece) in self.pieces.iter().enumerate() {
             if i > 0 {
-                body.extend_from_slice(nonce.as_bytes());
+                chunks.push_back(nonce.clone());
             }
-            body.extend_from_slice(piece);
+            if !piece.is_empty() {
+                chunks.push_back(piece.clone());
+            }
         }
-        let mut response = Response::new(Body::from(body));
+        let length = chunks.iter().map(|c| c.len() as u64).sum();
+        let mut response = Response::new(Body::new(Spliced { chunks, length }));
         *response.headers_mut() = self.headers.clone();
         response
+    }
+}
+
+/// A body sent as the chunks it is made of, with its exact length known up front (so it goes
+/// out with a `Content-Length`, in one vectored write).
+struct Spliced {
+    chunks: VecDeque<Bytes>,
+    /// Bytes still to send.
+    length: u64,
+}
+
+impl HttpBody for Spliced {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        let chunk = self.chunks.pop_front();
+        if let Some(chunk) = &chunk {
+            self.length -= chunk.len() as u64;
+        }
+        Poll::Ready(chunk.map(|chunk| Ok(Frame::data(chunk))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.chunks.is_empty()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::with_exact(self.length)
     }
 }
 

@@ -19,8 +19,22 @@ use crate::server::rate_limit::RateLimiter;
 use crate::server::readers::{ReaderId, ReaderKeys};
 use crate::server::repo::Store;
 
+/// The application's state. Every request and render gets a clone (several, through the
+/// middleware), so a clone is one reference count; the parts are [`AppParts`].
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<AppParts>);
+
+impl std::ops::Deref for AppState {
+    type Target = AppParts;
+
+    fn deref(&self) -> &AppParts {
+        &self.0
+    }
+}
+
+/// What [`AppState`] holds.
+#[derive(Clone)]
+pub struct AppParts {
     pub store: Store,
     pub config: Arc<Config>,
     pub leptos: LeptosOptions,
@@ -78,7 +92,7 @@ impl AppState {
             }
             Mode::Command => (LiveHub::idle(store.clone()), MailQueue::default()),
         };
-        Ok(AppState {
+        Ok(AppState(Arc::new(AppParts {
             pages: PageCache::new(Duration::from_secs(config.page_cache_seconds.into())),
             store,
             config,
@@ -88,9 +102,20 @@ impl AppState {
             live,
             mail,
             metrics: Metrics::default(),
-        })
+        })))
     }
 
+    /// The same app with in-memory limits of its own, as a second instance on the same
+    /// database has (what must hold across instances is counted in the database).
+    pub fn with_own_limits(&self) -> AppState {
+        AppState(Arc::new(AppParts {
+            limiter: RateLimiter::default(),
+            ..(*self.0).clone()
+        }))
+    }
+}
+
+impl AppParts {
     /// Counts one of `reader`'s small writes (`action`: a reaction, a report, a change to their
     /// comment, an erasure) against the per-reader and per-address limits of reactions.
     pub fn limit_reader_write(

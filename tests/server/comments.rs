@@ -440,17 +440,12 @@ fn oversized_requests_are_refused_before_being_read() {
 
 #[test]
 fn comment_limits_hold_across_instances_and_per_address() {
-    use pulse::server::rate_limit::RateLimiter;
-    use pulse::server::state::AppState;
     use tower::ServiceExt;
 
     with_app(async |app| {
         let per_reader = app.config.comments.per_minute_per_reader as usize;
         // A second instance: its own router and in-memory limiter, the same database.
-        let other = pulse::server::http::router(AppState {
-            limiter: RateLimiter::default(),
-            ..app.state.clone()
-        });
+        let other = pulse::server::http::router(app.state.with_own_limits());
         let first = comment(&app, "from instance one", "multi-key-0", None).await;
         let cookie = reader_cookie(&first);
         let mut statuses = vec![first.status];

@@ -16,7 +16,13 @@ async fn listening(app: &TestApp, timeouts: Timeouts) -> std::net::SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("a port");
     let addr = listener.local_addr().expect("address");
     let router = router(app.state.clone());
-    tokio::spawn(serve(listener, router, timeouts, std::future::pending()));
+    tokio::spawn(serve(
+        listener,
+        router,
+        Some(app.state.clone()),
+        timeouts,
+        std::future::pending(),
+    ));
     addr
 }
 

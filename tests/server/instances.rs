@@ -17,20 +17,35 @@ use crate::support::{PgTestDb, form, run};
 const SLUG: &str = "halcyon-atlas-3-release";
 
 /// A `pulse` server process, stopped (SIGKILL) when dropped.
-struct Instance {
+pub(crate) struct Instance {
     child: Child,
     port: u16,
 }
 
 impl Instance {
     fn start(db: &PgTestDb, data: &Path, secret: &Path) -> Instance {
+        Instance::spawn(Some(&db.url), data, secret, &[])
+    }
+
+    /// A server on a free loopback port with its data in `data`, storing in the database at
+    /// `database_url` (or SQLite in `data`), with `settings` as environment variables.
+    pub(crate) fn spawn(
+        database_url: Option<&str>,
+        data: &Path,
+        secret: &Path,
+        settings: &[(&str, &str)],
+    ) -> Instance {
         let port = {
             let probe = StdListener::bind("127.0.0.1:0").expect("a free port");
             probe.local_addr().expect("addr").port()
         };
         std::fs::create_dir_all(data).expect("data dir");
-        let child = Command::new(env!("CARGO_BIN_EXE_pulse"))
-            .env("DATABASE_URL", &db.url)
+        let mut command = Command::new(env!("CARGO_BIN_EXE_pulse"));
+        match database_url {
+            Some(url) => command.env("DATABASE_URL", url),
+            None => command.env_remove("DATABASE_URL"),
+        };
+        let child = command
             .env("PULSE_DATA_DIR", data)
             .env("PULSE_SECRET_FILE", secret)
             .env("PULSE_CONTENT_DIR", "content")
@@ -43,6 +58,7 @@ impl Instance {
             .env("PULSE_REACTIONS_PER_MINUTE_PER_READER", "1000")
             .env("PULSE_REACTIONS_PER_MINUTE_PER_IP", "10000")
             .env("RUST_LOG", "warn")
+            .envs(settings.iter().copied())
             .stdout(Stdio::null())
             .spawn()
             .expect("start pulse");
@@ -50,7 +66,7 @@ impl Instance {
     }
 
     /// Waits until `/readyz` says the instance serves and listens.
-    async fn ready(&self) {
+    pub(crate) async fn ready(&self) {
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             if let Ok(reply) = self.request("GET", "/readyz", &[], "").await
@@ -68,32 +84,27 @@ impl Instance {
     }
 
     /// One request on its own connection; the whole raw answer.
-    async fn request(
+    pub(crate) async fn request(
         &self,
         method: &str,
         path: &str,
         headers: &[(&str, &str)],
         body: &str,
     ) -> std::io::Result<String> {
-        let mut tcp = TcpStream::connect(("127.0.0.1", self.port)).await?;
-        let mut head = format!(
-            "{method} {path} HTTP/1.1\r\nhost: 127.0.0.1:{}\r\nconnection: close\r\ncontent-length: {}\r\n",
-            self.port,
-            body.len()
-        );
-        for (name, value) in headers {
-            head.push_str(&format!("{name}: {value}\r\n"));
-        }
-        head.push_str("\r\n");
-        tcp.write_all(head.as_bytes()).await?;
-        tcp.write_all(body.as_bytes()).await?;
-        let mut reply = Vec::new();
-        tcp.read_to_end(&mut reply).await?;
-        Ok(String::from_utf8_lossy(&reply).into_owned())
+        request(self.port, method, path, headers, body).await
+    }
+
+    pub(crate) fn port(&self) -> u16 {
+        self.port
     }
 
     /// A same-origin form post to server function `endpoint` (answered with JSON).
-    async fn post(&self, endpoint: &str, fields: &[(&str, &str)], cookie: &str) -> String {
+    pub(crate) async fn post(
+        &self,
+        endpoint: &str,
+        fields: &[(&str, &str)],
+        cookie: &str,
+    ) -> String {
         let origin = format!("http://127.0.0.1:{}", self.port);
         let mut headers = vec![
             ("origin", origin.as_str()),
@@ -112,7 +123,7 @@ impl Instance {
     }
 
     /// Opens `/live`, resuming after `last_event_id` if given.
-    async fn live(&self, after: i64, last_event_id: Option<i64>) -> LiveReader {
+    pub(crate) async fn live(&self, after: i64, last_event_id: Option<i64>) -> LiveReader {
         let mut tcp = TcpStream::connect(("127.0.0.1", self.port))
             .await
             .expect("connect");
@@ -132,10 +143,36 @@ impl Instance {
         }
     }
 
-    fn kill(&mut self) {
+    /// Stops the process at once (SIGKILL): nothing it has not written survives.
+    pub(crate) fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// One request to the server on loopback port `port`, on its own connection; the whole raw
+/// answer.
+pub(crate) async fn request(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> std::io::Result<String> {
+    let mut tcp = TcpStream::connect(("127.0.0.1", port)).await?;
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nhost: 127.0.0.1:{port}\r\nconnection: close\r\ncontent-length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    tcp.write_all(head.as_bytes()).await?;
+    tcp.write_all(body.as_bytes()).await?;
+    let mut reply = Vec::new();
+    tcp.read_to_end(&mut reply).await?;
+    Ok(String::from_utf8_lossy(&reply).into_owned())
 }
 
 impl Drop for Instance {
@@ -146,9 +183,9 @@ impl Drop for Instance {
 
 /// A live stream read off the socket. Chunk sizes of the HTTP framing sit on lines of their
 /// own and never look like `id:` or `event:` lines, so the events can be read straight off.
-struct LiveReader {
+pub(crate) struct LiveReader {
     tcp: TcpStream,
-    text: String,
+    pub(crate) text: String,
     /// Events already returned.
     seen: usize,
 }
@@ -170,7 +207,7 @@ impl LiveReader {
     }
 
     /// The next `n` events (id, kind), waiting at most `wait` in all.
-    async fn take(&mut self, n: usize, wait: Duration) -> Vec<(i64, String)> {
+    pub(crate) async fn take(&mut self, n: usize, wait: Duration) -> Vec<(i64, String)> {
         let deadline = tokio::time::Instant::now() + wait;
         let mut buffer = [0_u8; 8192];
         while self.events().len() < self.seen + n {
@@ -187,6 +224,22 @@ impl LiveReader {
         let taken: Vec<_> = events.into_iter().skip(self.seen).take(n).collect();
         self.seen += taken.len();
         taken
+    }
+
+    /// Reads until the stream holds `text` (true), ends or `wait` passes (false).
+    pub(crate) async fn until(&mut self, text: &str, wait: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + wait;
+        let mut buffer = [0_u8; 8192];
+        while !self.text.contains(text) {
+            match tokio::time::timeout_at(deadline, self.tcp.read(&mut buffer)).await {
+                Ok(Ok(read)) if read > 0 => {
+                    self.text
+                        .push_str(&String::from_utf8_lossy(&buffer[..read]));
+                }
+                _ => return false,
+            }
+        }
+        true
     }
 }
 

@@ -525,10 +525,7 @@ fn sign_ups_are_rate_limited_per_address() {
         assert_limited_after(&statuses, limit);
 
         // A second instance (its own memory, the same database) is over the limit too.
-        let other = pulse::server::http::router(pulse::server::state::AppState {
-            limiter: pulse::server::rate_limit::RateLimiter::default(),
-            ..app.state.clone()
-        });
+        let other = pulse::server::http::router(app.state.with_own_limits());
         let request = Request::post("/api/subscribe")
             .header("host", "pulse.test")
             .header("origin", "http://pulse.test")

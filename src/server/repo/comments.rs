@@ -555,6 +555,8 @@ impl Store {
             ))
             .bind(id)
             .fetch_one(&mut **c).await)?;
+            // The first post may be in this very batch: answer once it is durable.
+            tx.commit().await?;
             return Ok(Posted::AlreadyPosted(row.for_author()));
         }
         let Some(brief_id) = checks.brief_id else {

@@ -16,6 +16,7 @@ mod drafts;
 mod editors;
 mod events;
 mod feeds;
+mod group_commit;
 mod moderation;
 mod my_data;
 mod newsletter;
@@ -44,7 +45,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
 
 use time::OffsetDateTime;
-use tokio::sync::{Mutex, Notify, OwnedMutexGuard};
+use tokio::sync::Notify;
+
+use group_commit::{GroupCommit, WriteTurn};
 
 use crate::error::AppError;
 use crate::model::Category;
@@ -71,11 +74,16 @@ pub(crate) use on;
 /// A connection borrowed from a pool or a transaction, for helpers that run inside either.
 pub(crate) type Conn<'c> = Backend<&'c mut SqliteConnection, &'c mut PgConnection>;
 
+/// A transaction on SQLite: its own, or a writer's turn in the shared batch (see
+/// [`Store::write`]).
+enum SqliteTx {
+    Own(Transaction<'static, Sqlite>),
+    Batched(WriteTurn),
+}
+
 /// A transaction on either backend.
 pub(crate) struct Tx {
-    inner: Backend<Transaction<'static, Sqlite>, Transaction<'static, Postgres>>,
-    /// A SQLite writer's turn (see [`Store::write`]), given up when the transaction ends.
-    _turn: Option<OwnedMutexGuard<()>>,
+    inner: Backend<SqliteTx, Transaction<'static, Postgres>>,
     /// Whether the transaction appended to the live log (see `events::append`)…
     appended: bool,
     /// …so that its commit wakes the live layer: no caller has to remember to.
@@ -84,12 +92,11 @@ pub(crate) struct Tx {
 
 impl Tx {
     fn new(
-        inner: Backend<Transaction<'static, Sqlite>, Transaction<'static, Postgres>>,
+        inner: Backend<SqliteTx, Transaction<'static, Postgres>>,
         appended_wake: &Arc<Notify>,
     ) -> Tx {
         Tx {
             inner,
-            _turn: None,
             appended: false,
             appended_wake: appended_wake.clone(),
         }
@@ -97,14 +104,20 @@ impl Tx {
 
     pub(crate) fn conn(&mut self) -> Conn<'_> {
         match &mut self.inner {
-            Backend::Sqlite(tx) => Backend::Sqlite(&mut **tx),
+            Backend::Sqlite(SqliteTx::Own(tx)) => Backend::Sqlite(&mut **tx),
+            Backend::Sqlite(SqliteTx::Batched(turn)) => Backend::Sqlite(turn.conn()),
             Backend::Postgres(tx) => Backend::Postgres(&mut **tx),
         }
     }
 
-    /// Commits, then wakes the live layer if the log grew.
+    /// Commits (a batched writer: returns once its batch is durable), then wakes the live
+    /// layer if the log grew.
     pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
-        on!(self.inner, tx => tx.commit().await)?;
+        match self.inner {
+            Backend::Sqlite(SqliteTx::Own(tx)) => tx.commit().await?,
+            Backend::Sqlite(SqliteTx::Batched(turn)) => turn.commit().await?,
+            Backend::Postgres(tx) => tx.commit().await?,
+        }
         if self.appended {
             self.appended_wake.notify_one();
         }
@@ -131,9 +144,8 @@ const WRITE_LOCK: i64 = 0x70_75_6c_73_65;
 #[derive(Clone)]
 pub struct Store {
     pool: Arc<Backend<SqlitePool, PgPool>>,
-    /// Writers of this process queue here, in arrival order, before taking SQLite's write
-    /// lock (see [`Store::write`]).
-    writers: Arc<Mutex<()>>,
+    /// This process's SQLite writers, batched into shared commits (see [`Store::write`]).
+    writers: Option<GroupCommit>,
     /// Configured categories, to turn stored slugs into names.
     categories: Arc<[Category]>,
     /// Notified after every commit that appended to the live log (the live pump waits on it).
@@ -173,9 +185,13 @@ impl Store {
             sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
             Backend::Sqlite(pool)
         };
+        let writers = match &pool {
+            Backend::Sqlite(p) => Some(GroupCommit::start(p).await?),
+            Backend::Postgres(_) => None,
+        };
         let store = Store {
             pool: Arc::new(pool),
-            writers: Arc::new(Mutex::new(())),
+            writers,
             categories: categories.into(),
             appended: Arc::new(Notify::new()),
         };
@@ -207,6 +223,18 @@ impl Store {
         self.appended.clone()
     }
 
+    /// Commits of batched writes and the writes in them, since start (zero on PostgreSQL,
+    /// where every writer commits its own transaction).
+    pub fn write_batches(&self) -> (u64, u64) {
+        self.writers.as_ref().map_or((0, 0), |w| {
+            let counts = w.counts();
+            (
+                counts.batches.load(std::sync::atomic::Ordering::Relaxed),
+                counts.writes.load(std::sync::atomic::Ordering::Relaxed),
+            )
+        })
+    }
+
     /// Connections open and idle in the pool.
     pub fn pool_use(&self) -> (u32, usize) {
         on!(&*self.pool, p => (p.size(), p.num_idle()))
@@ -230,7 +258,7 @@ impl Store {
     /// A transaction that only reads, or whose writes cannot conflict.
     async fn begin(&self) -> Result<Tx, sqlx::Error> {
         let inner = match &*self.pool {
-            Backend::Sqlite(p) => Backend::Sqlite(p.begin().await?),
+            Backend::Sqlite(p) => Backend::Sqlite(SqliteTx::Own(p.begin().await?)),
             Backend::Postgres(p) => Backend::Postgres(p.begin().await?),
         };
         Ok(Tx::new(inner, &self.appended))
@@ -245,22 +273,24 @@ impl Store {
     /// events are appended in commit order, so "everything after id N" is exactly what a
     /// reader who saw N has missed. Readers never wait for it.
     ///
-    /// SQLite's own wait for its lock is a sleep-and-retry loop (the busy timeout), which
-    /// leaves the lock idle between one writer's commit and the next one's retry, and serves
-    /// nobody in order; so this process's writers first queue for their turn on a fair async
-    /// lock, and only then ask SQLite (which then waits only for other processes, such as
-    /// the command line).
+    /// On SQLite, this process's writers queue in arrival order for turns on one writing
+    /// connection and share transactions: each writes inside a savepoint, and one `COMMIT`
+    /// (one `fsync`) makes a whole batch durable before any of its writers hears back (see
+    /// `group_commit`). SQLite's own wait for its lock, a sleep-and-retry loop, is then only
+    /// ever a wait for another process, such as the command line. A writer that reads
+    /// something it will tell (an idempotent repeat, say) should still end with `commit`, so
+    /// that what it read is durable before it is told.
     async fn write(&self) -> Result<Tx, sqlx::Error> {
-        Ok(match &*self.pool {
-            Backend::Sqlite(p) => {
-                let turn = self.writers.clone().lock_owned().await;
-                let inner = Backend::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?);
-                Tx {
-                    _turn: Some(turn),
-                    ..Tx::new(inner, &self.appended)
-                }
-            }
-            Backend::Postgres(p) => {
+        Ok(match (&*self.pool, &self.writers) {
+            (Backend::Sqlite(p), None) => Tx::new(
+                Backend::Sqlite(SqliteTx::Own(p.begin_with("BEGIN IMMEDIATE").await?)),
+                &self.appended,
+            ),
+            (Backend::Sqlite(_), Some(writers)) => Tx::new(
+                Backend::Sqlite(SqliteTx::Batched(writers.turn().await?)),
+                &self.appended,
+            ),
+            (Backend::Postgres(p), _) => {
                 let mut tx = p.begin().await?;
                 sqlx::query("SELECT pg_advisory_xact_lock($1)")
                     .bind(WRITE_LOCK)

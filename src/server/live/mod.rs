@@ -20,7 +20,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
@@ -30,7 +30,11 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use futures::stream::{self, Stream, StreamExt};
 use serde::Deserialize;
-use tokio::sync::{Notify, broadcast, watch};
+use tokio::sync::{Notify, broadcast, mpsc, watch};
+
+mod direct;
+
+pub use direct::{Opening, opening, serve as serve_direct};
 
 use crate::model::{READING_EVENT, RESET_EVENT, ReadingNow, validate_slug};
 use crate::server::rate_limit::client_source;
@@ -123,6 +127,11 @@ struct Inner {
     /// the next tick sends their real total even if it did not change.
     fresh: Mutex<HashSet<String>>,
     reading_sender: broadcast::Sender<Arc<ReadingFrame>>,
+    /// The shards that serve streams straight from their sockets (see `direct`), one per
+    /// server thread; unset for a hub that serves no streams.
+    shards: OnceLock<Vec<mpsc::UnboundedSender<direct::Joining>>>,
+    /// Which shard takes the next stream.
+    next_shard: AtomicUsize,
 }
 
 impl Inner {
@@ -167,6 +176,15 @@ impl LiveHub {
         }
         tokio::spawn(reading_now(store.clone(), Arc::downgrade(&hub.inner)));
         tokio::spawn(pump(store, Arc::downgrade(&hub.inner)));
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        let shards = (0..threads)
+            .map(|_| {
+                let (joining, arrivals) = mpsc::unbounded_channel();
+                tokio::spawn(direct::shard(Arc::downgrade(&hub.inner), arrivals));
+                joining
+            })
+            .collect();
+        let _ = hub.inner.shards.set(shards);
         hub
     }
 
@@ -196,6 +214,8 @@ impl LiveHub {
             reading: Mutex::new(HashMap::new()),
             fresh: Mutex::new(HashSet::new()),
             reading_sender: broadcast::channel(BROADCAST_CAPACITY).0,
+            shards: OnceLock::new(),
+            next_shard: AtomicUsize::new(0),
         });
         LiveHub { inner }
     }
@@ -383,7 +403,7 @@ async fn listen(pool: sqlx::PgPool, hub: Weak<Inner>) {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct LiveQuery {
     /// The event id the page was rendered at; `Last-Event-ID` wins when the browser sends one.
     after: Option<String>,
@@ -516,30 +536,37 @@ fn event_stream(frames: impl Stream<Item = Bytes> + Send + 'static) -> Response 
     response
 }
 
-/// `GET /live`: the event stream for one open page.
-pub async fn stream(
-    State(state): State<AppState>,
-    parts: Parts,
-    Query(query): Query<LiveQuery>,
-) -> Response {
+/// A stream accepted by [`open`]: what it is sent first, what it replays, and what it listens
+/// to from then on.
+struct Opened {
+    first: Vec<Bytes>,
+    /// Events to replay from the log: after this id, up to `newest`.
+    replay_after: Option<i64>,
+    /// The newest event when the stream opened: live events start after it.
+    newest: i64,
+    receiver: broadcast::Receiver<Frame>,
+    reading: Option<broadcast::Receiver<Arc<ReadingFrame>>>,
+    deadline: tokio::time::Instant,
+    guard: ConnectionGuard,
+}
+
+/// Decides what a new stream gets, for streams hyper serves ([`stream`]) and those served
+/// straight from the socket ([`direct`]) alike: a place within the connection limits, the
+/// brief it reads (if published), and where it starts (live, a replay, or a reset). `None`:
+/// refused, to be told to come back later.
+async fn open(state: &AppState, parts: &Parts, query: LiveQuery) -> Option<Opened> {
     let inner = state.live.inner.clone();
     let limits = &state.config.limits;
-    // A browser's EventSource gives up for good on any non-200 answer, so a refusal is a
-    // 200 stream that only says "retry later" and ends.
-    let refuse = || busy_response();
-    let source = client_source(&parts, &limits.trusted_proxies);
-    let Some(mut guard) =
-        ConnectionGuard::new(inner.clone(), source, limits.live_max_connections_per_ip)
-    else {
-        return refuse();
-    };
+    let source = client_source(parts, &limits.trusted_proxies);
+    let mut guard =
+        ConnectionGuard::new(inner.clone(), source, limits.live_max_connections_per_ip)?;
     // A malformed slug, or one of no published brief, counts as no brief: nobody is told
     // about it, and made-up slugs cannot fill the reading table (`presence`).
     let brief = match query.brief.filter(|slug| validate_slug(slug).is_ok()) {
         Some(slug) => match state.store.brief_is_published(&slug).await {
             Ok(true) => Some(slug),
             Ok(false) => None,
-            Err(_) => return refuse(),
+            Err(_) => return None,
         },
         None => None,
     };
@@ -550,9 +577,7 @@ pub async fn stream(
     // Subscribe before reading the log, so nothing committed in between is missed.
     let receiver = inner.sender.subscribe();
     let reading = brief.as_ref().map(|_| inner.reading_sender.subscribe());
-    let Ok((newest, oldest)) = state.store.event_bounds().await else {
-        return refuse();
-    };
+    let (newest, oldest) = state.store.event_bounds().await.ok()?;
     let cursor = parts
         .headers
         .get("last-event-id")
@@ -561,7 +586,7 @@ pub async fn stream(
         .or(query.after);
 
     let mut first = Vec::new();
-    let mut replay = None;
+    let mut replay_after = None;
     match cursor.map(|raw| raw.trim().parse::<i64>()) {
         // No cursor: live from now on.
         None => first.push(sse_comment("live", Some(RETRY))),
@@ -569,15 +594,12 @@ pub async fn stream(
             // Ids only grow, so the distance bounds the count; only a long way back needs
             // the log to say how many are really there.
             let too_many = newest - after > i64::from(MAX_REPLAY)
-                && match state.store.count_events_after(after).await {
-                    Ok(count) => count > i64::from(MAX_REPLAY),
-                    Err(_) => return refuse(),
-                };
+                && state.store.count_events_after(after).await.ok()? > i64::from(MAX_REPLAY);
             if too_many {
                 first.push(reset_frame(newest));
             } else {
                 first.push(sse_comment("resumed", Some(RETRY)));
-                replay = Some(replayed(state.store.clone(), inner.clone(), after, newest));
+                replay_after = Some(after);
             }
         }
         // Malformed, from the future, or older than the log: start over cleanly.
@@ -591,19 +613,49 @@ pub async fn stream(
             count: others + 1,
         }));
     }
-
-    let deadline = tokio::time::Instant::now() + inner.stream_lifetime;
-    let live = live_events(
+    Some(Opened {
+        first,
+        replay_after,
+        newest,
         receiver,
         reading,
-        newest,
-        inner.closing.subscribe(),
-        deadline,
+        deadline: tokio::time::Instant::now() + inner.stream_lifetime,
         guard,
+    })
+}
+
+/// `GET /live`: the event stream for one open page, served through hyper (a connection that
+/// asked for something else first, HTTP/2, and the in-process tests; see [`direct`] for the
+/// usual way).
+pub async fn stream(
+    State(state): State<AppState>,
+    parts: Parts,
+    Query(query): Query<LiveQuery>,
+) -> Response {
+    // A browser's EventSource gives up for good on any non-200 answer, so a refusal is a
+    // 200 stream that only says "retry later" and ends.
+    let Some(opened) = open(&state, &parts, query).await else {
+        return busy_response();
+    };
+    let replay = opened.replay_after.map(|after| {
+        replayed(
+            state.store.clone(),
+            state.live.inner.clone(),
+            after,
+            opened.newest,
+        )
+    });
+    let live = live_events(
+        opened.receiver,
+        opened.reading,
+        opened.newest,
+        state.live.inner.closing.subscribe(),
+        opened.deadline,
+        opened.guard,
     );
     // A replay that fails part way ends the stream there (`None`): going live after a gap
     // would lose events for good, while a browser that reconnects resumes from what it got.
-    let frames = stream::iter(first.into_iter().map(Some))
+    let frames = stream::iter(opened.first.into_iter().map(Some))
         .chain(stream::iter(replay).flatten())
         .chain(live.map(Some))
         .take_while(|frame| std::future::ready(frame.is_some()))
@@ -681,10 +733,20 @@ fn live_events(
             match received {
                 Ok(frame) if frame.id <= last_sent => continue,
                 Ok(frame) => {
-                    last_sent = frame.id;
-                    guard.inner.delivered.fetch_add(1, Ordering::Relaxed);
+                    // Whatever else is already waiting goes out in the same write.
+                    let joined = with_waiting(frame, &mut receiver);
+                    guard
+                        .inner
+                        .delivered
+                        .fetch_add(joined.count, Ordering::Relaxed);
+                    if joined.lagged {
+                        // What was joined still goes; the reader resumes after its last id.
+                        guard.inner.dropped.fetch_add(1, Ordering::Relaxed);
+                        return Some((joined.bytes, None));
+                    }
+                    last_sent = joined.last;
                     return Some((
-                        frame.bytes,
+                        joined.bytes,
                         Some((receiver, reading, last_sent, closing, guard)),
                     ));
                 }
@@ -699,6 +761,52 @@ fn live_events(
             }
         }
     })
+}
+
+/// Most frames joined into one write.
+const MAX_JOINED: usize = 64;
+
+/// Frames sent in one write.
+struct Joined {
+    bytes: Bytes,
+    count: u64,
+    /// The last frame's id.
+    last: i64,
+    /// The receiver fell behind while frames were joined: the stream must end after these.
+    lagged: bool,
+}
+
+/// `first` and the frames already waiting behind it (up to [`MAX_JOINED`]), as one piece of
+/// bytes (no copy when nothing waits).
+fn with_waiting(first: Frame, receiver: &mut broadcast::Receiver<Frame>) -> Joined {
+    let mut last = first.id;
+    let mut joined: Option<Vec<u8>> = None;
+    let mut count = 1;
+    let mut lagged = false;
+    while count < MAX_JOINED {
+        let next = match receiver.try_recv() {
+            Ok(next) => next,
+            Err(broadcast::error::TryRecvError::Lagged(_)) => {
+                lagged = true;
+                break;
+            }
+            Err(_) => break,
+        };
+        if next.id <= last {
+            continue;
+        }
+        last = next.id;
+        count += 1;
+        joined
+            .get_or_insert_with(|| first.bytes.to_vec())
+            .extend_from_slice(&next.bytes);
+    }
+    Joined {
+        bytes: joined.map_or(first.bytes, Bytes::from),
+        count: count as u64,
+        last,
+        lagged,
+    }
 }
 
 /// The next reader count of `brief` from the "reading now" broadcast; never ready for a stream
@@ -724,7 +832,10 @@ async fn next_reading(
 }
 
 fn busy_response() -> Response {
-    event_stream(stream::once(async {
-        sse_comment("busy", Some(BUSY_RETRY))
-    }))
+    event_stream(stream::once(async { busy_frame() }))
+}
+
+/// What a refused reader is told: come back later.
+fn busy_frame() -> Bytes {
+    sse_comment("busy", Some(BUSY_RETRY))
 }
