@@ -86,9 +86,11 @@ pub async fn serve(
         let live = live.clone();
         tokio::spawn(async move {
             if let Some(state) = live {
-                match live::opening(&tcp, timeouts.header_read).await {
+                // One clock for the whole head, however it is read.
+                let deadline = tokio::time::Instant::now() + timeouts.header_read;
+                match live::opening(&tcp, deadline).await {
                     Opening::Live => {
-                        live::serve_direct(state, tcp, peer, timeouts.header_read).await;
+                        live::serve_direct(state, tcp, peer, deadline).await;
                         return;
                     }
                     Opening::Gone => return,

@@ -7,9 +7,11 @@
 //! costs each stream one `write`, not a wake-up.
 //!
 //! What a stream is sent is decided by the same code as for the streams hyper serves
-//! ([`super::open`]): the limits, the brief, the cursor, the replay. A stream whose socket
-//! cannot take an event whole at once (its reader stopped reading) is closed, as a stream that
-//! falls too far behind is; the browser resumes by `Last-Event-ID`.
+//! ([`super::open`]): the limits, the brief, the cursor, the replay. What a stream's socket
+//! cannot take at once waits in a backlog of its own, written on as the socket drains; a
+//! stream whose socket takes nothing for `limits.write_stall_seconds`, or whose backlog
+//! passes 256 KiB, is closed, as a stream that falls too far behind is, and the browser
+//! resumes by `Last-Event-ID`.
 
 use std::net::SocketAddr;
 use std::sync::Weak;
@@ -42,6 +44,9 @@ const MAX_HEADERS: usize = 100;
 const TICK: Duration = Duration::from_secs(1);
 /// Streams a shard writes to before letting other tasks run.
 const WRITES_PER_TURN: usize = 1024;
+/// Most bytes kept for a stream whose socket is full; beyond it the stream ends (the reader
+/// resumes by id).
+const MAX_BACKLOG: usize = 256 * 1024;
 
 /// The answer's head: the headers every stream answer carries (those the security-headers
 /// middleware gives a non-page answer, too), delimited by the connection's end.
@@ -69,10 +74,10 @@ pub enum Opening {
 }
 
 /// Looks at a new connection's first bytes (without taking them) for a live stream's request
-/// line, waiting at most `wait` for them.
-pub async fn opening(tcp: &TcpStream, wait: Duration) -> Opening {
-    let deadline = Instant::now() + wait;
+/// line, waiting until `deadline` at most.
+pub async fn opening(tcp: &TcpStream, deadline: Instant) -> Opening {
     let mut first = [0_u8; 10];
+    let mut pause = Duration::from_millis(1);
     loop {
         let seen = match tokio::time::timeout_at(deadline, tcp.peek(&mut first)).await {
             Ok(Ok(0) | Err(_)) | Err(_) => return Opening::Gone,
@@ -84,8 +89,10 @@ pub async fn opening(tcp: &TcpStream, wait: Duration) -> Opening {
         if seen == first.len() {
             return Opening::Live;
         }
-        // Only part of the line is here yet (a peek returns at once while anything is).
-        tokio::time::sleep(Duration::from_millis(1)).await;
+        // Only part of the line is here yet (a peek returns at once while anything is): look
+        // again a little later, less and less often for a client that sends a byte at a time.
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_millis(100));
     }
 }
 
@@ -96,6 +103,8 @@ pub(super) struct Joining {
     /// The id of the last event it was sent.
     last_sent: i64,
     deadline: Instant,
+    /// How long its socket may take no bytes before the stream ends.
+    stall: Duration,
     /// Its own subscription since it opened: what the shard sent before it arrived.
     own: broadcast::Receiver<Frame>,
 }
@@ -106,19 +115,62 @@ struct Direct {
     guard: ConnectionGuard,
     last_sent: i64,
     deadline: Instant,
+    stall: Duration,
+    /// When the socket last took bytes.
     last_write: Instant,
+    /// Bytes the socket could not take yet (empty, and unallocated, while the reader keeps up).
+    backlog: Vec<u8>,
 }
 
 impl Direct {
-    /// Writes `bytes` whole, without waiting; `false` if the socket could not take them (the
-    /// stream is then over: part of a frame may have gone out, which the browser discards).
+    /// Writes `bytes` without waiting: what the socket cannot take now waits in the backlog,
+    /// behind anything already there. `false`: the stream is over (the socket failed, or the
+    /// backlog would pass [`MAX_BACKLOG`]; part of a frame may have gone out, which the
+    /// browser discards).
     fn send(&mut self, bytes: &[u8]) -> bool {
+        if !self.flush() {
+            return false;
+        }
+        if !self.backlog.is_empty() {
+            return self.keep(bytes);
+        }
         match self.tcp.try_write(bytes) {
-            Ok(n) if n == bytes.len() => {
-                self.last_write = Instant::now();
+            Ok(n) => {
+                if n > 0 {
+                    self.last_write = Instant::now();
+                }
+                n == bytes.len() || self.keep(&bytes[n..])
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => self.keep(bytes),
+            Err(_) => false,
+        }
+    }
+
+    fn keep(&mut self, rest: &[u8]) -> bool {
+        if self.backlog.len() + rest.len() > MAX_BACKLOG {
+            return false;
+        }
+        self.backlog.extend_from_slice(rest);
+        true
+    }
+
+    /// Writes what the backlog holds, as far as the socket takes it; `false` if it failed.
+    fn flush(&mut self) -> bool {
+        if self.backlog.is_empty() {
+            return true;
+        }
+        match self.tcp.try_write(&self.backlog) {
+            Ok(n) => {
+                if n > 0 {
+                    self.last_write = Instant::now();
+                }
+                self.backlog.drain(..n);
+                if self.backlog.is_empty() {
+                    self.backlog = Vec::new();
+                }
                 true
             }
-            _ => false,
+            Err(error) => error.kind() == std::io::ErrorKind::WouldBlock,
         }
     }
 
@@ -134,10 +186,11 @@ impl Direct {
     }
 }
 
-/// Serves a connection [`opening`] found to be a live stream's: reads the request head, opens
-/// the stream, writes its first frames and its replay, and hands it to a shard.
-pub async fn serve(state: AppState, mut tcp: TcpStream, peer: SocketAddr, wait: Duration) {
-    let Some(parts) = read_head(&mut tcp, peer, wait).await else {
+/// Serves a connection [`opening`] found to be a live stream's: reads the request head (by
+/// `deadline`, the same one the opening had), opens the stream, writes its first frames and
+/// its replay, and hands it to a shard.
+pub async fn serve(state: AppState, mut tcp: TcpStream, peer: SocketAddr, deadline: Instant) {
+    let Some(parts) = read_head(&mut tcp, peer, deadline).await else {
         let _ = tcp.write_all(BAD_REQUEST).await;
         return;
     };
@@ -181,6 +234,7 @@ pub async fn serve(state: AppState, mut tcp: TcpStream, peer: SocketAddr, wait: 
         guard: opened.guard,
         last_sent: opened.newest,
         deadline: opened.deadline,
+        stall,
         own: opened.receiver,
     });
 }
@@ -193,10 +247,9 @@ async fn write_within(tcp: &mut TcpStream, bytes: &[u8], stall: Duration) -> boo
     )
 }
 
-/// Reads and parses the request head, within `wait`; `None` if it is malformed, too large or
+/// Reads and parses the request head by `deadline`; `None` if it is malformed, too large or
 /// too slow.
-async fn read_head(tcp: &mut TcpStream, peer: SocketAddr, wait: Duration) -> Option<Parts> {
-    let deadline = Instant::now() + wait;
+async fn read_head(tcp: &mut TcpStream, peer: SocketAddr, deadline: Instant) -> Option<Parts> {
     let mut head = Vec::with_capacity(1024);
     let mut chunk = [0_u8; 1024];
     loop {
@@ -262,10 +315,12 @@ pub(super) async fn shard(hub: Weak<Inner>, mut joining: mpsc::UnboundedReceiver
                     last_seen = batch.last;
                     send_batch(&mut streams, &batch).await;
                     if batch.lagged {
-                        lagged(&mut streams, &hub);
+                        last_seen = lagged(&mut streams, &hub);
                     }
                 }
-                Err(broadcast::error::RecvError::Lagged(_)) => lagged(&mut streams, &hub),
+                Err(broadcast::error::RecvError::Lagged(_)) => {
+                    last_seen = lagged(&mut streams, &hub);
+                }
                 Err(broadcast::error::RecvError::Closed) => return,
             },
             count = reading.recv() => match count {
@@ -289,14 +344,17 @@ pub(super) async fn shard(hub: Weak<Inner>, mut joining: mpsc::UnboundedReceiver
 }
 
 /// This shard fell behind the broadcast: its streams cannot be told what it missed, so they
-/// end, and their readers resume by id from the log.
-fn lagged(streams: &mut Vec<Direct>, hub: &Weak<Inner>) {
+/// end, and their readers resume by id from the log. Until the next event arrives, the shard
+/// cannot say where it is, so the "newest written" it returns makes every stream that joins
+/// in the meantime look behind: it catches up from its own subscription or ends too.
+fn lagged(streams: &mut Vec<Direct>, hub: &Weak<Inner>) -> i64 {
     if let Some(inner) = hub.upgrade() {
         inner
             .dropped
             .fetch_add(streams.len() as u64, Ordering::Relaxed);
     }
     streams.clear();
+    i64::MAX
 }
 
 /// Takes a stream in: first sends it what this shard already wrote to the others since it
@@ -307,7 +365,9 @@ fn admit(mut joining: Joining, last_seen: i64) -> Option<Direct> {
         guard: joining.guard,
         last_sent: joining.last_sent,
         deadline: joining.deadline,
+        stall: joining.stall,
         last_write: Instant::now(),
+        backlog: Vec::new(),
     };
     while stream.last_sent < last_seen {
         let frame = joining.own.try_recv().ok()?;
@@ -399,13 +459,17 @@ async fn send_batch(streams: &mut Vec<Direct>, batch: &Batch) {
     }
 }
 
-/// The tick's chores: readers that left go; streams at the end of their lifetime are told to
+/// The tick's chores: readers that left go; backlogs are written on, and a stream whose socket
+/// took nothing for its stall limit goes; streams at the end of their lifetime are told to
 /// come straight back, and go; quiet ones get a keep-alive.
 fn tend(streams: &mut Vec<Direct>) {
     let now = Instant::now();
     streams.retain_mut(|stream| {
-        if stream.gone() {
+        if stream.gone() || !stream.flush() {
             return false;
+        }
+        if !stream.backlog.is_empty() {
+            return now.duration_since(stream.last_write) < stream.stall;
         }
         if now >= stream.deadline {
             stream.send(&sse_comment("reconnect", Some(ROTATE_RETRY)));

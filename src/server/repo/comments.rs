@@ -671,14 +671,17 @@ impl Store {
         };
         let was_public = row.public();
         if row.body_md == body.body_md {
-            // Nothing changed: no "edited" marker, nothing to tell anyone.
-            return Ok(Amended::Done(Box::new(CommentChanged {
+            // Nothing changed: no "edited" marker, nothing to tell anyone. What was read may be
+            // a batch-mate's write (a repeated edit): answer once it is durable.
+            let unchanged = CommentChanged {
                 slug: amendment.slug.to_string(),
                 id: row.id,
                 comment: Some(row.for_author()),
                 count: count(&mut tx.conn(), row.brief_id).await?,
                 held: row.status == CommentStatus::Held,
-            })));
+            };
+            tx.commit().await?;
+            return Ok(Amended::Done(Box::new(unchanged)));
         }
         let now = OffsetDateTime::now_utc();
         let (first, _) = history(&mut tx.conn(), amendment.reader).await?;

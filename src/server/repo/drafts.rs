@@ -392,6 +392,8 @@ impl Store {
             return Ok(None);
         };
         if stored.status == status {
+            // Already so, perhaps by a batch-mate: answer once that is durable.
+            tx.commit().await?;
             return Ok(Some(false));
         }
         let id = stored.id;

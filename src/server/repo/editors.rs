@@ -252,6 +252,8 @@ impl Store {
                     })
                     .map_or(now + window, |at| at + window);
                 let retry_after = u64::try_from((free_at - now).whole_seconds()).unwrap_or(1);
+                // The failures counted may be batch-mates' writes: answer once they are durable.
+                tx.commit().await?;
                 return Ok(Attempt::Locked {
                     retry_after: retry_after.max(1),
                 });

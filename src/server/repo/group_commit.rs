@@ -79,29 +79,58 @@ impl GroupCommit {
 
     /// Waits for this writer's turn (behind every writer that asked before), then opens its
     /// savepoint, in the open batch or a new one.
+    ///
+    /// The steps run in a task of their own, to the end even if the caller gives up: sqlx
+    /// finishes a statement whose future was dropped, so a caller cancelled half-way would
+    /// otherwise leave the connection in a state the flags do not describe (a transaction
+    /// begun that no batch knows of, say). A turn nobody takes is dropped, which abandons it.
     pub(crate) async fn turn(&self) -> Result<WriteTurn, sqlx::Error> {
-        let mut turn = WriteTurn {
-            writer: self.writer.clone().lock_owned().await,
-            turn_ended: self.turn_ended.clone(),
-        };
-        let writer = &mut *turn.writer;
-        writer.tidy().await;
-        if writer.batch.is_none() {
-            sqlx::query("BEGIN IMMEDIATE")
-                .execute(&mut *writer.conn)
-                .await?;
-            writer.batch = Some(watch::channel(None).0);
-        }
-        sqlx::query("SAVEPOINT pulse_write")
-            .execute(&mut *writer.conn)
-            .await?;
-        // Until the turn releases it, the savepoint is what the next turn must undo.
-        writer.abandoned = true;
-        Ok(turn)
+        let writer = self.writer.clone();
+        let turn_ended = self.turn_ended.clone();
+        tokio::spawn(async move {
+            let mut turn = WriteTurn {
+                writer: writer.lock_owned().await,
+                turn_ended,
+            };
+            turn.writer.open_turn().await?;
+            Ok(turn)
+        })
+        .await
+        .map_err(|_| lost())?
     }
 }
 
 impl Writer {
+    /// Opens a turn's savepoint, beginning a batch if none is open.
+    async fn open_turn(&mut self) -> Result<(), sqlx::Error> {
+        self.tidy().await;
+        if self.batch.is_none() {
+            sqlx::query("BEGIN IMMEDIATE")
+                .execute(&mut *self.conn)
+                .await?;
+            self.batch = Some(watch::channel(None).0);
+        }
+        sqlx::query("SAVEPOINT pulse_write")
+            .execute(&mut *self.conn)
+            .await?;
+        // Until the turn releases it, the savepoint is what the next turn must undo.
+        self.abandoned = true;
+        Ok(())
+    }
+
+    /// Keeps a turn's work in the open batch; what will say how the batch ended.
+    async fn release_turn(&mut self) -> Result<watch::Receiver<Option<bool>>, sqlx::Error> {
+        sqlx::query("RELEASE pulse_write")
+            .execute(&mut *self.conn)
+            .await?;
+        self.abandoned = false;
+        let Some(outcome) = self.batch.as_ref() else {
+            return Err(lost());
+        };
+        self.members += 1;
+        Ok(outcome.subscribe())
+    }
+
     /// Undoes what an abandoned turn left. If its savepoint is gone, SQLite ended the whole
     /// transaction, and the batch is lost.
     async fn tidy(&mut self) {
@@ -185,19 +214,12 @@ impl WriteTurn {
     }
 
     /// Keeps this turn's work in the batch, gives up the turn, and returns once the batch
-    /// is durable (or with an error if it was lost).
+    /// is durable (or with an error if it was lost). The release runs to the end even if the
+    /// caller gives up (see [`GroupCommit::turn`]).
     pub(crate) async fn commit(mut self) -> Result<(), sqlx::Error> {
-        let writer = &mut *self.writer;
-        sqlx::query("RELEASE pulse_write")
-            .execute(&mut *writer.conn)
-            .await?;
-        writer.abandoned = false;
-        let Some(outcome) = writer.batch.as_ref() else {
-            return Err(lost());
-        };
-        let mut committed = outcome.subscribe();
-        writer.members += 1;
-        drop(self);
+        let mut committed = tokio::spawn(async move { self.writer.release_turn().await })
+            .await
+            .map_err(|_| lost())??;
         match committed.wait_for(Option::is_some).await {
             Ok(done) if *done == Some(true) => Ok(()),
             _ => Err(lost()),

@@ -154,6 +154,8 @@ impl Store {
                     .execute(&mut **c).await
                     .map(|done| done.rows_affected()))?;
                 if was_public && reports == 0 {
+                    // What it read may be a batch-mate\'s write: answer once that is durable.
+                    tx.commit().await?;
                     return Ok(Moderated::Unchanged);
                 }
                 let row: CommentRow = on!(&mut tx.conn(), c => sqlx::query_as(&format!(
@@ -169,6 +171,8 @@ impl Store {
             }
             ModerationAction::Hide => {
                 if row.status == CommentStatus::Hidden {
+                    // What it read may be a batch-mate\'s write: answer once that is durable.
+                    tx.commit().await?;
                     return Ok(Moderated::Unchanged);
                 }
                 let row: CommentRow = on!(&mut tx.conn(), c => sqlx::query_as(&format!(
@@ -204,6 +208,8 @@ impl Store {
                 .execute(&mut **c).await
                 .map(|done| done.rows_affected()))?;
                 if added == 0 {
+                    // What it read may be a batch-mate\'s write: answer once that is durable.
+                    tx.commit().await?;
                     return Ok(Moderated::Unchanged);
                 }
             }
@@ -213,6 +219,8 @@ impl Store {
                     .execute(&mut **c).await
                     .map(|done| done.rows_affected()))?;
                 if removed == 0 {
+                    // What it read may be a batch-mate\'s write: answer once that is durable.
+                    tx.commit().await?;
                     return Ok(Moderated::Unchanged);
                 }
             }
