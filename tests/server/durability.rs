@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use sqlx::Row;
 
 use crate::instances::{Instance, request};
-use crate::support::{PgTestDb, form, on_postgres, run};
+use crate::support::{form, postgres_if_chosen, run};
 
 const SLUG: &str = "halcyon-atlas-3-release";
 /// Connections posting at once.
@@ -30,11 +30,7 @@ struct Burst {
 fn every_comment_acknowledged_before_a_kill_mid_burst_is_stored_once() {
     run(async {
         let dir = tempfile::tempdir().expect("temp dir");
-        let pg = if on_postgres() {
-            Some(PgTestDb::create().await)
-        } else {
-            None
-        };
+        let pg = postgres_if_chosen().await;
         let data = dir.path().join("data");
         let secret = dir.path().join("secret.key");
         let settings = [

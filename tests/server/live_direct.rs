@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use crate::instances::Instance;
-use crate::support::{PgTestDb, on_postgres, run};
+use crate::support::{postgres_if_chosen, run};
 
 const SLUG: &str = "halcyon-atlas-3-release";
 const WAIT: Duration = Duration::from_secs(10);
@@ -15,11 +15,7 @@ const WAIT: Duration = Duration::from_secs(10);
 fn a_real_server_streams_from_the_socket_with_replay_limits_and_headers() {
     run(async {
         let dir = tempfile::tempdir().expect("temp dir");
-        let pg = if on_postgres() {
-            Some(PgTestDb::create().await)
-        } else {
-            None
-        };
+        let pg = postgres_if_chosen().await;
         let server = Instance::spawn(
             pg.as_ref().map(|db| db.url.as_str()),
             &dir.path().join("data"),

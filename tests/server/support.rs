@@ -625,6 +625,16 @@ fn admin_url() -> String {
 }
 
 /// A database of its own for one test, dropped when the test ends (even by panic).
+/// A database of its own on PostgreSQL when the suite runs there (`None`: SQLite, in the
+/// data directory), for tests that start real `pulse` processes.
+pub async fn postgres_if_chosen() -> Option<PgTestDb> {
+    if on_postgres() {
+        Some(PgTestDb::create().await)
+    } else {
+        None
+    }
+}
+
 pub struct PgTestDb {
     pub name: String,
     /// Where to connect to it.

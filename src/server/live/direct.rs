@@ -18,7 +18,6 @@ use std::sync::Weak;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Query};
 use axum::http::Request;
 use axum::http::request::Parts;
@@ -29,8 +28,8 @@ use tokio::sync::{broadcast, mpsc};
 use tokio::time::{Instant, MissedTickBehavior};
 
 use super::{
-    ConnectionGuard, Frame, Inner, KEEP_ALIVE, LiveQuery, ROTATE_RETRY, busy_frame, open, replayed,
-    sse_comment,
+    Batch, ConnectionGuard, Frame, Inner, KEEP_ALIVE, LiveQuery, ROTATE_RETRY, busy_frame, open,
+    replayed, sse_comment,
 };
 use crate::server::state::AppState;
 
@@ -381,56 +380,6 @@ fn admit(mut joining: Joining, last_seen: i64) -> Option<Direct> {
         stream.guard.inner.delivered.fetch_add(1, Ordering::Relaxed);
     }
     Some(stream)
-}
-
-/// Events that arrived together, as one piece of bytes, with where each starts.
-struct Batch {
-    bytes: Bytes,
-    /// (id, offset) of each event, in id order.
-    starts: Vec<(i64, usize)>,
-    last: i64,
-    /// The shard's subscription fell behind while gathering.
-    lagged: bool,
-}
-
-impl Batch {
-    fn gather(first: Frame, frames: &mut broadcast::Receiver<Frame>) -> Batch {
-        let mut starts = vec![(first.id, 0)];
-        let mut last = first.id;
-        let mut joined: Option<Vec<u8>> = None;
-        let mut lagged = false;
-        while starts.len() < super::MAX_JOINED {
-            let next = match frames.try_recv() {
-                Ok(next) => next,
-                Err(broadcast::error::TryRecvError::Lagged(_)) => {
-                    lagged = true;
-                    break;
-                }
-                Err(_) => break,
-            };
-            if next.id <= last {
-                continue;
-            }
-            let bytes = joined.get_or_insert_with(|| first.bytes.to_vec());
-            starts.push((next.id, bytes.len()));
-            bytes.extend_from_slice(&next.bytes);
-            last = next.id;
-        }
-        Batch {
-            bytes: joined.map_or(first.bytes, Bytes::from),
-            starts,
-            last,
-            lagged,
-        }
-    }
-
-    /// What a stream that was last sent `last_sent` still needs of this batch, and how many
-    /// events that is.
-    fn after(&self, last_sent: i64) -> Option<(&[u8], u64)> {
-        let from = self.starts.iter().position(|(id, _)| *id > last_sent)?;
-        let offset = self.starts[from].1;
-        Some((&self.bytes[offset..], (self.starts.len() - from) as u64))
-    }
 }
 
 /// Writes a batch to every stream that needs it, dropping those that cannot take it.

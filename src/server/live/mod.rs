@@ -734,19 +734,19 @@ fn live_events(
                 Ok(frame) if frame.id <= last_sent => continue,
                 Ok(frame) => {
                     // Whatever else is already waiting goes out in the same write.
-                    let joined = with_waiting(frame, &mut receiver);
+                    let batch = Batch::gather(frame, &mut receiver);
                     guard
                         .inner
                         .delivered
-                        .fetch_add(joined.count, Ordering::Relaxed);
-                    if joined.lagged {
+                        .fetch_add(batch.starts.len() as u64, Ordering::Relaxed);
+                    if batch.lagged {
                         // What was joined still goes; the reader resumes after its last id.
                         guard.inner.dropped.fetch_add(1, Ordering::Relaxed);
-                        return Some((joined.bytes, None));
+                        return Some((batch.bytes, None));
                     }
-                    last_sent = joined.last;
+                    last_sent = batch.last;
                     return Some((
-                        joined.bytes,
+                        batch.bytes,
                         Some((receiver, reading, last_sent, closing, guard)),
                     ));
                 }
@@ -766,46 +766,55 @@ fn live_events(
 /// Most frames joined into one write.
 const MAX_JOINED: usize = 64;
 
-/// Frames sent in one write.
-struct Joined {
+/// Events that arrived together, as one piece of bytes, with where each starts.
+struct Batch {
     bytes: Bytes,
-    count: u64,
-    /// The last frame's id.
+    /// (id, offset) of each event, in id order.
+    starts: Vec<(i64, usize)>,
     last: i64,
-    /// The receiver fell behind while frames were joined: the stream must end after these.
+    /// The subscription fell behind while gathering: whoever reads it must end after these.
     lagged: bool,
 }
 
-/// `first` and the frames already waiting behind it (up to [`MAX_JOINED`]), as one piece of
-/// bytes (no copy when nothing waits).
-fn with_waiting(first: Frame, receiver: &mut broadcast::Receiver<Frame>) -> Joined {
-    let mut last = first.id;
-    let mut joined: Option<Vec<u8>> = None;
-    let mut count = 1;
-    let mut lagged = false;
-    while count < MAX_JOINED {
-        let next = match receiver.try_recv() {
-            Ok(next) => next,
-            Err(broadcast::error::TryRecvError::Lagged(_)) => {
-                lagged = true;
-                break;
+impl Batch {
+    /// `first` and the frames already waiting behind it (up to [`MAX_JOINED`]), as one piece
+    /// of bytes (no copy when nothing waits).
+    fn gather(first: Frame, frames: &mut broadcast::Receiver<Frame>) -> Batch {
+        let mut starts = vec![(first.id, 0)];
+        let mut last = first.id;
+        let mut joined: Option<Vec<u8>> = None;
+        let mut lagged = false;
+        while starts.len() < MAX_JOINED {
+            let next = match frames.try_recv() {
+                Ok(next) => next,
+                Err(broadcast::error::TryRecvError::Lagged(_)) => {
+                    lagged = true;
+                    break;
+                }
+                Err(_) => break,
+            };
+            if next.id <= last {
+                continue;
             }
-            Err(_) => break,
-        };
-        if next.id <= last {
-            continue;
+            let bytes = joined.get_or_insert_with(|| first.bytes.to_vec());
+            starts.push((next.id, bytes.len()));
+            bytes.extend_from_slice(&next.bytes);
+            last = next.id;
         }
-        last = next.id;
-        count += 1;
-        joined
-            .get_or_insert_with(|| first.bytes.to_vec())
-            .extend_from_slice(&next.bytes);
+        Batch {
+            bytes: joined.map_or(first.bytes, Bytes::from),
+            starts,
+            last,
+            lagged,
+        }
     }
-    Joined {
-        bytes: joined.map_or(first.bytes, Bytes::from),
-        count: count as u64,
-        last,
-        lagged,
+
+    /// What a stream that was last sent `last_sent` still needs of this batch, and how many
+    /// events that is.
+    fn after(&self, last_sent: i64) -> Option<(&[u8], u64)> {
+        let from = self.starts.iter().position(|(id, _)| *id > last_sent)?;
+        let offset = self.starts[from].1;
+        Some((&self.bytes[offset..], (self.starts.len() - from) as u64))
     }
 }
 
