@@ -18,6 +18,9 @@ use crate::components::desk::moderation_page::ModerationPage;
 use crate::components::digest_archive_page::DigestArchivePage;
 use crate::components::digest_issue_page::DigestIssuePage;
 use crate::components::feed_page::FeedPage;
+use crate::components::follow::confirm_page::FollowConfirmPage;
+use crate::components::follow::manage_page::FollowManagePage;
+use crate::components::follow::stop_page::FollowStopPage;
 use crate::components::layout::Layout;
 use crate::components::my_data_page::MyDataPage;
 use crate::components::newsletter_page::NewsletterPage;
@@ -49,6 +52,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/newsletter/confirm") view=ConfirmPage ssr=SsrMode::Async/>
                     <Route path=path!("/newsletter/unsubscribe") view=UnsubscribePage ssr=SsrMode::Async/>
                     <Route path=path!("/newsletter/my-data") view=SubscriberDataPage ssr=SsrMode::Async/>
+                    <Route path=path!("/follow/confirm") view=FollowConfirmPage ssr=SsrMode::Async/>
+                    <Route path=path!("/follow/stop") view=FollowStopPage ssr=SsrMode::Async/>
+                    <Route path=path!("/follow/manage") view=FollowManagePage ssr=SsrMode::Async/>
                     <Route path=path!("/desk") view=DeskPage ssr=SsrMode::Async/>
                     <Route path=path!("/desk/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/desk/new") view=DraftPage ssr=SsrMode::Async/>

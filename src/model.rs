@@ -10,6 +10,7 @@ mod comment;
 pub mod desk;
 mod digest;
 pub mod editors;
+pub mod follow;
 mod live;
 pub mod moderation;
 pub mod my_data;

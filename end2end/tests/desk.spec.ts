@@ -79,12 +79,19 @@ test('a moderator hides a reported comment and it leaves another reader’s open
   await expect(item.getByText('1 × abuse')).toBeVisible();
   await hydrated(page);
   await item.getByLabel('Note for the log (optional)').fill('personal attack');
+  await item.getByLabel(/^Reason, if hidden or deleted/).selectOption({ label: 'Abusive or hateful' });
   await item.getByRole('button', { name: 'Hide' }).click();
   await expect(page.getByRole('listitem').filter({ hasText: text })).toHaveCount(0);
 
   // With JavaScript the reader's open page drops it live; without, on the next load.
   if (!jsEnabled) await reader.reload();
   await expect(reader.getByText(text)).toHaveCount(0);
+  // The thread tells, by reason only, that moderators removed something.
+  await reader.reload();
+  await hydrated(reader);
+  const note = reader.getByRole('region', { name: 'Comments' }).getByText(/\d+ comments? removed by moderators \(.*abuse/);
+  await expect(note).toBeVisible();
+  await expect(note).not.toContainText('Rowan');
   await readerContext.close();
 
   await page.goto('/desk/audit');

@@ -1,39 +1,8 @@
 import { test, expect } from './fixtures';
 import type { Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-// With no SMTP server configured (as in .ci/test) the server writes each message as an .eml
-// file under $PULSE_DATA_DIR/mail: the test reads the confirmation email from there.
-const MAIL_DIR = join(process.env.PULSE_DATA_DIR ?? 'data', 'mail');
-
-/** Undoes quoted-printable and base64 transfer encodings well enough to find a link. */
-function decoded(raw: string): string {
-  const qp = raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
-  const base64 = [...raw.matchAll(/Content-Transfer-Encoding: base64\r?\n(?:[^\r\n]+\r?\n)*?\r?\n([A-Za-z0-9+/=\r\n]+)/g)]
-    .map((m) => Buffer.from(m[1].replace(/\s/g, ''), 'base64').toString('utf8'))
-    .join('\n');
-  return `${qp}\n${base64}`;
-}
-
-/** The path (with its token) of the newest link to `path` mailed to `address`. */
-async function mailedLink(address: string, path: string): Promise<string> {
-  const pattern = new RegExp(`https?://[^\\s"<>]+${path.replace(/[.?]/g, '\\$&')}\\?token=[A-Za-z0-9_.-]+`);
-  let link: string | undefined;
-  await expect
-    .poll(() => {
-      for (const name of readdirSync(MAIL_DIR)) {
-        const raw = readFileSync(join(MAIL_DIR, name), 'utf8');
-        if (!raw.includes(`To: ${address}`)) continue;
-        const found = decoded(raw).match(pattern);
-        if (found) link = found[0];
-      }
-      return link;
-    }, { timeout: 10_000 })
-    .toBeTruthy();
-  return new URL(link!).pathname + new URL(link!).search;
-}
+import { mailedLink } from './mail';
 
 function confirmationLink(address: string): Promise<string> {
   return mailedLink(address, '/newsletter/confirm');

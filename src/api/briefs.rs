@@ -74,6 +74,10 @@ pub async fn get_brief(
         .await?
         .ok_or_else(|| AppError::not_found("There is no brief at this address."))?;
     brief.my_name = crate::server::respond::remembered_name(&headers);
+    brief.removals = state.store.removals(&slug).await?;
+    if let Some(reader) = &reader {
+        brief.replies_to_you = state.store.replies_to_reader(&slug, reader).await?;
+    }
     // Unique to this answer. The CSP nonce is, and the render cache splices a fresh one into
     // every copy of a page, so two readers of one cached page never share a comment key
     // (sharing one would make the second post return the first).

@@ -10,7 +10,8 @@ use crate::model::{Comment, CommentChanged};
 
 /// Posts a comment (or a reply, with `parent`). `key` identifies this submission: sending it
 /// again returns the comment it created instead of a second one. `website` is a honeypot that
-/// people never see; anything in it gets a pretend success.
+/// people never see; anything in it gets a pretend success. `notify`, an address, asks for
+/// replies by mail (confirmed once per reader).
 #[server(prefix = "/api", endpoint = "post_comment")]
 pub async fn post_comment(
     slug: String,
@@ -19,6 +20,7 @@ pub async fn post_comment(
     body: String,
     key: String,
     website: Option<String>,
+    notify: Option<String>,
 ) -> Result<Comment, AppError> {
     use crate::components::comments::comment_href;
     use crate::server::comments::{CommentForm, post};
@@ -32,6 +34,7 @@ pub async fn post_comment(
         body,
         key,
         website,
+        notify,
     };
     let comment = post(&req, form).await?;
     req.land(&match comment.id {

@@ -7,6 +7,7 @@ pub mod desk;
 pub mod digests;
 pub mod drafts;
 pub mod editors;
+pub mod follow;
 pub mod moderation;
 pub mod my_data;
 pub mod newsletter;

@@ -22,42 +22,26 @@ pub async fn moderation_queue() -> Result<Vec<QueuedComment>, AppError> {
 }
 
 /// Applies `action` (approve, hide, delete, block, unblock) to comment `id`, with an optional
-/// note for the audit log. Changes reach open pages live.
+/// note for the audit log and, for a take-down (hide, delete), the `reason` the thread tells
+/// readers (spam, abuse, off-topic, other; "other" if none is given). Changes reach open pages
+/// live.
 #[server(prefix = "/api", endpoint = "moderate")]
-pub async fn moderate(id: i64, action: String, note: Option<String>) -> Result<(), AppError> {
-    use crate::model::moderation::{MAX_MODERATION_NOTE_CHARS, ModerationAction};
-    use crate::server::repo::Moderated;
+pub async fn moderate(
+    id: i64,
+    action: String,
+    note: Option<String>,
+    reason: Option<String>,
+) -> Result<(), AppError> {
+    use crate::server::moderation::{Moderation, moderate};
 
     let req = crate::server::request::Request::write()?;
-    let editor = req.editor().await?;
-    let action = ModerationAction::parse(&action).ok_or_else(|| {
-        AppError::invalid(
-            "action",
-            "The action must be approve, hide, delete, block or unblock.",
-        )
-    })?;
-    let note = note.unwrap_or_default();
-    let note = note.trim();
-    if note.chars().count() > MAX_MODERATION_NOTE_CHARS || note.chars().any(char::is_control) {
-        return Err(AppError::invalid(
-            "note",
-            format!("Keep the note to one line of at most {MAX_MODERATION_NOTE_CHARS} characters."),
-        ));
-    }
-    match req.state.store.moderate(&editor, id, action, note).await? {
-        Moderated::Done => {
-            tracing::info!(
-                editor = editor.id,
-                comment = id,
-                action = action.as_str(),
-                "moderated"
-            );
-        }
-        Moderated::Unchanged => {}
-        Moderated::NotFound => {
-            return Err(AppError::not_found("That comment is no longer there."));
-        }
-    }
+    let asked = Moderation {
+        id,
+        action: &action,
+        note: note.as_deref().unwrap_or_default(),
+        reason: reason.as_deref(),
+    };
+    moderate(&req, asked).await?;
     req.land("/desk/moderation");
     Ok(())
 }

@@ -17,7 +17,12 @@ pub async fn reader_data() -> Result<MyData, AppError> {
     crate::server::respond::no_store();
     match req.state.readers.reader(&req.parts.headers) {
         None => Ok(MyData::default()),
-        Some(reader) => req.state.store.reader_data(&reader).await,
+        Some(reader) => {
+            req.state
+                .store
+                .reader_data(&reader, req.state.config.follow.days)
+                .await
+        }
     }
 }
 
@@ -45,8 +50,8 @@ pub async fn erase_my_data(confirm: String) -> Result<Erased, AppError> {
     // A new id next time: nothing links the reader's future activity to what was erased.
     crate::server::respond::forget_reader_cookie(&req.state);
     req.land(&format!(
-        "/my-data?erased={},{},{}",
-        erased.comments, erased.reactions, erased.reports
+        "/my-data?erased={},{},{},{}",
+        erased.comments, erased.reactions, erased.reports, erased.follows
     ));
     Ok(erased)
 }

@@ -127,7 +127,7 @@ pub async fn read_subscriber_data(token: String) -> Result<SubscriberData, AppEr
     };
     state
         .store
-        .subscriber_data(id)
+        .subscriber_data(id, state.config.follow.days)
         .await?
         .ok_or_else(|| AppError::not_found(DATA_LINK_GONE))
 }

@@ -666,8 +666,9 @@ function moveBetweenBriefs(forward) {
  * `model::relative_time` words them on the server), "New since your last visit" marks
  * (`.new-mark[data-at]`, shown when newer than the end of the previous visit) and what goes
  * when a moment passes (`[data-until]`, e.g. one's own comment's Edit link once its window has
- * closed). Kept true twice a minute and after every burst of additions to the page, so nothing
- * that adds them has to remember to.
+ * closed), and the replies to the reader that came since their previous visit
+ * (`[data-replies]`). Kept true twice a minute and after every burst of additions to the
+ * page, so nothing that adds them has to remember to.
  *
  * Visits live in `localStorage` only (nothing reaches the server): when a page of the site was
  * last open, and for the visit under way when the previous one ended. A visit ends after 30
@@ -705,6 +706,24 @@ const marks = {
     for (const el of document.querySelectorAll('[data-until]')) {
       if (now >= Number(el.dataset.until) && !el.hidden) el.hidden = true;
     }
+    for (const nav of document.querySelectorAll('[data-replies]')) this.repliesToYou(nav);
+  },
+
+  /**
+   * "N replies to you since your last visit" (`components/comments/section.rs`): of the
+   * replies the server listed, only those newer than the previous visit stay, counted.
+   */
+  repliesToYou(nav) {
+    let fresh = 0;
+    for (const item of nav.querySelectorAll('li[data-at]')) {
+      const old = !(this.since && item.dataset.at > this.since);
+      if (item.hidden !== old) item.hidden = old;
+      if (!old) fresh += 1;
+    }
+    const count = nav.querySelector('.replies-to-you__count');
+    const said = `${fresh} ${fresh === 1 ? 'reply' : 'replies'} to you since your last visit`;
+    if (fresh > 0 && count && count.textContent !== said) count.textContent = said;
+    if (nav.hidden !== (fresh === 0)) nav.hidden = fresh === 0;
   },
 };
 

@@ -41,6 +41,8 @@ pub fn BriefArticle(mut brief: Brief) -> impl IntoView {
     let mine = std::mem::take(&mut brief.mine);
     let my_name = brief.my_name.take();
     let comment_key = std::mem::take(&mut brief.comment_key);
+    let replies_to_you = std::mem::take(&mut brief.replies_to_you);
+    let removals = std::mem::take(&mut brief.removals);
 
     view! {
         <PageTitle text=title/>
@@ -79,7 +81,18 @@ pub fn BriefArticle(mut brief: Brief) -> impl IntoView {
             <ReadingNow slug=slug.clone()/>
             <ReactionBar slug=slug.clone() state=reactions/>
             <NewsletterBox/>
-            <CommentsSection slug comments older newer count mine my_name comment_key/>
+            <CommentsSection
+                slug
+                comments
+                older
+                newer
+                count
+                mine
+                my_name
+                comment_key
+                replies_to_you
+                removals
+            />
         </article>
     }
 }

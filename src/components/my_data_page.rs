@@ -9,6 +9,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::my_data::reader_data;
 use crate::components::comments::comment_href;
 use crate::components::error_page::ErrorPage;
+use crate::components::follow::manage_page::FollowList;
 use crate::components::page_title::PageTitle;
 use crate::contexts::site::use_site;
 use crate::model::CommentStatus;
@@ -18,17 +19,18 @@ use crate::model::my_data::MyData;
 pub fn MyDataPage() -> impl IntoView {
     let query = use_query_map();
     let data = Resource::new(move || query.read().get("erased"), |_| reader_data());
-    // `?erased=C,R,P`: what the erase just removed (set by its redirect).
+    // `?erased=C,R,P,F`: what the erase just removed (set by its redirect).
     let erased = move || {
         let raw = query.read().get("erased")?;
         let counts: Vec<u32> = raw.split(',').filter_map(|n| n.parse().ok()).collect();
         match counts[..] {
-            [comments, reactions, reports] => Some(format!(
-                "Deleted {}, {} and {}. This browser's reader id is forgotten too: \
+            [comments, reactions, reports, follows] => Some(format!(
+                "Deleted {}, {}, {} and {}. This browser's reader id is forgotten too: \
                  next time you react or comment, it gets a new one.",
                 plural(comments, "comment"),
                 plural(reactions, "reaction"),
-                plural(reports, "report")
+                plural(reports, "report"),
+                plural(follows, "follow")
             )),
             _ => None,
         }
@@ -78,6 +80,7 @@ fn Holdings(data: MyData) -> impl IntoView {
     let comments = data.comments.clone();
     let reactions = data.reactions.clone();
     let reports = data.reports.clone();
+    let follows = data.follows.clone();
     view! {
         <section aria-labelledby="my-comments">
             <h2 id="my-comments">{format!("Your comments ({})", comments.len())}</h2>
@@ -130,6 +133,10 @@ fn Holdings(data: MyData) -> impl IntoView {
                     </li>
                 }).collect_view()}
             </ul>
+        </section>
+        <section aria-labelledby="my-follows">
+            <h2 id="my-follows">{format!("What you follow by email ({})", follows.len())}</h2>
+            <FollowList follows stop_token=None/>
         </section>
         <section class="my-data__actions" aria-labelledby="my-actions">
             <h2 id="my-actions">"Take it or delete it"</h2>

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 use crate::api::newsletter::Subscribe;
+use crate::components::email_form::{EmailRow, Honeypot};
 
 #[component]
 pub fn NewsletterBox(
@@ -19,7 +20,6 @@ pub fn NewsletterBox(
     let title_id = format!("{id}-title");
     let labelled_by = title_id.clone();
     let field_id = format!("{id}-email");
-    let label_for = field_id.clone();
     let error_id = format!("{id}-error");
     let described_by = error_id.clone();
     view! {
@@ -30,25 +30,8 @@ pub fn NewsletterBox(
                 "Confirm once; leave with one click."
             </p>
             <form class="newsletter__form" method="post" action=Subscribe::url() data-stay="">
-                <label for=label_for>"Email address"</label>
-                <div class="newsletter__row">
-                    <input
-                        id=field_id
-                        type="email"
-                        name="email"
-                        required
-                        autocomplete="email"
-                        maxlength="254"
-                        aria-describedby=described_by
-                    />
-                    <button type="submit">"Subscribe"</button>
-                </div>
-                <div class="visually-hidden" aria-hidden="true">
-                    <label>
-                        "Leave this empty"
-                        <input name="website" tabindex="-1" autocomplete="off"/>
-                    </label>
-                </div>
+                <EmailRow field_id error_id=described_by button="Subscribe"/>
+                <Honeypot/>
                 <p id=error_id class="field-error" role="alert"></p>
                 <p class="newsletter__answer" role="status"></p>
             </form>

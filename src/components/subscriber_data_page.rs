@@ -7,7 +7,9 @@ use leptos_meta::Meta;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::newsletter::read_subscriber_data;
+use crate::components::email_form::Honeypot;
 use crate::components::error_page::ErrorPage;
+use crate::components::follow::manage_page::FollowList;
 use crate::components::page_title::PageTitle;
 use crate::model::my_data::{DATA_LINK_ANSWER, SubscriberData};
 use crate::model::{SubscriberStatus, encode_query_value};
@@ -53,9 +55,7 @@ fn AskForLink() -> impl IntoView {
                 <input id="data-email" type="email" name="email" required=true autocomplete="email"/>
                 <button type="submit">"Email me a link"</button>
             </div>
-            <p class="visually-hidden" aria-hidden="true">
-                <label>"Leave this empty" <input type="text" name="website" tabindex="-1" autocomplete="off"/></label>
-            </p>
+            <Honeypot/>
         </form>
     }
 }
@@ -118,6 +118,10 @@ fn Held(data: SubscriberData, token: String) -> impl IntoView {
             <dt>"Digests sent"</dt>
             <dd>{sent}</dd>
         </dl>
+        <section aria-labelledby="sub-follows">
+            <h2 id="sub-follows">{format!("What this address follows ({})", data.follows.len())}</h2>
+            <FollowList follows=data.follows stop_token=None/>
+        </section>
         <section class="my-data__actions" aria-labelledby="sub-actions">
             <h2 id="sub-actions">"Take it or delete it"</h2>
             <p><a class="button" href=download download="pulse-newsletter-data.json">"Download all of it (JSON)"</a></p>

@@ -106,4 +106,8 @@ pub struct Brief {
     pub my_name: Option<String>,
     /// A fresh idempotency key for this page's comment form.
     pub comment_key: String,
+    /// Other readers' replies to this reader's comments here (the browser tells which are new).
+    pub replies_to_you: Vec<crate::model::follow::ReplyToYou>,
+    /// How many comments moderators took down here, by reason.
+    pub removals: crate::model::follow::Removals,
 }

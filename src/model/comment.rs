@@ -129,6 +129,11 @@ impl ReportReason {
         }
     }
 
+    /// The reason `word` names (as stored and submitted), if any.
+    pub fn parse(word: &str) -> Option<ReportReason> {
+        ReportReason::ALL.into_iter().find(|r| r.as_str() == word)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             ReportReason::Spam => "Spam or advertising",

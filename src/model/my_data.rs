@@ -1,7 +1,8 @@
 //! "My data": everything Pulse holds tied to a reader's anonymous id — their comments, the
-//! reactions they gave and the reports they filed — and, for a newsletter subscriber, about
+//! reactions they gave, the reports they filed and the follows they asked for — and, for a newsletter subscriber, about
 //! their address, as they see, download and erase it.
 
+use crate::model::follow::FollowLine;
 use crate::model::{CommentStatus, SubscriberStatus};
 use serde::{Deserialize, Serialize};
 
@@ -49,11 +50,16 @@ pub struct MyData {
     pub comments: Vec<MyComment>,
     pub reactions: Vec<MyReaction>,
     pub reports: Vec<MyReport>,
+    /// Follows asked for from this browser (briefs, replies), with the address each mails.
+    pub follows: Vec<FollowLine>,
 }
 
 impl MyData {
     pub fn is_empty(&self) -> bool {
-        self.comments.is_empty() && self.reactions.is_empty() && self.reports.is_empty()
+        self.comments.is_empty()
+            && self.reactions.is_empty()
+            && self.reports.is_empty()
+            && self.follows.is_empty()
     }
 }
 
@@ -63,6 +69,7 @@ pub struct Erased {
     pub comments: u32,
     pub reactions: u32,
     pub reports: u32,
+    pub follows: u32,
 }
 
 /// What the newsletter holds about one address, shown through a link mailed to it.
@@ -80,6 +87,9 @@ pub struct SubscriberData {
     /// When each digest was sent to the address (the messages themselves are not kept).
     #[cfg_attr(feature = "ssr", sqlx(skip))]
     pub digests_sent: Vec<String>,
+    /// What the address follows (briefs, replies to its comments).
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
+    pub follows: Vec<FollowLine>,
 }
 
 /// The answer to a request for a data link, whoever asks about whichever address.

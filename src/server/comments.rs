@@ -3,11 +3,14 @@
 //! store's answer becomes the reader's). The store's commit tells live readers.
 
 use crate::error::AppError;
+use crate::model::check_email;
 use crate::model::{
     Comment, CommentChanged, CommentState, MAX_REPORT_DETAIL_CHARS, ReportReason,
     check_comment_body, check_comment_name, validate_slug,
 };
 use crate::server::content::markdown::{count_links, render_comment};
+use crate::server::follow::watch_replies;
+use crate::server::newsletter::limit_signups;
 use crate::server::readers::ReaderId;
 use crate::server::repo::{Amended, Amendment, NewBody, NewComment, Posted, Report, Reported};
 use crate::server::request::Request;
@@ -23,6 +26,8 @@ pub struct CommentForm {
     pub key: String,
     /// The honeypot: people never see it, so anything in it is a bot's.
     pub website: Option<String>,
+    /// "Email me when someone replies": an address, or nothing.
+    pub notify: Option<String>,
 }
 
 /// A reader's report of someone else's comment, as the form sends it.
@@ -42,10 +47,26 @@ pub async fn post(req: &Request, form: CommentForm) -> Result<Comment, AppError>
     let name = check_comment_name(&form.name, &state.config.site)?;
     let body = check_comment_body(&form.body, &state.config.site)?;
     check_submission_key(&form.key)?;
+    let notify = match form.notify.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(email) => Some(
+            check_email(email)
+                .map_err(|_| {
+                    AppError::invalid(
+                        "notify",
+                        "Enter an email address like name@example.com, or leave this empty.",
+                    )
+                })?
+                .to_string(),
+        ),
+    };
     let reader = req.reader_or_mint()?;
     if form.website.is_some_and(|w| !w.trim().is_empty()) {
         tracing::info!("comment honeypot filled; nothing stored");
         return Ok(pretend_comment(form.parent, name));
+    }
+    if notify.is_some() {
+        limit_signups(req).await?;
     }
     let body_html = render_comment(body);
     let posted = state
@@ -64,6 +85,10 @@ pub async fn post(req: &Request, form: CommentForm) -> Result<Comment, AppError>
         })
         .await?;
     let comment = posted_comment(posted)?;
+    if let Some(email) = notify {
+        // The address is confirmed once per reader; replies reach it only after that.
+        watch_replies(state, &email, &reader).await?;
+    }
     respond::set_reader_cookie(state, &reader);
     respond::remember_name(name);
     Ok(comment)

@@ -87,6 +87,9 @@ pub const KEYS: &[Key] = &[
     key("newsletter.unconfirmed_purge_hours", "PULSE_NEWSLETTER_PURGE_HOURS", Number(1, 24 * 365)),
     key("newsletter.subscribes_per_minute_per_ip", "PULSE_NEWSLETTER_SUBSCRIBES_PER_MINUTE_PER_IP", Number(1, 10_000)),
     key("newsletter.consent_version", "PULSE_NEWSLETTER_CONSENT_VERSION", Text(64)),
+    key("follow.batch_minutes", "PULSE_FOLLOW_BATCH_MINUTES", Number(0, 24 * 60)),
+    key("follow.days", "PULSE_FOLLOW_DAYS", Number(1, 365)),
+    key("follow.check_seconds", "PULSE_FOLLOW_CHECK_SECONDS", Number(1, 3_600)),
     key("digest.weekday", "PULSE_DIGEST_WEEKDAY", Text(16)),
     key("digest.time", "PULSE_DIGEST_TIME", Text(5)),
     key("metrics.address", "PULSE_METRICS_ADDR", Optional),
@@ -111,6 +114,7 @@ pub struct Config {
     pub comments: CommentSettings,
     pub mail: MailSettings,
     pub newsletter: NewsletterSettings,
+    pub follow: FollowSettings,
     pub digest: DigestSchedule,
 }
 
@@ -178,6 +182,19 @@ pub struct NewsletterSettings {
     pub subscribes_per_minute_per_ip: u32,
     /// Names the sign-up wording the reader agreed to; stored with their consent.
     pub consent_version: String,
+}
+
+/// Following a brief or one's replies by mail.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FollowSettings {
+    /// At most one mail of new comments per follow in this many minutes (corrections go at
+    /// once).
+    pub batch_minutes: u32,
+    /// A follow ends by itself this many days after its last new comment or correction.
+    pub days: u32,
+    /// How often the worker looks for something to mail.
+    pub check_seconds: u32,
 }
 
 /// Comment rules; the length limits are also in [`SiteInfo`] for the form.

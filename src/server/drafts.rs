@@ -12,6 +12,7 @@ use crate::model::desk::{
     BriefFields, DraftOutcome, EditableBrief, MAX_NOTE_CHARS, Preview, SavedDraft,
 };
 use crate::model::editors::Editor;
+use crate::model::follow::Removals;
 use crate::model::{Brief, BuilderBrief, Category, ReactionState, SiteInfo, validate_slug};
 use crate::server::content::{ParsedBrief, compose, parse_brief};
 use crate::server::repo::{
@@ -90,6 +91,8 @@ pub async fn preview(
             mine: Vec::new(),
             my_name: None,
             comment_key: String::new(),
+            replies_to_you: Vec::new(),
+            removals: Removals::default(),
         },
     )))
 }

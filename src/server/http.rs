@@ -35,7 +35,7 @@ use crate::server::guard::accepts_html;
 use crate::server::respond::{self, theme_from_cookies};
 use crate::server::shell::{self, shell};
 use crate::server::state::AppState;
-use crate::server::{feeds, listen, live, metrics, my_data, newsletter, page_cache};
+use crate::server::{feeds, follow, listen, live, metrics, my_data, newsletter, page_cache};
 
 /// Largest request body accepted: a maximal comment, form-encoded, fits many times over.
 const MAX_REQUEST_BODY: usize = 64 * 1024;
@@ -93,6 +93,7 @@ pub fn router(state: AppState) -> Router {
         .route("/newsletter/my-data.json", get(newsletter::data_download))
         // Mail clients post here directly (RFC 8058); the page at the same address is Leptos's.
         .route("/newsletter/unsubscribe", post(newsletter::one_click_unsubscribe))
+        .route("/follow/stop", post(follow::one_click_stop))
         // Also mounts every server function under /api, with the same context.
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(options.clone()))
         .nest_service("/pkg", pkg_service(&state.leptos))

@@ -15,7 +15,12 @@ pub async fn download(State(state): State<AppState>, headers: HeaderMap) -> Resp
     }
     let data = match state.readers.reader(&headers) {
         None => Ok(MyData::default()),
-        Some(reader) => state.store.reader_data(&reader).await,
+        Some(reader) => {
+            state
+                .store
+                .reader_data(&reader, state.config.follow.days)
+                .await
+        }
     };
     let Ok(body) = data.and_then(|data| {
         serde_json::to_string_pretty(&data).map_err(|_| crate::error::AppError::Internal)

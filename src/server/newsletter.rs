@@ -23,13 +23,13 @@ use crate::server::tokens::{new_token, token_hash};
 const UNSUBSCRIBE: &str = "unsubscribe";
 
 /// The site's address without a trailing slash, for links in mail.
-fn base_url(state: &AppState) -> &str {
+pub(crate) fn base_url(state: &AppState) -> &str {
     state.config.site.base_url.trim_end_matches('/')
 }
 
 /// A short fingerprint of an address: ties an unsubscribe token to the address as well as to
 /// the id, so a token can never act on someone who later got the same id.
-fn address_tag(email: &str) -> String {
+pub(crate) fn address_tag(email: &str) -> String {
     token_hash(&email.to_lowercase())[..16].to_string()
 }
 
@@ -68,6 +68,13 @@ pub async fn unsubscribe_subject(state: &AppState, token: &str) -> Result<Option
 /// all requests share one source). Returns the checked address.
 pub async fn checked_form(req: &Request, email: &str) -> Result<String, AppError> {
     let email = check_email(email)?.to_string();
+    limit_signups(req).await?;
+    Ok(email)
+}
+
+/// The per-source limit of forms that may send a confirmation mail (sign-ups, follows, data
+/// links), counted in the database so that it holds across instances.
+pub async fn limit_signups(req: &Request) -> Result<(), AppError> {
     let state = &req.state;
     let source = req
         .source_tag("source")
@@ -79,8 +86,7 @@ pub async fn checked_form(req: &Request, email: &str) -> Result<String, AppError
             state.config.newsletter.subscribes_per_minute_per_ip,
         )
         .await?
-        .map_err(|retry_after| AppError::TooManyRequests { retry_after })?;
-    Ok(email)
+        .map_err(|retry_after| AppError::TooManyRequests { retry_after })
 }
 
 /// Whether the honeypot field (hidden from people) was filled: a bot.
@@ -91,19 +97,19 @@ pub fn is_bot(website: Option<&str>) -> bool {
 /// A message with one button — what the confirmation and the data link both are: the text
 /// part, and an HTML part with a heading, an introduction, the button to `link` and a note in
 /// grey. `intro` and `note` are HTML already; the heading, link and label are escaped here.
-struct OneButton<'a> {
-    to: &'a str,
-    subject: &'a str,
-    text: String,
-    heading: &'a str,
-    intro: String,
-    link: &'a str,
-    label: &'a str,
-    note: String,
+pub(crate) struct OneButton<'a> {
+    pub to: &'a str,
+    pub subject: &'a str,
+    pub text: String,
+    pub heading: &'a str,
+    pub intro: String,
+    pub link: &'a str,
+    pub label: &'a str,
+    pub note: String,
 }
 
 impl OneButton<'_> {
-    fn compose(
+    pub(crate) fn compose(
         self,
         state: &AppState,
         kind: &'static str,
@@ -188,7 +194,28 @@ pub async fn subscribe(state: &AppState, email: &str) -> Result<Subscribed, AppE
 
 #[derive(serde::Deserialize)]
 pub struct TokenQuery {
-    token: Option<String>,
+    pub token: Option<String>,
+}
+
+/// Whether a POST body says `List-Unsubscribe=One-Click`: form-encoded, or a multipart part
+/// named List-Unsubscribe whose value is One-Click (RFC 8058 allows both).
+pub(crate) fn is_one_click(body: &[u8]) -> bool {
+    let body = String::from_utf8_lossy(body);
+    body.contains("List-Unsubscribe=One-Click")
+        || (body.contains("name=\"List-Unsubscribe\"") && body.contains("One-Click"))
+}
+
+/// A small page of its own (not cached), the answer to a one-click link.
+pub(crate) fn plain_answer(status: StatusCode, title: &str, message: &str) -> Response {
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        plain_page(title, message),
+    )
+        .into_response()
 }
 
 /// `POST /newsletter/unsubscribe?token=…` with `List-Unsubscribe=One-Click`: what mail clients
@@ -200,22 +227,8 @@ pub async fn one_click_unsubscribe(
     Query(query): Query<TokenQuery>,
     body: Bytes,
 ) -> Response {
-    let page = |status: StatusCode, title: &str, message: &str| {
-        (
-            status,
-            [
-                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-                (header::CACHE_CONTROL, "no-store"),
-            ],
-            plain_page(title, message),
-        )
-            .into_response()
-    };
-    let body = String::from_utf8_lossy(&body);
-    // Form-encoded (`List-Unsubscribe=One-Click`) or multipart (a part named
-    // List-Unsubscribe whose value is One-Click): both are allowed by RFC 8058.
-    let one_click = body.contains("List-Unsubscribe=One-Click")
-        || (body.contains("name=\"List-Unsubscribe\"") && body.contains("One-Click"));
+    let page = plain_answer;
+    let one_click = is_one_click(&body);
     if !one_click {
         return page(
             StatusCode::BAD_REQUEST,
@@ -258,7 +271,7 @@ pub async fn one_click_unsubscribe(
     }
 }
 
-/// Deletes never-confirmed addresses and ended desk sessions once an hour, for as long as the
+/// Deletes never-confirmed addresses and follows, and ended desk sessions once an hour, for as long as the
 /// process runs.
 pub fn start_purge(store: Store, after_hours: u32) {
     tokio::spawn(async move {
@@ -270,6 +283,11 @@ pub fn start_purge(store: Store, after_hours: u32) {
                 && purged > 0
             {
                 tracing::info!(purged, "deleted never-confirmed newsletter addresses");
+            }
+            if let Ok(purged) = store.purge_unconfirmed_follows(before).await
+                && purged > 0
+            {
+                tracing::info!(purged, "deleted never-confirmed follows");
             }
             // Ended desk sessions are refused anyway; this only keeps the table small.
             if let Ok(purged) = store.purge_sessions(OffsetDateTime::now_utc()).await
@@ -373,7 +391,12 @@ pub async fn data_download(
 ) -> Response {
     let token = query.token.as_deref().unwrap_or_default();
     let record = match data_subject(&state, token).await {
-        Ok(Some(id)) => state.store.subscriber_data(id).await,
+        Ok(Some(id)) => {
+            state
+                .store
+                .subscriber_data(id, state.config.follow.days)
+                .await
+        }
         Ok(None) => Ok(None),
         Err(error) => Err(error),
     };

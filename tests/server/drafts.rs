@@ -252,20 +252,10 @@ fn a_published_brief_is_corrected_with_a_public_note_and_cited_by_follows() {
         );
         assert_eq!(opened.json()["published"], true);
 
-        let stored: Vec<(String, &str)> = fields
-            .as_object()
-            .expect("fields")
-            .iter()
-            .map(|(k, v)| (format!("fields[{k}]"), v.as_str().unwrap_or_default()))
-            .collect();
-        let stored: Vec<(&str, &str)> = stored.iter().map(|(k, v)| (k.as_str(), *v)).collect();
-        let form = Fields::new(&stored).with(&[
-            (
-                "fields[skeptics]",
-                "See the [cache postmortem](/pulse/postmortem-prompt-cache-stampede).",
-            ),
-            ("slug", HALCYON),
-        ]);
+        let form = dana.brief_fields(HALCYON).await.with(&[(
+            "fields[skeptics]",
+            "See the [cache postmortem](/pulse/postmortem-prompt-cache-stampede).",
+        )]);
         let trail = |html: &scraper::Html| texts(html, ".brief__updates li");
         let before = trail(&app.get(&format!("/pulse/{HALCYON}")).await.html());
         assert_eq!(before.len(), 1, "the demo brief comes with one note");

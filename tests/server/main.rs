@@ -11,6 +11,7 @@ mod desk;
 mod drafts;
 mod durability;
 mod feeds;
+mod follows;
 mod hostile;
 mod import;
 mod instances;

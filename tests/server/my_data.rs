@@ -106,7 +106,7 @@ fn a_reader_sees_downloads_and_erases_everything_tied_to_them() {
         assert_eq!(erased.status, StatusCode::OK, "{}", erased.body);
         assert_eq!(
             erased.json(),
-            serde_json::json!({ "comments": 2, "reactions": 1, "reports": 1 })
+            serde_json::json!({ "comments": 2, "reactions": 1, "reports": 1, "follows": 0 })
         );
         let forget = erased
             .headers
@@ -164,7 +164,7 @@ fn a_reader_sees_downloads_and_erases_everything_tied_to_them() {
             .await;
         assert_eq!(
             again.json(),
-            serde_json::json!({ "comments": 0, "reactions": 0, "reports": 0 })
+            serde_json::json!({ "comments": 0, "reactions": 0, "reports": 0, "follows": 0 })
         );
     })
 }
@@ -199,13 +199,13 @@ fn the_page_lists_the_data_and_erases_it_without_javascript() {
             )
             .await;
         assert_eq!(done.status, StatusCode::FOUND, "{}", done.body);
-        assert_eq!(done.header("location"), "/my-data?erased=1,0,0");
-        let after = app.get("/my-data?erased=1,0,0").await.html();
+        assert_eq!(done.header("location"), "/my-data?erased=1,0,0,0");
+        let after = app.get("/my-data?erased=1,0,0,0").await.html();
         let notice = crate::support::texts(&after, "main [role=status]");
         assert!(
             notice
                 .iter()
-                .any(|n| n.starts_with("Deleted 1 comment, 0 reactions and 0 reports.")),
+                .any(|n| n.starts_with("Deleted 1 comment, 0 reactions, 0 reports and 0 follows.")),
             "{notice:?}"
         );
         assert_eq!(

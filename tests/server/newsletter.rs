@@ -20,7 +20,7 @@ use crate::support::{
 const OPEN_SIGN_UPS: &[(&str, &str)] = &[("PULSE_NEWSLETTER_SUBSCRIBES_PER_MINUTE_PER_IP", "100")];
 
 /// An aiosmtpd process storing what it receives in a Maildir; killed when dropped.
-struct SmtpServer {
+pub(crate) struct SmtpServer {
     child: Child,
     port: u16,
     maildir: tempfile::TempDir,
@@ -81,7 +81,7 @@ impl SmtpServer {
 
     /// Settings pointing Pulse at this server; the sign-up limit is raised because these
     /// tests sign several addresses up from one place.
-    fn settings(&self) -> Vec<(&'static str, String)> {
+    pub(crate) fn settings(&self) -> Vec<(&'static str, String)> {
         vec![
             ("PULSE_SMTP_HOST", "127.0.0.1".to_string()),
             ("PULSE_SMTP_PORT", self.port.to_string()),
@@ -94,12 +94,12 @@ impl SmtpServer {
     }
 
     /// Every message received so far, raw.
-    fn received(&self) -> Vec<Vec<u8>> {
+    pub(crate) fn received(&self) -> Vec<Vec<u8>> {
         messages_in(&self.maildir.path().join("box").join("new"))
     }
 
     /// Waits until `count` messages have arrived, and returns them all.
-    async fn wait_for(&self, count: usize) -> Vec<Vec<u8>> {
+    pub(crate) async fn wait_for(&self, count: usize) -> Vec<Vec<u8>> {
         wait_for_files(|| self.received(), count).await
     }
 }
@@ -139,7 +139,7 @@ async fn wait_for_files(read: impl Fn() -> Vec<Vec<u8>>, count: usize) -> Vec<Ve
 /// nothing queued or claimed can still arrive. A second copy of a message (two senders on one
 /// claim, the bug the "once" tests look for) would still be on its way when the first is
 /// recorded: it gets a short grace to land and be counted.
-async fn settled(app: &TestApp) {
+pub(crate) async fn settled(app: &TestApp) {
     const DUPLICATE_GRACE: Duration = Duration::from_millis(300);
     let started = Instant::now();
     loop {
@@ -161,21 +161,32 @@ async fn subscribe(app: &TestApp, email: &str) -> Reply {
 }
 
 /// Runs one test's body with an SMTP server and an app (demo content) that mails through it.
-fn with_smtp(test: impl AsyncFnOnce(SmtpServer, TestApp)) {
+pub(crate) fn with_smtp(test: impl AsyncFnOnce(SmtpServer, TestApp)) {
+    with_smtp_and(&[], test);
+}
+
+/// [`with_smtp`] with `extra` settings on top.
+pub(crate) fn with_smtp_and(
+    extra: &[(&'static str, &str)],
+    test: impl AsyncFnOnce(SmtpServer, TestApp),
+) {
     run(async {
         let smtp = SmtpServer::start();
-        let app = app_with(&pairs(&smtp.settings())).await;
+        let settings = smtp.settings();
+        let mut all = pairs(&settings);
+        all.extend_from_slice(extra);
+        let app = app_with(&all).await;
         test(smtp, app).await;
     });
 }
 
 /// The settings as `app_with` takes them.
-fn pairs<'a>(settings: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+pub(crate) fn pairs<'a>(settings: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
     settings.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
 
 /// The text and HTML parts of a received message.
-fn parts(raw: &[u8]) -> (String, String) {
+pub(crate) fn parts(raw: &[u8]) -> (String, String) {
     let mail = mailparse::parse_mail(raw).expect("a parsable message");
     assert_eq!(mail.ctype.mimetype, "multipart/alternative");
     let body = |mime: &str| {
@@ -189,7 +200,7 @@ fn parts(raw: &[u8]) -> (String, String) {
     (body("text/plain"), body("text/html"))
 }
 
-fn header(raw: &[u8], name: &str) -> Option<String> {
+pub(crate) fn header(raw: &[u8], name: &str) -> Option<String> {
     use mailparse::MailHeaderMap;
     mailparse::parse_mail(raw)
         .expect("a parsable message")
@@ -198,7 +209,7 @@ fn header(raw: &[u8], name: &str) -> Option<String> {
 }
 
 /// The token of the link to `path` in a message's text part (the HTML part has it too).
-fn link_token(raw: &[u8], path: &str) -> String {
+pub(crate) fn link_token(raw: &[u8], path: &str) -> String {
     let (text, html) = parts(raw);
     let link = text
         .split_whitespace()

@@ -838,6 +838,21 @@ impl<'a> Editor<'a> {
         reply.header("location").to_string()
     }
 
+    /// The stored fields of published brief `slug`, as its correction form sends them back.
+    pub async fn brief_fields(&self, slug: &str) -> Fields {
+        let opened = self.get(&format!("/api/open_brief?slug={slug}")).await;
+        assert_eq!(opened.status, StatusCode::OK, "{}", opened.body);
+        let json = opened.json();
+        let stored: Vec<(String, &str)> = json["fields"]
+            .as_object()
+            .expect("fields")
+            .iter()
+            .map(|(k, v)| (format!("fields[{k}]"), v.as_str().unwrap_or_default()))
+            .collect();
+        let stored: Vec<(&str, &str)> = stored.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        Fields::new(&stored).with(&[("slug", slug)])
+    }
+
     /// A desk function read with GET (`/api/…`), answered with JSON.
     pub async fn get(&self, uri: &str) -> Reply {
         get_with(self.app, uri, &self.cookie, &[]).await

@@ -11,6 +11,7 @@ use leptos::server_fn::ServerFn;
 use serde::{Deserialize, Serialize};
 
 use crate::api::comments::PostComment;
+use crate::components::email_form::Honeypot;
 use crate::contexts::site::use_site;
 
 /// The comment a reply answers.
@@ -77,13 +78,20 @@ pub fn PostForm(
             <p id="comment-chars" class="comment-form__chars">
                 {format!("0 / {max_chars} characters")}
             </p>
-            // A field people never see; bots fill it in.
-            <div class="visually-hidden" aria-hidden="true">
-                <label>
-                    "Leave this empty"
-                    <input name="website" tabindex="-1" autocomplete="off"/>
-                </label>
-            </div>
+            <label for="comment-notify">"Email me when someone replies (optional)"</label>
+            <input
+                id="comment-notify"
+                type="email"
+                name="notify"
+                autocomplete="email"
+                maxlength="254"
+                aria-describedby="comment-notify-error comment-notify-help"
+            />
+            <p id="comment-notify-error" class="field-error"></p>
+            <p id="comment-notify-help" class="comment-form__help">
+                "Never shown to anyone. The first time, we mail a link to confirm the address."
+            </p>
+            <Honeypot/>
             <button type="submit" class="comment-form__submit">"Post comment"</button>
             <p class="comment-form__error" role="alert"></p>
         </form>

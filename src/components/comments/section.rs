@@ -14,6 +14,8 @@ use crate::components::comments::item::{CommentItem, Opened};
 use crate::components::comments::live_thread::LiveThread;
 use crate::components::comments::post_form::{PostForm, ReplyTo};
 use crate::components::comments::report_form::ReportForm;
+use crate::components::follow::follow_box::FollowBox;
+use crate::model::follow::{Removals, ReplyToYou};
 use crate::model::{Comment, CommentState, OwnComment};
 
 #[component]
@@ -28,6 +30,10 @@ pub fn CommentsSection(
     mine: Vec<OwnComment>,
     my_name: Option<String>,
     comment_key: String,
+    /// Other readers' replies to this reader's comments here.
+    replies_to_you: Vec<ReplyToYou>,
+    /// What moderators took down here, by reason.
+    removals: Removals,
 ) -> impl IntoView {
     let query = use_query_map().get_untracked();
     let asked = |key: &str| query.get(key).and_then(|v| v.parse::<i64>().ok());
@@ -95,15 +101,12 @@ pub fn CommentsSection(
         <section class="brief__section comments" aria-labelledby="comments">
             <h2 id="comments">"Comments"</h2>
             <LiveThread slug=slug.clone() count empty/>
+            <RepliesToYou replies=replies_to_you/>
             {older.map(|id| more_link(Direction::Older, id))}
             <ol id=THREAD_ID class="comments__list" data-newer=newer.map(|_| "")>{rows}</ol>
             {newer.map(|id| more_link(Direction::Newer, id))}
-            <p class="comments__feeds">
-                "Follow in a feed reader: "
-                <a href=format!("/pulse/{slug}/comments.xml") type="application/atom+xml">"new comments"</a>
-                " · "
-                <a href=format!("/pulse/{slug}/updates.xml") type="application/atom+xml">"updates to this brief"</a>
-            </p>
+            {removals.sentence().map(|said| view! { <p class="comments__removed">{said}</p> })}
+            <FollowBox slug=slug.clone()/>
             <PostForm slug my_name comment_key reply_to/>
         </section>
     }
@@ -140,4 +143,32 @@ fn more_link(direction: Direction, id: i64) -> impl IntoView {
             <a href=format!("?{query}={id}#comments") rel=rel data-thread-more=which>{label}</a>
         </p>
     }
+}
+
+/// "2 replies to you since your last visit", linking to them: the server lists every reply to
+/// the reader's comments here (the reader cookie says which comments are theirs), each with
+/// its time; the browser, which alone knows when the previous visit ended (`pulse.js`,
+/// `marks`), keeps the new ones, counts them and shows the note. Nothing shows without
+/// JavaScript or on a first visit, like the "New" marks.
+#[component]
+fn RepliesToYou(replies: Vec<ReplyToYou>) -> impl IntoView {
+    (!replies.is_empty()).then(|| {
+        let links = replies
+            .into_iter()
+            .map(|reply| {
+                let label = format!("{} replied", reply.author_name);
+                view! {
+                    <li data-at=reply.created_at>
+                        <a href=format!("#comment-{}", reply.id)>{label}</a>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <nav class="replies-to-you" aria-labelledby="replies-to-you" data-replies="" hidden>
+                <p id="replies-to-you" class="replies-to-you__count"></p>
+                <ul>{links}</ul>
+            </nav>
+        }
+    })
 }

@@ -11,6 +11,7 @@ use crate::components::comments::comment_href;
 use crate::components::desk::desk_frame::DeskFrame;
 use crate::components::error_page::ErrorPage;
 use crate::components::page_title::PageTitle;
+use crate::model::ReportReason;
 use crate::model::moderation::{MAX_MODERATION_NOTE_CHARS, ModerationAction, QueuedComment};
 
 #[component]
@@ -52,6 +53,12 @@ fn QueueItem(item: QueuedComment) -> impl IntoView {
     let labelled_by = heading_id.clone();
     let note_id = format!("queued-{id}-note");
     let note_for = note_id.clone();
+    let reason_id = format!("queued-{id}-reason");
+    let reason_for = reason_id.clone();
+    let reasons = ReportReason::ALL
+        .into_iter()
+        .map(|r| view! { <option value=r.as_str()>{r.label()}</option> })
+        .collect_view();
     let author = if item.author_name.is_empty() {
         "(no name)".to_string()
     } else {
@@ -128,6 +135,8 @@ fn QueueItem(item: QueuedComment) -> impl IntoView {
                     name="note"
                     maxlength=MAX_MODERATION_NOTE_CHARS.to_string()
                 />
+                <label for=reason_for>"Reason, if hidden or deleted (readers see only a count by reason)"</label>
+                <select id=reason_id name="reason">{reasons}</select>
                 <div class="mod-item__buttons">{buttons}</div>
             </form>
         </li>

@@ -10,8 +10,8 @@ use toml::{Table, Value};
 
 use super::Kind::{IpList, List, Number, Optional, OptionalNumber, Text};
 use super::{
-    CommentSettings, Config, ConfigError, DigestSchedule, KEYS, Key, Limits, MailSettings,
-    NewsletterSettings, Secret, SmtpSettings, config_error,
+    CommentSettings, Config, ConfigError, DigestSchedule, FollowSettings, KEYS, Key, Limits,
+    MailSettings, NewsletterSettings, Secret, SmtpSettings, config_error,
 };
 use crate::model::{Category, Reaction, SiteInfo, validate_slug};
 
@@ -25,6 +25,7 @@ pub(super) struct File {
     comments: CommentSettings,
     mail: MailSection,
     newsletter: NewsletterSettings,
+    follow: FollowSettings,
     digest: DigestSection,
     #[serde(default)]
     metrics: MetricsSection,
@@ -347,6 +348,7 @@ impl File {
             comments,
             mail: mail.into_settings()?,
             newsletter: self.newsletter,
+            follow: self.follow,
             digest: digest.into_schedule()?,
         })
     }

@@ -52,6 +52,11 @@ unconfirmed_purge_hours = 168
 subscribes_per_minute_per_ip = 5
 consent_version = "2026-11"
 
+[follow]
+batch_minutes = 60
+days = 30
+check_seconds = 60
+
 [digest]
 weekday = "thursday"
 time = "09:00"

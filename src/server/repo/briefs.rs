@@ -8,6 +8,7 @@ use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 
 use crate::error::AppError;
+use crate::model::follow::Removals;
 
 use crate::model::{
     Brief, BriefLink, BriefSummary, BriefUpdate, BuilderBrief, Category, FeedPage, ReactionCounts,
@@ -259,6 +260,8 @@ impl Store {
             mine: thread.mine,
             my_name: None,
             comment_key: String::new(),
+            replies_to_you: Vec::new(),
+            removals: Removals::default(),
             category: self.category(&row.category),
             published_label: date_label(&row.published_at),
             slug: row.slug,

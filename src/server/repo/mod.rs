@@ -16,6 +16,7 @@ mod drafts;
 mod editors;
 mod events;
 mod feeds;
+mod follows;
 mod group_commit;
 mod moderation;
 mod my_data;
@@ -32,6 +33,7 @@ pub use drafts::{Build, Correction, DraftSave, Publication, StoredBrief};
 pub use editors::{AccountChange, AddedEditor, Attempt};
 pub use events::{EVENTS_CHANNEL, StoredEvent};
 pub use feeds::{CommentEntry, FeedEntry, StoryHead, UpdateEntry};
+pub use follows::{DueFollow, FollowRequest, MailedComment, Progress, Wanted};
 pub use moderation::Moderated;
 pub use newsletter::{Confirmed, OutboxMail, Outgoing, Subscribed, Subscriber, TokenState};
 

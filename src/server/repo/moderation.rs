@@ -8,11 +8,11 @@ use sqlx::FromRow;
 use time::OffsetDateTime;
 
 use crate::error::AppError;
-use crate::model::CommentStatus;
 use crate::model::editors::Editor;
 use crate::model::moderation::{
     AuditEntry, ModerationAction, QueuedComment, ReportSummary, Waiting,
 };
+use crate::model::{CommentStatus, ReportReason};
 use crate::server::repo::comments::{COLUMNS, CommentRow, publish_added, publish_change};
 use crate::server::repo::{Store, date_label, on, stamp};
 
@@ -132,6 +132,7 @@ impl Store {
         id: i64,
         action: ModerationAction,
         note: &str,
+        reason: ReportReason,
     ) -> Result<Moderated, AppError> {
         let mut tx = self.write().await?;
         let row: Option<CommentRow> = on!(&mut tx.conn(), c => sqlx::query_as(&format!(
@@ -159,7 +160,7 @@ impl Store {
                     return Ok(Moderated::Unchanged);
                 }
                 let row: CommentRow = on!(&mut tx.conn(), c => sqlx::query_as(&format!(
-                    "UPDATE comments SET status = 'visible', held_reason = NULL \
+                    "UPDATE comments SET status = 'visible', held_reason = NULL, removed_reason = NULL \
                      WHERE id = $1 RETURNING {COLUMNS}"
                 ))
                 .bind(id)
@@ -176,9 +177,11 @@ impl Store {
                     return Ok(Moderated::Unchanged);
                 }
                 let row: CommentRow = on!(&mut tx.conn(), c => sqlx::query_as(&format!(
-                    "UPDATE comments SET status = 'hidden' WHERE id = $1 RETURNING {COLUMNS}"
+                    "UPDATE comments SET status = 'hidden', removed_reason = $2 WHERE id = $1 \
+                     RETURNING {COLUMNS}"
                 ))
                 .bind(id)
+                .bind(reason.as_str())
                 .fetch_one(&mut **c).await)?;
                 if was_public {
                     publish_change(&mut tx, &slug, &row).await?;
@@ -186,11 +189,12 @@ impl Store {
             }
             ModerationAction::Delete => {
                 let row: CommentRow = on!(&mut tx.conn(), c => sqlx::query_as(&format!(
-                    "UPDATE comments SET deleted_at = $2, author_name = '', body_md = '', body_html = '' \
-                     WHERE id = $1 RETURNING {COLUMNS}"
+                    "UPDATE comments SET deleted_at = $2, author_name = '', body_md = '', body_html = '', \
+                     removed_reason = $3 WHERE id = $1 RETURNING {COLUMNS}"
                 ))
                 .bind(id)
                 .bind(&now)
+                .bind(reason.as_str())
                 .fetch_one(&mut **c).await)?;
                 if was_public {
                     publish_change(&mut tx, &slug, &row).await?;

@@ -1,4 +1,5 @@
-//! A reader's own data, found and erased by their reader id: comments, reactions, reports.
+//! A reader's own data, found and erased by their reader id: comments, reactions, reports,
+//! follows.
 //! Erasing works like the reader deleting each comment themselves (text gone, a "[deleted]"
 //! placeholder only where replies hang on it, open pages told live) and then unties every row
 //! left from the id, so nothing in the database leads back to it.
@@ -13,7 +14,7 @@ use crate::model::my_data::{Erased, MyComment, MyData, MyReaction, MyReport};
 use crate::model::{CommentStatus, LiveEvent, ReactionsChanged};
 use crate::server::readers::ReaderId;
 use crate::server::repo::comments::{COLUMNS, CommentRow, forget_comment_text, publish_change};
-use crate::server::repo::{Store, events, on, reactions, stamp};
+use crate::server::repo::{Store, events, follows, on, reactions, stamp};
 
 #[derive(FromRow)]
 struct CommentLine {
@@ -47,7 +48,11 @@ struct ReportLine {
 
 impl Store {
     /// Everything tied to `reader`, oldest first.
-    pub async fn reader_data(&self, reader: &ReaderId) -> Result<MyData, AppError> {
+    pub async fn reader_data(
+        &self,
+        reader: &ReaderId,
+        follow_days: u32,
+    ) -> Result<MyData, AppError> {
         let comments: Vec<CommentLine> = on!(&*self.pool, c => sqlx::query_as(
             "SELECT c.id, b.slug AS brief_slug, b.title AS brief_title, c.author_name, c.body_md, \
              c.created_at, c.edited_at, c.status FROM comments c JOIN briefs b ON b.id = c.brief_id \
@@ -70,8 +75,10 @@ impl Store {
         )
         .bind(reader.as_str())
         .fetch_all(c).await)?;
+        let follows = self.follows_of_reader(reader, follow_days).await?;
         Ok(MyData {
             known: true,
+            follows,
             comments: comments
                 .into_iter()
                 .map(|c| MyComment {
@@ -183,6 +190,8 @@ impl Store {
             .execute(&mut **c).await
             .map(|done| done.rows_affected()))?;
         erased.reports = u32::try_from(reports).unwrap_or(u32::MAX);
+        erased.follows =
+            follows::forget_follows(&mut tx.conn(), None, Some(reader.as_str())).await?;
         tx.commit().await?;
         Ok(erased)
     }

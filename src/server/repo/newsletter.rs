@@ -452,7 +452,11 @@ impl Store {
 
 impl Store {
     /// Everything kept about subscriber `id`, with the times digests were sent to them.
-    pub async fn subscriber_data(&self, id: i64) -> Result<Option<SubscriberData>, AppError> {
+    pub async fn subscriber_data(
+        &self,
+        id: i64,
+        follow_days: u32,
+    ) -> Result<Option<SubscriberData>, AppError> {
         let record: Option<SubscriberData> = on!(&*self.pool, c => sqlx::query_as(
             "SELECT email, status, consent_at, consent_version, confirmed_at, unsubscribed_at \
              FROM subscribers WHERE id = $1",
@@ -469,11 +473,14 @@ impl Store {
         .bind(id.to_string())
         .fetch_all(c).await)?;
         record.digests_sent = sent;
+        record.follows = self
+            .follows_of_address(&record.email.to_lowercase(), follow_days)
+            .await?;
         Ok(Some(record))
     }
 
-    /// Erases subscriber `id`: the address, its consent record, its tokens, and every message
-    /// to it, sent or waiting. `false` if there was no such subscriber.
+    /// Erases subscriber `id`: the address, its consent record, its tokens, what it follows,
+    /// and every message to it, sent or waiting. `false` if there was no such subscriber.
     pub async fn erase_subscriber(&self, id: i64) -> Result<bool, AppError> {
         let mut tx = self.write().await?;
         let email: Option<String> = on!(&mut tx.conn(), c => sqlx::query_scalar(
@@ -502,6 +509,8 @@ impl Store {
             .bind(id)
             .execute(&mut **c).await
             .map(|done| done.rows_affected()))?;
+        // What the address follows goes with it.
+        super::follows::forget_follows(&mut tx.conn(), Some(&email.to_lowercase()), None).await?;
         tx.commit().await?;
         Ok(true)
     }
