@@ -86,8 +86,11 @@ pub async fn post(req: &Request, form: CommentForm) -> Result<Comment, AppError>
         .await?;
     let comment = posted_comment(posted)?;
     if let Some(email) = notify {
-        // The address is confirmed once per reader; replies reach it only after that.
-        watch_replies(state, &email, &reader).await?;
+        // The address is confirmed once per reader; replies reach it only after that. The
+        // comment is stored whatever happens here: a failure is logged, not the reader's.
+        if let Err(error) = watch_replies(state, &email, &reader).await {
+            tracing::warn!(%error, "replies follow not asked for");
+        }
     }
     respond::set_reader_cookie(state, &reader);
     respond::remember_name(name);

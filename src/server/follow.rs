@@ -13,7 +13,7 @@ use axum::response::Response;
 use time::{Duration, OffsetDateTime};
 
 use crate::error::AppError;
-use crate::model::follow::{FollowConfirmation, FollowKind, FollowTarget};
+use crate::model::follow::{FollowConfirmation, FollowKind, FollowStatus, FollowTarget};
 use crate::model::share::plain_text;
 use crate::model::validate_slug;
 use crate::server::mail::compose::{Letter, compose, html_document, html_escape};
@@ -155,13 +155,10 @@ async fn request(
     let outcome = state
         .store
         .request_follow(request, |id| {
-            confirmation(
-                state,
-                email,
-                target,
-                &token,
-                format!("follow:{id}:confirm:{hash}"),
-            )
+            let key = format!("follow:{id}:confirm:{hash}");
+            let mut mail = confirmation(state, email, target, &token, key)?;
+            mail.follow = Some(id);
+            Ok(mail)
         })
         .await?;
     if outcome == Subscribed::ConfirmationQueued {
@@ -253,8 +250,11 @@ pub async fn confirmation_state(
         None => None,
     };
     Ok(match (token_state, target) {
-        (TokenState::Valid, Some(target)) => FollowConfirmation::Valid(target),
-        (TokenState::Used, Some(target)) if done => FollowConfirmation::Confirmed(target),
+        (TokenState::Valid, Some((target, _))) => FollowConfirmation::Valid(target),
+        // Just used here, and the follow is on (not stopped since).
+        (TokenState::Used, Some((target, FollowStatus::Confirmed))) if done => {
+            FollowConfirmation::Confirmed(target)
+        }
         (TokenState::Used, _) => FollowConfirmation::Used,
         (TokenState::Expired, _) => FollowConfirmation::Expired,
         _ => FollowConfirmation::Unknown,
@@ -272,7 +272,7 @@ pub async fn confirm(state: &AppState, token: &str) -> Result<FollowConfirmation
         None => None,
     };
     Ok(match (confirmed, target) {
-        (Confirmed::Confirmed, Some(target)) => {
+        (Confirmed::Confirmed, Some((target, _))) => {
             tracing::info!("follow confirmed");
             FollowConfirmation::Confirmed(target)
         }
@@ -301,7 +301,11 @@ pub async fn send_due(state: &AppState) -> Result<u32, AppError> {
         .await?;
     let mut queued = 0;
     for follow in &due {
-        queued += mail_follow(state, follow).await?;
+        // One follow that fails (logged where it failed) does not hold up the others.
+        match mail_follow(state, follow).await {
+            Ok(n) => queued += n,
+            Err(error) => tracing::warn!(follow = follow.id, %error, "follow mail not queued"),
+        }
     }
     if queued > 0 {
         state.mail.queued();
@@ -419,12 +423,14 @@ fn follow_mail(
         Progress::Comments { .. } => "follow-comments",
         Progress::Updates { .. } => "follow-update",
     };
-    compose(
+    let mut mail = compose(
         &state.config.mail,
         letter,
         kind,
         progress.dedupe_key(follow.id),
-    )
+    )?;
+    mail.follow = Some(follow.id);
+    Ok(mail)
 }
 
 fn brief_url(state: &AppState, slug: &str) -> String {

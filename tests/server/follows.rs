@@ -233,6 +233,9 @@ fn a_reader_follows_a_brief_and_gets_each_correction_and_new_comments_once() {
             "the button posts one-click"
         );
         linus.comment(SLUG, "Still following?", None).await;
+        assert_eq!(pass(&app).await, 1, "opening the link stopped nothing");
+        let mut ada = app.reader();
+        ada.comment(SLUG, "After the stop.", None).await;
         let tampered = stop.replace("token=", "token=x");
         assert_eq!(
             one_click(&app, &tampered).await.status,
@@ -329,6 +332,35 @@ fn answers_never_tell_whether_an_address_follows_and_nobody_follows_for_someone_
             .filter(|m| header(m, "To").as_deref() == Some("flood@example.com"))
             .count();
         assert_eq!(flood, app.config.newsletter.confirmations_per_day as usize);
+        // The cap is one for the newsletter and follows: signing up sends nothing more today.
+        let signed = app
+            .post_form("subscribe", &[("email", "flood@example.com")], None)
+            .await;
+        assert_eq!(signed.status, StatusCode::OK);
+        settled(&app).await;
+        let to_flood = smtp
+            .received()
+            .iter()
+            .filter(|m| header(m, "To").as_deref() == Some("flood@example.com"))
+            .count();
+        assert_eq!(to_flood, flood);
+
+        // Asking from a browser with a reader cookie ties nothing of someone else's address to
+        // it: "Your data" shows no follow for a followed address, nor for a new one.
+        let nosy = app.known_reader(SLUG).await;
+        for address in ["known@example.com", "fresh@example.com"] {
+            let asked = follow(&app, address, Some(nosy.cookie())).await;
+            assert_eq!(asked.status, StatusCode::OK);
+        }
+        let data = app
+            .get_accepting("/api/my_data", "application/json", Some(nosy.cookie()))
+            .await;
+        assert_eq!(
+            data.json()["follows"],
+            serde_json::json!([]),
+            "{}",
+            data.body
+        );
     });
 }
 

@@ -107,6 +107,7 @@ pub fn compose(
         sender: from.email.to_string(),
         recipient: to.email.to_string(),
         message: message.formatted(),
+        follow: None,
     })
 }
 

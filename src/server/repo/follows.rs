@@ -14,7 +14,9 @@ use crate::model::follow::{
     FollowKind, FollowLine, FollowStatus, FollowTarget, Removals, ReplyToYou,
 };
 use crate::server::readers::ReaderId;
-use crate::server::repo::newsletter::{CONFIRMATION_VALID, enqueue};
+use crate::server::repo::newsletter::{
+    CONFIRMATION_VALID, confirmations_today, enqueue, log_confirmation,
+};
 use crate::server::repo::{
     Confirmed, Conn, Outgoing, Store, Subscribed, TokenState, UpdateEntry, on, stamp,
 };
@@ -147,13 +149,11 @@ fn line(row: LineRow, days: u32) -> FollowLine {
 
 /// Deletes the mail of follow `id` still waiting to go out (`sent_too`: its send log as well).
 async fn drop_follow_mail(conn: &mut Conn<'_>, id: i64, sent_too: bool) -> Result<(), sqlx::Error> {
-    let sent = if sent_too { "" } else { "sent_at IS NULL AND " };
-    on!(conn, c => sqlx::query(&format!(
-        "DELETE FROM mail_outbox WHERE {sent}dedupe_key LIKE 'follow:' || $1 || ':%'"
-    ))
-    .bind(id.to_string())
-    .execute(&mut **c).await
-    .map(|done| done.rows_affected()))?;
+    let sent = if sent_too { "" } else { " AND sent_at IS NULL" };
+    on!(conn, c => sqlx::query(&format!("DELETE FROM mail_outbox WHERE follow_id = $1{sent}"))
+        .bind(id)
+        .execute(&mut **c).await
+        .map(|done| done.rows_affected()))?;
     Ok(())
 }
 
@@ -177,7 +177,6 @@ impl Store {
         confirmation: impl FnOnce(i64) -> Result<Outgoing, AppError>,
     ) -> Result<Subscribed, AppError> {
         let now = stamp(OffsetDateTime::now_utc());
-        let day_ago = stamp(OffsetDateTime::now_utc() - Duration::days(1));
         let key = request.email.to_lowercase();
         let mailbox = crate::model::mailbox_key(request.email);
         let target_key = request.wanted.target_key();
@@ -185,7 +184,6 @@ impl Store {
             Wanted::Brief(id) => Some(id),
             Wanted::Replies(_) => None,
         };
-        let reader = request.reader.map(ReaderId::as_str);
         let mut tx = self.write().await?;
         let existing: Option<(i64, String)> = on!(&mut tx.conn(), c => sqlx::query_as(
             "SELECT id, status FROM follows WHERE email_key = $1 AND target_key = $2",
@@ -193,66 +191,55 @@ impl Store {
         .bind(&key)
         .bind(&target_key)
         .fetch_optional(&mut **c).await)?;
-        // Confirmation mails to this mailbox today, the newsletter's and every follow's.
-        let sent_today: i64 = on!(&mut tx.conn(), c => sqlx::query_scalar(
-            "SELECT (SELECT COUNT(*) FROM subscription_tokens t JOIN subscribers s \
-                     ON s.id = t.subscriber_id WHERE s.mailbox_key = $1 AND t.created_at > $2) \
-                  + (SELECT COUNT(*) FROM follow_tokens t JOIN follows f ON f.id = t.follow_id \
-                     WHERE f.mailbox_key = $1 AND t.created_at > $2)",
-        )
-        .bind(&mailbox)
-        .bind(&day_ago)
-        .fetch_one(&mut **c).await)?;
-        let capped = sent_today >= i64::from(request.per_day);
-        // Every path writes and commits, so the answer's timing tells nothing either.
-        let id = match existing {
+        let capped =
+            confirmations_today(&mut tx.conn(), &mailbox).await? >= i64::from(request.per_day);
+        // Every path writes and commits, so the answer's timing tells nothing either. No path
+        // ties an existing follow to the asker's reader cookie: only the browser that created a
+        // follow sees it on "Your data", so asking about someone else's address shows nothing.
+        let existing = match existing {
             Some((id, status)) if status == "confirmed" => {
+                // Asking again is activity: a commenter's replies follow lives on.
                 on!(&mut tx.conn(), c => sqlx::query(
-                    "UPDATE follows SET reader_id = COALESCE(reader_id, $2) WHERE id = $1",
+                    "UPDATE follows SET last_activity_at = $2 WHERE id = $1",
                 )
                 .bind(id)
-                .bind(reader)
+                .bind(&now)
                 .execute(&mut **c).await
                 .map(|done| done.rows_affected()))?;
                 tx.commit().await?;
                 return Ok(Subscribed::AlreadyConfirmed);
             }
-            Some((id, status)) => {
-                // Waiting, or asked again after it ended: it starts over from now.
-                let restart = if status == "ended" {
-                    "created_at = $2, last_activity_at = $2, ended_at = NULL, confirmed_at = NULL, \
-                     comments_mailed_at = NULL, \
-                     mailed_comment_id = (SELECT COALESCE(MAX(id), 0) FROM comments), \
-                     mailed_updates = (SELECT COUNT(*) FROM brief_updates u WHERE u.brief_id = follows.brief_id), "
-                } else {
-                    ""
-                };
-                on!(&mut tx.conn(), c => sqlx::query(&format!(
-                    "UPDATE follows SET {restart}status = 'pending', email = $3, mailbox_key = $4, \
-                     reader_id = COALESCE($5, reader_id) WHERE id = $1"
-                ))
+            Some((id, status)) if status == "ended" => {
+                // A follow that ended starts over as a new one (new id, new marks).
+                delete_follows(&mut tx.conn(), &[id], false).await?;
+                None
+            }
+            other => other.map(|(id, _)| id),
+        };
+        if capped {
+            // Nothing is created for a mailbox that has had its day's confirmations.
+            on!(&mut tx.conn(), c => sqlx::query(
+                "UPDATE follows SET email_key = email_key WHERE mailbox_key = $1",
+            )
+            .bind(&mailbox)
+            .execute(&mut **c).await
+            .map(|done| done.rows_affected()))?;
+            tx.commit().await?;
+            return Ok(Subscribed::DailyCapReached);
+        }
+        let id = match existing {
+            Some(id) => {
+                // Still waiting: a fresh link, and the purge clock starts again.
+                on!(&mut tx.conn(), c => sqlx::query(
+                    "UPDATE follows SET created_at = $2, email = $3, mailbox_key = $4 WHERE id = $1",
+                )
                 .bind(id)
                 .bind(&now)
                 .bind(request.email)
                 .bind(&mailbox)
-                .bind(reader)
                 .execute(&mut **c).await
                 .map(|done| done.rows_affected()))?;
-                if capped {
-                    tx.commit().await?;
-                    return Ok(Subscribed::DailyCapReached);
-                }
                 id
-            }
-            None if capped => {
-                on!(&mut tx.conn(), c => sqlx::query(
-                    "UPDATE follows SET email_key = email_key WHERE mailbox_key = $1",
-                )
-                .bind(&mailbox)
-                .execute(&mut **c).await
-                .map(|done| done.rows_affected()))?;
-                tx.commit().await?;
-                return Ok(Subscribed::DailyCapReached);
             }
             None => on!(&mut tx.conn(), c => sqlx::query_scalar(
                 "INSERT INTO follows (email, email_key, mailbox_key, kind, brief_id, reader_id, \
@@ -266,7 +253,7 @@ impl Store {
             .bind(&mailbox)
             .bind(request.wanted.kind().word())
             .bind(brief_id)
-            .bind(reader)
+            .bind(request.reader.map(ReaderId::as_str))
             .bind(&target_key)
             .bind(&now)
             .fetch_one(&mut **c).await)?,
@@ -282,6 +269,7 @@ impl Store {
         .execute(&mut **c).await
         .map(|done| done.rows_affected()))?;
         enqueue(&mut tx.conn(), &confirmation(id)?).await?;
+        log_confirmation(&mut tx.conn(), &mailbox).await?;
         tx.commit().await?;
         Ok(Subscribed::ConfirmationQueued)
     }
@@ -330,7 +318,7 @@ impl Store {
                 .bind(&now)
                 .execute(&mut **c).await
                 .map(|done| done.rows_affected()))?;
-                let confirmed = on!(&mut tx.conn(), c => sqlx::query(
+                on!(&mut tx.conn(), c => sqlx::query(
                     "UPDATE follows SET status = 'confirmed', confirmed_at = $2, last_activity_at = $2 \
                      WHERE id = $1 AND status = 'pending'",
                 )
@@ -338,7 +326,13 @@ impl Store {
                 .bind(&now)
                 .execute(&mut **c).await
                 .map(|done| done.rows_affected()))?;
-                if confirmed == 1 {
+                // Confirmed now, or already by another of its links: either way it is on.
+                let status: Option<String> = on!(&mut tx.conn(), c => sqlx::query_scalar(
+                    "SELECT status FROM follows WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_optional(&mut **c).await)?;
+                if status.as_deref() == Some("confirmed") {
                     (Confirmed::Confirmed, Some(id))
                 } else {
                     (Confirmed::Unknown, None)
@@ -349,22 +343,27 @@ impl Store {
         Ok(outcome)
     }
 
-    /// What follow `id` is about.
-    pub async fn follow_target(&self, id: i64) -> Result<Option<FollowTarget>, AppError> {
+    /// What follow `id` is about, and where it stands.
+    pub async fn follow_target(
+        &self,
+        id: i64,
+    ) -> Result<Option<(FollowTarget, FollowStatus)>, AppError> {
         #[derive(FromRow)]
         struct Row {
             #[sqlx(try_from = "String")]
             kind: FollowKind,
+            #[sqlx(try_from = "String")]
+            status: FollowStatus,
             slug: Option<String>,
             title: Option<String>,
         }
         let row: Option<Row> = on!(&*self.pool, c => sqlx::query_as(
-            "SELECT f.kind, b.slug, b.title FROM follows f LEFT JOIN briefs b ON b.id = f.brief_id \
-             WHERE f.id = $1",
+            "SELECT f.kind, f.status, b.slug, b.title FROM follows f \
+             LEFT JOIN briefs b ON b.id = f.brief_id WHERE f.id = $1",
         )
         .bind(id)
         .fetch_optional(c).await)?;
-        Ok(row.map(|r| target(r.kind, r.slug, r.title)))
+        Ok(row.map(|r| (target(r.kind, r.slug, r.title), r.status)))
     }
 
     /// The address of follow `id` (lowercased), to check a link against.
@@ -400,7 +399,7 @@ impl Store {
         )
         .bind(stamp(before))
         .fetch_all(&mut **c).await)?;
-        delete_follows(&mut tx.conn(), &ids).await?;
+        delete_follows(&mut tx.conn(), &ids, true).await?;
         tx.commit().await?;
         Ok(ids.len() as u64)
     }
@@ -560,7 +559,9 @@ impl Store {
         Ok(rows.into_iter().map(|r| line(r, days)).collect())
     }
 
-    /// Every follow asked for from `reader`'s cookie, newest first.
+    /// Every follow asked for from `reader`'s cookie, newest first: replies follows (theirs by
+    /// construction), and brief follows once their address confirmed them — a pending one may
+    /// name an address the asker does not own, and must not tell them anything about it.
     pub async fn follows_of_reader(
         &self,
         reader: &ReaderId,
@@ -568,7 +569,8 @@ impl Store {
     ) -> Result<Vec<FollowLine>, AppError> {
         let rows: Vec<LineRow> = on!(&*self.pool, c => sqlx::query_as(&format!(
             "SELECT {LINE_COLUMNS} FROM follows f LEFT JOIN briefs b ON b.id = f.brief_id \
-             WHERE f.reader_id = $1 ORDER BY f.id DESC"
+             WHERE f.reader_id = $1 AND (f.kind = 'replies' OR f.status <> 'pending') \
+             ORDER BY f.id DESC"
         ))
         .bind(reader.as_str())
         .fetch_all(c).await)?;
@@ -645,14 +647,19 @@ pub(super) async fn forget_follows(
     .bind(email_key)
     .bind(reader)
     .fetch_all(&mut **c).await)?;
-    delete_follows(conn, &ids).await?;
+    delete_follows(conn, &ids, true).await?;
     Ok(u32::try_from(ids.len()).unwrap_or(u32::MAX))
 }
 
-/// Deletes follows `ids` (their tokens go with them) and all their mail, sent log included.
-async fn delete_follows(conn: &mut Conn<'_>, ids: &[i64]) -> Result<(), sqlx::Error> {
+/// Deletes follows `ids` (their tokens go with them) and their mail still waiting; with
+/// `sent_too`, their send log as well.
+async fn delete_follows(
+    conn: &mut Conn<'_>,
+    ids: &[i64],
+    sent_too: bool,
+) -> Result<(), sqlx::Error> {
     for id in ids {
-        drop_follow_mail(conn, *id, true).await?;
+        drop_follow_mail(conn, *id, sent_too).await?;
         on!(&mut *conn, c => sqlx::query("DELETE FROM follows WHERE id = $1")
             .bind(id)
             .execute(&mut **c).await

@@ -181,7 +181,7 @@ impl Store {
                      RETURNING {COLUMNS}"
                 ))
                 .bind(id)
-                .bind(reason.as_str())
+                .bind(was_public.then_some(reason.as_str()))
                 .fetch_one(&mut **c).await)?;
                 if was_public {
                     publish_change(&mut tx, &slug, &row).await?;
@@ -194,7 +194,7 @@ impl Store {
                 ))
                 .bind(id)
                 .bind(&now)
-                .bind(reason.as_str())
+                .bind(was_public.then_some(reason.as_str()))
                 .fetch_one(&mut **c).await)?;
                 if was_public {
                     publish_change(&mut tx, &slug, &row).await?;

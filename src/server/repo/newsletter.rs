@@ -23,6 +23,8 @@ pub struct Outgoing {
     pub recipient: String,
     /// The whole RFC 5322 message.
     pub message: Vec<u8>,
+    /// The follow it is about, if any (stopping or forgetting it finds its mail by this).
+    pub follow: Option<i64>,
 }
 
 /// A queued message due to be sent.
@@ -71,8 +73,9 @@ pub const CONFIRMATION_VALID: Duration = Duration::hours(48);
 pub(super) async fn enqueue(conn: &mut Conn<'_>, mail: &Outgoing) -> Result<(), sqlx::Error> {
     let now = stamp(OffsetDateTime::now_utc());
     on!(conn, c => sqlx::query(
-        "INSERT INTO mail_outbox (dedupe_key, kind, sender, recipient, message, created_at, next_attempt_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (dedupe_key) DO NOTHING",
+        "INSERT INTO mail_outbox (dedupe_key, kind, sender, recipient, message, created_at, \
+         next_attempt_at, follow_id) VALUES ($1, $2, $3, $4, $5, $6, $6, $7) \
+         ON CONFLICT (dedupe_key) DO NOTHING",
     )
     .bind(&mail.dedupe_key)
     .bind(mail.kind)
@@ -80,7 +83,36 @@ pub(super) async fn enqueue(conn: &mut Conn<'_>, mail: &Outgoing) -> Result<(), 
     .bind(&mail.recipient)
     .bind(&mail.message)
     .bind(now)
+    .bind(mail.follow)
     .execute(&mut **c).await
+        .map(|done| done.rows_affected()))?;
+    Ok(())
+}
+
+/// Confirmation mails sent to `mailbox` in the last day, the newsletter's and every follow's
+/// (the `confirmation_log`, which no erase shortens).
+pub(super) async fn confirmations_today(
+    conn: &mut Conn<'_>,
+    mailbox: &str,
+) -> Result<i64, sqlx::Error> {
+    let day_ago = stamp(OffsetDateTime::now_utc() - Duration::days(1));
+    on!(conn, c => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM confirmation_log WHERE mailbox_key = $1 AND at > $2",
+    )
+    .bind(mailbox)
+    .bind(day_ago)
+    .fetch_one(&mut **c).await)
+}
+
+/// Records a confirmation mail to `mailbox`, for [`confirmations_today`].
+pub(super) async fn log_confirmation(
+    conn: &mut Conn<'_>,
+    mailbox: &str,
+) -> Result<(), sqlx::Error> {
+    on!(conn, c => sqlx::query("INSERT INTO confirmation_log (mailbox_key, at) VALUES ($1, $2)")
+        .bind(mailbox)
+        .bind(stamp(OffsetDateTime::now_utc()))
+        .execute(&mut **c).await
         .map(|done| done.rows_affected()))?;
     Ok(())
 }
@@ -112,14 +144,9 @@ impl Store {
         let existing: Option<Subscriber> = on!(&mut tx.conn(), c => sqlx::query_as("SELECT id, status FROM subscribers WHERE email_key = $1")
                 .bind(&key)
                 .fetch_optional(&mut **c).await)?;
-        // Confirmations sent to this mailbox under any spelling of it in the last day.
-        let sent_today: i64 = on!(&mut tx.conn(), c => sqlx::query_scalar(
-            "SELECT COUNT(*) FROM subscription_tokens t JOIN subscribers s ON s.id = t.subscriber_id \
-             WHERE s.mailbox_key = $1 AND t.created_at > $2",
-        )
-        .bind(&mailbox)
-        .bind(stamp(now - Duration::days(1)))
-        .fetch_one(&mut **c).await)?;
+        // Confirmations sent to this mailbox under any spelling of it in the last day, for
+        // the newsletter or a follow.
+        let sent_today = confirmations_today(&mut tx.conn(), &mailbox).await?;
         let capped = sent_today >= i64::from(per_day);
         // Every path below writes and commits (each commit waits for the disk), so how long the
         // answer takes does not tell whether the address was already confirmed.
@@ -188,6 +215,7 @@ impl Store {
         .execute(&mut **c).await
         .map(|done| done.rows_affected()))?;
         enqueue(&mut tx.conn(), confirmation).await?;
+        log_confirmation(&mut tx.conn(), &mailbox).await?;
         tx.commit().await?;
         Ok(Subscribed::ConfirmationQueued)
     }
@@ -362,6 +390,11 @@ impl Store {
         .map(|done| done.rows_affected()))?;
         let done = on!(&mut tx.conn(), c => sqlx::query(&format!("DELETE FROM subscribers WHERE {PURGED}"))
             .bind(stamp(before))
+            .execute(&mut **c).await
+        .map(|done| done.rows_affected()))?;
+        // The cap's log only ever looks one day back.
+        on!(&mut tx.conn(), c => sqlx::query("DELETE FROM confirmation_log WHERE at <= $1")
+            .bind(stamp(OffsetDateTime::now_utc() - Duration::days(1)))
             .execute(&mut **c).await
         .map(|done| done.rows_affected()))?;
         // Sign-up attempts from sources that never came back.
