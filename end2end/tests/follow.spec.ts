@@ -46,7 +46,8 @@ test('a reader follows a brief by email, gets its new comments, and stops with o
   const theirs = await openPage(other, brief, hydrated);
   const words = unique('Worth following');
   await postComment(theirs, 'Grace', words);
-  await expect(theirs.getByText(words)).toBeVisible();
+  // Stored, not just shown as pending: closing the browser earlier could cancel the post.
+  await expect(theirs.getByRole('article', { name: 'Comment by Grace' }).filter({ hasText: words })).toBeVisible();
   await other.close();
   await mailSays(address, words);
 
@@ -83,7 +84,7 @@ test('a commenter asks for replies by email and is told of new ones on the page'
   const theirs = await openPage(other, `${brief}${replyHref}`, hydrated);
   const answer = unique('An answer for Ada');
   await postComment(theirs, 'Bob', answer);
-  await expect(theirs.getByText(answer)).toBeVisible();
+  await expect(theirs.getByRole('article', { name: 'Comment by Bob' }).filter({ hasText: answer })).toBeVisible();
   await other.close();
   await mailSays(address, answer);
 
