@@ -13,8 +13,11 @@ use crate::components::desk::brief_edit_page::BriefEditPage;
 use crate::components::desk::desk_page::DeskPage;
 use crate::components::desk::draft_page::DraftPage;
 use crate::components::desk::editors_page::EditorsPage;
+use crate::components::desk::inbox_page::InboxPage;
+use crate::components::desk::insight_page::InsightPage;
 use crate::components::desk::login_page::LoginPage;
 use crate::components::desk::moderation_page::ModerationPage;
+use crate::components::desk::sources_page::SourcesPage;
 use crate::components::digest_archive_page::DigestArchivePage;
 use crate::components::digest_issue_page::DigestIssuePage;
 use crate::components::feed_page::FeedPage;
@@ -62,6 +65,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/desk/briefs/:slug") view=BriefEditPage ssr=SsrMode::Async/>
                     <Route path=path!("/desk/editors") view=EditorsPage ssr=SsrMode::Async/>
                     <Route path=path!("/desk/moderation") view=ModerationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/desk/insight") view=InsightPage ssr=SsrMode::Async/>
+                    <Route path=path!("/desk/inbox") view=InboxPage ssr=SsrMode::Async/>
+                    <Route path=path!("/desk/sources") view=SourcesPage ssr=SsrMode::Async/>
                     <Route path=path!("/desk/audit") view=AuditPage ssr=SsrMode::Async/>
                     <Route path=path!("/desk/account") view=AccountPage ssr=SsrMode::Async/>
                 </Routes>

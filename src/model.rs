@@ -11,6 +11,7 @@ pub mod desk;
 mod digest;
 pub mod editors;
 pub mod follow;
+pub mod insight;
 mod live;
 pub mod moderation;
 pub mod my_data;
@@ -20,6 +21,7 @@ mod reaction;
 pub mod search;
 pub mod share;
 mod site;
+pub mod source;
 mod stored;
 
 pub use address::*;

@@ -100,3 +100,34 @@ test('a moderator hides a reported comment and it leaves another reader’s open
   await expect(line).toContainText('personal attack');
   await expect(line).toContainText('Eddie Editor');
 });
+
+test('an editor reads what readers do on the insight page', async ({ page, request, hydrated }) => {
+  // A reader's visit (a browser's user agent: the suite's own headless browser counts as a bot).
+  const seen = await request.get('/pulse/meridian-chorus-voice-model', {
+    headers: { 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36', Accept: 'text/html' },
+  });
+  expect(seen.ok()).toBeTruthy();
+
+  await page.goto('/desk/login?next=/desk/insight');
+  await hydrated(page);
+  await page.getByLabel('Email address').fill(EMAIL);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Insight', level: 1 })).toBeVisible();
+  await expect(page.getByRole('img', { name: /Over the last 30 days: \d+ page views/ })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Per day, newest first' }).getByRole('row')).toHaveCount(31);
+  // Counts reach the database every few seconds: the visit shows among the week's briefs.
+  const week = page.getByRole('table', { name: 'Most read briefs of the last 7 days' });
+  await expect
+    .poll(async () => {
+      await page.reload();
+      return week.getByRole('link', { name: /Meridian/ }).count();
+    }, { timeout: 30_000 })
+    .toBeGreaterThan(0);
+
+  // The brief list shows each published brief's two-week trend.
+  await page.getByRole('navigation', { name: 'Desk' }).getByRole('link', { name: 'Briefs' }).click();
+  await expect(page.getByRole('columnheader', { name: 'Views, 14 days' })).toBeVisible();
+  const row = page.getByRole('row').filter({ hasText: 'Meridian AI launches Chorus' });
+  await expect(row.getByRole('img', { name: /^[1-9]\d* views in 14 days$/ })).toBeVisible();
+});

@@ -20,44 +20,14 @@ pub async fn desk_briefs(
     status: Option<String>,
     page: Option<u32>,
 ) -> Result<DeskBriefPage, AppError> {
-    use crate::model::desk::{DeskStatus, MAX_DESK_QUERY_CHARS};
-    use crate::model::{check_page, validate_slug};
-    use crate::server::request::Request;
+    use crate::server::desk::{BriefListAsked, brief_list};
 
-    let req = Request::read()?;
-    req.editor().await?;
-    let state = &req.state;
-    let page = page.unwrap_or(1);
-    check_page(page)?;
-    let query = q.unwrap_or_default();
-    let query = query.trim();
-    if query.chars().count() > MAX_DESK_QUERY_CHARS {
-        return Err(AppError::invalid(
-            "q",
-            format!("Search with at most {MAX_DESK_QUERY_CHARS} characters."),
-        ));
-    }
-    let category =
-        match category.as_deref().filter(|c| !c.is_empty()) {
-            None => None,
-            Some(slug) => {
-                validate_slug(slug)?;
-                Some(state.config.site.category(slug).cloned().ok_or_else(|| {
-                    AppError::not_found(format!("There is no category “{slug}”."))
-                })?)
-            }
-        };
-    let status = match status.as_deref().filter(|s| !s.is_empty()) {
-        None => None,
-        Some(name) => Some(DeskStatus::parse(name).ok_or_else(|| {
-            AppError::invalid(
-                "status",
-                "The status must be draft, scheduled, published or unpublished.",
-            )
-        })?),
+    let req = crate::server::request::Request::read()?;
+    let asked = BriefListAsked {
+        query: q.as_deref().unwrap_or_default(),
+        category: category.as_deref(),
+        status: status.as_deref(),
+        page: page.unwrap_or(1),
     };
-    state
-        .store
-        .desk_briefs(query, category, status, page, DESK_PAGE_SIZE)
-        .await
+    brief_list(&req, asked).await
 }

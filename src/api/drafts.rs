@@ -9,9 +9,10 @@ use leptos::server_fn::codec::GetUrl;
 use crate::error::AppError;
 use crate::model::desk::{BriefFields, DraftEditor, EditableBrief, Preview, SavedDraft};
 
-/// Opens draft `id` (none: a new, empty one) with its preview.
+/// Opens draft `id` with its preview; without one, a new draft — empty, or started from inbox
+/// item `item` (its title, source name and link filled in).
 #[server(prefix = "/api", endpoint = "open_draft", input = GetUrl)]
-pub async fn open_draft(id: Option<i64>) -> Result<DraftEditor, AppError> {
+pub async fn open_draft(id: Option<i64>, item: Option<i64>) -> Result<DraftEditor, AppError> {
     use crate::server::drafts::preview;
     use crate::server::request::Request;
 
@@ -19,9 +20,14 @@ pub async fn open_draft(id: Option<i64>) -> Result<DraftEditor, AppError> {
     req.editor().await?;
     let state = &req.state;
     let Some(id) = id else {
+        let start = match item {
+            Some(item) => crate::server::sources::brief_start(state, item).await?,
+            None => BriefFields::default(),
+        };
         return Ok(DraftEditor {
             draft: None,
             preview: Preview::Invalid("Start writing: the preview appears here.".to_string()),
+            start,
         });
     };
     let draft = state.store.draft(id).await?.ok_or_else(|| {
@@ -32,6 +38,7 @@ pub async fn open_draft(id: Option<i64>) -> Result<DraftEditor, AppError> {
     Ok(DraftEditor {
         draft: Some(draft),
         preview,
+        start: BriefFields::default(),
     })
 }
 

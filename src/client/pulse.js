@@ -89,6 +89,7 @@ async function hydrateEach() {
 function start() {
   marks.start();
   live.start();
+  inbox.start();
   hydrateIslands();
 }
 
@@ -766,6 +767,41 @@ function visits() {
     return null;
   }
 }
+
+// ---------------------------------------------------------------- the desk's inbox
+
+/**
+ * An open inbox (`[data-inbox-news]`, `components/desk/inbox_page.rs`) asks every 20 seconds
+ * how many items arrived after the newest it shows (`data-after`) and says so in its status
+ * line, with a link that brings them in. Only the desk's own page has the element; the
+ * question is an editor's (the server checks the session), and a hidden tab does not ask.
+ */
+const inbox = {
+  start() {
+    setInterval(() => this.check(), 20000);
+  },
+
+  async check() {
+    const box = document.querySelector('[data-inbox-news]');
+    if (!box || document.hidden) return;
+    try {
+      const res = await fetch(`/api/inbox_news?after=${encodeURIComponent(box.dataset.after || '0')}`, {
+        credentials: 'same-origin',
+        headers: { Accept: 'application/json' },
+      });
+      if (!res.ok) return;
+      const n = Number(await res.json());
+      if (!Number.isFinite(n) || n < 1) return;
+      const text = box.querySelector('[data-inbox-count]');
+      const label = n === 1 ? '1 new item has arrived.' : `${n} new items have arrived.`;
+      if (text && text.textContent !== label) text.textContent = label;
+      const link = box.querySelector('a[hidden]');
+      if (link) link.hidden = false;
+    } catch {
+      // Offline or signed out: the next check tries again.
+    }
+  },
+};
 
 // ---------------------------------------------------------------- which requests are pages
 

@@ -71,6 +71,17 @@ pub struct DeskBrief {
     pub held_count: u32,
     /// Why the schedule could not publish this draft, if it tried and failed.
     pub problem: Option<String>,
+    /// A published brief's page views of the last two weeks (insight).
+    #[serde(default)]
+    pub trend: Option<Trend>,
+}
+
+/// A brief's views over the last days, as a total and a small chart (SVG drawn on the server).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trend {
+    pub views: u64,
+    pub days: u32,
+    pub svg: String,
 }
 
 impl DeskBrief {
@@ -226,6 +237,8 @@ pub struct Draft {
 pub struct DraftEditor {
     pub draft: Option<Draft>,
     pub preview: Preview,
+    /// What a new draft starts with: empty, or an inbox item's title, source and link.
+    pub start: BriefFields,
 }
 
 /// What a save of a draft did.

@@ -378,6 +378,8 @@ async fn serve(config: Config) -> Result<(), String> {
     start_purge(store.clone(), config.newsletter.unconfirmed_purge_hours);
     digest::start_schedule(state.clone());
     crate::server::follow::start(state.clone());
+    crate::server::insight::start(state.clone());
+    crate::server::sources::start(state.clone());
     crate::server::drafts::start_schedule(state.clone());
     http::serve(state)
         .await

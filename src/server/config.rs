@@ -27,6 +27,9 @@ pub enum Kind {
     IpList,
     /// `[[key]]` tables in the file; a comma-separated list in the environment.
     List,
+    /// Yes or no: `true`/`false` in the file, `true`/`false`/`1`/`0` in the environment;
+    /// left out means no.
+    Flag,
 }
 
 /// One setting: its key in the file, the environment variable that overrides it, its kind.
@@ -41,7 +44,7 @@ const fn key(key: &'static str, env: &'static str, kind: Kind) -> Key {
     Key { key, env, kind }
 }
 
-use Kind::{IpList, List, Number, Optional, OptionalNumber, Text};
+use Kind::{Flag, IpList, List, Number, Optional, OptionalNumber, Text};
 
 /// Every setting. The README's configuration table is this list.
 #[rustfmt::skip]
@@ -90,6 +93,8 @@ pub const KEYS: &[Key] = &[
     key("follow.batch_minutes", "PULSE_FOLLOW_BATCH_MINUTES", Number(0, 24 * 60)),
     key("follow.days", "PULSE_FOLLOW_DAYS", Number(1, 365)),
     key("follow.check_seconds", "PULSE_FOLLOW_CHECK_SECONDS", Number(1, 3_600)),
+    key("sources.poll_minutes", "PULSE_SOURCES_POLL_MINUTES", OptionalNumber(1, 24 * 60)),
+    key("sources.allow_private_addresses", "PULSE_SOURCES_ALLOW_PRIVATE", Flag),
     key("digest.weekday", "PULSE_DIGEST_WEEKDAY", Text(16)),
     key("digest.time", "PULSE_DIGEST_TIME", Text(5)),
     key("metrics.address", "PULSE_METRICS_ADDR", Optional),
@@ -115,6 +120,7 @@ pub struct Config {
     pub mail: MailSettings,
     pub newsletter: NewsletterSettings,
     pub follow: FollowSettings,
+    pub sources: SourcesSettings,
     pub digest: DigestSchedule,
 }
 
@@ -195,6 +201,32 @@ pub struct FollowSettings {
     pub days: u32,
     /// How often the worker looks for something to mail.
     pub check_seconds: u32,
+}
+
+/// The desk's sources inbox: how often feeds are fetched, and where from.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourcesSettings {
+    /// Each source is fetched this often (failing ones back off from there).
+    #[serde(default = "default_poll_minutes")]
+    pub poll_minutes: u32,
+    /// Whether a source may point at loopback, private or link-local addresses (tests serve
+    /// their feeds from 127.0.0.1; a public server never should).
+    #[serde(default)]
+    pub allow_private_addresses: bool,
+}
+
+impl Default for SourcesSettings {
+    fn default() -> SourcesSettings {
+        SourcesSettings {
+            poll_minutes: default_poll_minutes(),
+            allow_private_addresses: false,
+        }
+    }
+}
+
+fn default_poll_minutes() -> u32 {
+    15
 }
 
 /// Comment rules; the length limits are also in [`SiteInfo`] for the form.

@@ -35,7 +35,9 @@ use crate::server::guard::accepts_html;
 use crate::server::respond::{self, theme_from_cookies};
 use crate::server::shell::{self, shell};
 use crate::server::state::AppState;
-use crate::server::{feeds, follow, listen, live, metrics, my_data, newsletter, page_cache};
+use crate::server::{
+    feeds, follow, insight, listen, live, metrics, my_data, newsletter, page_cache,
+};
 
 /// Largest request body accepted: a maximal comment, form-encoded, fits many times over.
 const MAX_REQUEST_BODY: usize = 64 * 1024;
@@ -105,6 +107,11 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             page_cache::serve,
+        ))
+        // Outside the cache: a cached answer is a page view too.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            insight::count_views,
         ))
         // Every request body Pulse accepts is small; larger ones get 413 before being read.
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY))

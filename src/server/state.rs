@@ -2,6 +2,7 @@
 //! is assembled: by the server, the command line and the tests), cloned cheaply into every
 //! request.
 
+use crate::server::insight::PageViews;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,6 +19,7 @@ use crate::server::page_cache::PageCache;
 use crate::server::rate_limit::RateLimiter;
 use crate::server::readers::{ReaderId, ReaderKeys};
 use crate::server::repo::Store;
+use crate::server::sources::Fetcher;
 
 /// The application's state. Every request and render gets a clone (several, through the
 /// middleware), so a clone is one reference count; the parts are [`AppParts`].
@@ -46,6 +48,10 @@ pub struct AppParts {
     pub metrics: Metrics,
     /// Anonymous page views rendered once and served again until something changes.
     pub pages: PageCache,
+    /// Page views of briefs counted here, not yet in the database (insight).
+    pub views: PageViews,
+    /// The one HTTP client the sources inbox fetches feeds with.
+    pub fetcher: Fetcher,
 }
 
 impl FromRef<AppState> for Metrics {
@@ -92,7 +98,15 @@ impl AppState {
             }
             Mode::Command => (LiveHub::idle(store.clone()), MailQueue::default()),
         };
+        let user_agent = format!(
+            "Pulse/{} (+{})",
+            env!("CARGO_PKG_VERSION"),
+            config.site.base_url
+        );
+        let fetcher = Fetcher::new(config.sources.allow_private_addresses, &user_agent)
+            .map_err(|_| "cannot build the feed client".to_string())?;
         Ok(AppState(Arc::new(AppParts {
+            fetcher,
             pages: PageCache::new(Duration::from_secs(config.page_cache_seconds.into())),
             store,
             config,
@@ -102,14 +116,16 @@ impl AppState {
             live,
             mail,
             metrics: Metrics::default(),
+            views: PageViews::new(),
         })))
     }
 
-    /// The same app with in-memory limits of its own, as a second instance on the same
-    /// database has (what must hold across instances is counted in the database).
+    /// The same app with in-memory limits and counters of its own, as a second instance on
+    /// the same database has (what must hold across instances is counted in the database).
     pub fn with_own_limits(&self) -> AppState {
         AppState(Arc::new(AppParts {
             limiter: RateLimiter::default(),
+            views: PageViews::new(),
             ..(*self.0).clone()
         }))
     }

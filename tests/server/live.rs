@@ -366,6 +366,17 @@ fn reading_now_counts_the_open_pages_of_a_brief_across_instances() {
             .await
             .expect("its own count");
         assert!(event.data.contains("kestrel-7b-open-weights"), "{event:?}");
+        // Three pages open at once on the site: the day's peak for insight says so.
+        let today = time::OffsetDateTime::now_utc().date().to_string();
+        let started = std::time::Instant::now();
+        loop {
+            let days = a.store.site_days(&today).await.expect("insight days");
+            if days.iter().any(|d| d.day == today && d.reading_peak >= 3) {
+                break;
+            }
+            assert!(started.elapsed() < Duration::from_secs(5), "{days:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
 
         // The second page closes: the first hears 1 again.
         drop(second);

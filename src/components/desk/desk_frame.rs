@@ -53,7 +53,10 @@ where
                                     <header class="desk__bar">
                                         <nav class="desk__nav" aria-label="Desk">
                                             <a href="/desk">"Briefs"</a>
+                                            <a href="/desk/inbox">"Inbox"</a>
+                                            <a href="/desk/sources">"Sources"</a>
                                             <a href="/desk/moderation">"Moderation"</a>
+                                            <a href="/desk/insight">"Insight"</a>
                                             {admin.then(|| view! {
                                                 <a href="/desk/editors">"Editors"</a>
                                                 <a href="/desk/audit">"Audit log"</a>

@@ -103,6 +103,13 @@ fn BriefTable(list: DeskBriefPage) -> impl IntoView {
             let problem = b.problem.clone().map(|p| {
                 view! { <span class="badge badge--warn" title=p.clone()>"Schedule failed"</span> }
             });
+            let trend = b.trend.map(|t| {
+                let said = format!("{} views in {} days", t.views, t.days);
+                view! {
+                    <span class="trend" role="img" aria-label=said.clone() title=said inner_html=t.svg></span>
+                    " " {t.views}
+                }
+            });
             let view_link = (b.status == DeskStatus::Published).then(|| {
                 view! { " · " <a href=format!("/pulse/{}", b.slug)>"View"</a> }
             });
@@ -118,6 +125,7 @@ fn BriefTable(list: DeskBriefPage) -> impl IntoView {
                         <time datetime=b.at>{b.at_label}</time>
                     </td>
                     <td>{b.comment_count} " " {held}</td>
+                    <td>{trend}</td>
                 </tr>
             }
         })
@@ -153,6 +161,7 @@ fn BriefTable(list: DeskBriefPage) -> impl IntoView {
                     <th scope="col">"Category"</th>
                     <th scope="col">"When"</th>
                     <th scope="col">"Comments"</th>
+                    <th scope="col">"Views, 14 days"</th>
                 </tr>
             </thead>
             <tbody>{rows}</tbody>

@@ -11,7 +11,7 @@ use crate::components::desk::desk_frame::DeskFrame;
 use crate::components::error_page::ErrorPage;
 use crate::components::page_title::PageTitle;
 use crate::error::AppError;
-use crate::model::desk::{BriefFields, DraftEditor};
+use crate::model::desk::DraftEditor;
 use crate::model::props::SsrOnly;
 use leptos::server_fn::ServerFn;
 
@@ -26,9 +26,12 @@ pub fn DraftPage() -> impl IntoView {
 #[component]
 fn DraftLoader() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     let draft = Resource::new(
-        move || params.read().get("id"),
-        |id| async move {
+        move || (params.read().get("id"), query.read().get("item")),
+        |(id, item)| async move {
+            // `?item=N`: "Start a brief" from the inbox; anything else starts empty.
+            let item = item.and_then(|raw| raw.parse::<i64>().ok());
             let id = match id {
                 None => None,
                 Some(raw) => Some(
@@ -36,7 +39,7 @@ fn DraftLoader() -> impl IntoView {
                         .map_err(|_| AppError::not_found("There is no such draft."))?,
                 ),
             };
-            open_draft(id).await
+            open_draft(id, item).await
         },
     );
     view! {
@@ -63,10 +66,14 @@ fn DraftView(opened: DraftEditor) -> impl IntoView {
         })
     };
     let problem = move || query.read().get("problem");
-    let DraftEditor { draft, preview } = opened;
+    let DraftEditor {
+        draft,
+        preview,
+        start,
+    } = opened;
     let (target, fields, id, failed) = match draft {
         None => {
-            let fields = BriefFields::default();
+            let fields = start;
             (
                 Target::Draft {
                     id: None,

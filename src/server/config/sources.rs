@@ -8,10 +8,10 @@ use std::path::PathBuf;
 use serde::Deserialize;
 use toml::{Table, Value};
 
-use super::Kind::{IpList, List, Number, Optional, OptionalNumber, Text};
+use super::Kind::{Flag, IpList, List, Number, Optional, OptionalNumber, Text};
 use super::{
     CommentSettings, Config, ConfigError, DigestSchedule, FollowSettings, KEYS, Key, Limits,
-    MailSettings, NewsletterSettings, Secret, SmtpSettings, config_error,
+    MailSettings, NewsletterSettings, Secret, SmtpSettings, SourcesSettings, config_error,
 };
 use crate::model::{Category, Reaction, SiteInfo, validate_slug};
 
@@ -26,6 +26,8 @@ pub(super) struct File {
     mail: MailSection,
     newsletter: NewsletterSettings,
     follow: FollowSettings,
+    #[serde(default)]
+    sources: SourcesSettings,
     digest: DigestSection,
     #[serde(default)]
     metrics: MetricsSection,
@@ -133,7 +135,7 @@ fn slot<'t>(
 /// Writes an environment variable's value over the file's, as the key's kind reads it.
 pub(super) fn overlay(table: &mut Table, key: &Key, value: &str) -> Result<(), ConfigError> {
     let value = match key.kind {
-        Text(_) | Optional | IpList | Number(..) | OptionalNumber(..) => {
+        Text(_) | Optional | IpList | Number(..) | OptionalNumber(..) | Flag => {
             Value::String(value.to_string())
         }
         List => Value::Array(
@@ -186,7 +188,7 @@ pub(super) fn check(table: &mut Table, key: &Key) -> Result<(), ConfigError> {
     };
     let Some(value) = section.get_mut(name) else {
         return match key.kind {
-            Optional | IpList | OptionalNumber(..) => Ok(()),
+            Optional | IpList | OptionalNumber(..) | Flag => Ok(()),
             List => Err(config_error(
                 key.key,
                 format!("is missing: add at least one [[{}]] table", key.key),
@@ -195,6 +197,7 @@ pub(super) fn check(table: &mut Table, key: &Key) -> Result<(), ConfigError> {
         };
     };
     let text = match value {
+        Value::Boolean(b) => Some(b.to_string()),
         Value::String(s) => Some(s.trim().to_string()),
         Value::Integer(i) => Some(i.to_string()),
         _ => None,
@@ -220,6 +223,11 @@ pub(super) fn check(table: &mut Table, key: &Key) -> Result<(), ConfigError> {
             }
         }
         (_, None) => return Err(config_error(key.key, "must be a string")),
+        (Flag, Some(text)) => match text.to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" => *value = Value::Boolean(true),
+            "false" | "0" | "no" | "" => *value = Value::Boolean(false),
+            _ => return Err(config_error(key.key, "must be true or false")),
+        },
         (Optional, Some(text)) => *value = Value::String(text),
         (IpList, Some(text)) => {
             if let Some(bad) = text
@@ -349,6 +357,7 @@ impl File {
             mail: mail.into_settings()?,
             newsletter: self.newsletter,
             follow: self.follow,
+            sources: self.sources,
             digest: digest.into_schedule()?,
         })
     }

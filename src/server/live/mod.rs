@@ -269,6 +269,7 @@ async fn reading_now(store: Store, hub: Weak<Inner>) {
     };
     let mut reported: HashMap<String, u32> = HashMap::new();
     let mut reported_at = tokio::time::Instant::now();
+    let mut peak = Peak::default();
     loop {
         tokio::time::sleep(READING_TICK).await;
         let Some(inner) = hub.upgrade() else {
@@ -291,6 +292,7 @@ async fn reading_now(store: Store, hub: Weak<Inner>) {
         let Ok(totals) = store.reading_totals(&stale).await else {
             continue;
         };
+        peak.see(&store, now, totals.values().sum()).await;
         let fresh: HashSet<String> = std::mem::take(&mut *inner.fresh());
         let changed: BTreeMap<String, u32> = {
             let mut last = inner.reading();
@@ -315,6 +317,27 @@ async fn reading_now(store: Store, hub: Weak<Inner>) {
             let _ = inner
                 .reading_sender
                 .send(Arc::new(ReadingFrame { slug, bytes }));
+        }
+    }
+}
+
+/// The highest total of pages open at once seen today, written to the store when it rises (a
+/// write only then, not every tick).
+#[derive(Default)]
+struct Peak {
+    day: String,
+    total: u32,
+}
+
+impl Peak {
+    async fn see(&mut self, store: &Store, now: time::OffsetDateTime, total: u32) {
+        let day = stamp(now).get(..10).unwrap_or_default().to_string();
+        if day != self.day {
+            self.day = day;
+            self.total = 0;
+        }
+        if total > self.total && store.record_reading_peak(&self.day, total).await.is_ok() {
+            self.total = total;
         }
     }
 }

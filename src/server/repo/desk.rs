@@ -114,6 +114,7 @@ impl Store {
                         comment_count: u32::try_from(r.comment_count).unwrap_or(0),
                         held_count: u32::try_from(r.held_count).unwrap_or(0),
                         problem: r.problem,
+                        trend: None,
                     }
                 })
                 .collect(),

@@ -18,6 +18,7 @@ mod events;
 mod feeds;
 mod follows;
 mod group_commit;
+mod insight;
 mod moderation;
 mod my_data;
 mod newsletter;
@@ -25,6 +26,7 @@ pub mod postgres;
 mod reactions;
 mod reading;
 mod search;
+mod sources;
 
 pub(crate) use briefs::{brief_updates, date_label, time_label};
 pub use comments::{Amended, Amendment, NewBody, NewComment, Posted, Report, Reported};
@@ -34,8 +36,10 @@ pub use editors::{AccountChange, AddedEditor, Attempt};
 pub use events::{EVENTS_CHANNEL, StoredEvent};
 pub use feeds::{CommentEntry, FeedEntry, StoryHead, UpdateEntry};
 pub use follows::{DueFollow, FollowRequest, MailedComment, Progress, Wanted};
+pub use insight::NewsletterTimes;
 pub use moderation::Moderated;
 pub use newsletter::{Confirmed, OutboxMail, Outgoing, Subscribed, Subscriber, TokenState};
+pub use sources::{DueSource, FetchRecord, FoundItem, ItemForBrief};
 
 use std::str::FromStr;
 use std::sync::Arc;

@@ -1,6 +1,7 @@
 //! "Reading now": how many open pages show each brief, counted per instance in the `presence`
 //! table (migration 0016; the table keeps its first name): each instance reports its own
-//! counts, and every instance reads the totals.
+//! counts, and every instance reads the totals; the day's peak of the site's total is kept
+//! for insight (`reading_peaks`, migration 0022).
 
 use std::collections::HashMap;
 
@@ -52,6 +53,22 @@ impl Store {
             .into_iter()
             .map(|(slug, n)| (slug, u32::try_from(n).unwrap_or(u32::MAX)))
             .collect())
+    }
+
+    /// Raises day `day`'s (`YYYY-MM-DD`) peak of pages open at once to `total`, if higher.
+    pub async fn record_reading_peak(&self, day: &str, total: u32) -> Result<(), AppError> {
+        let mut tx = self.write().await?;
+        on!(&mut tx.conn(), c => sqlx::query(
+            "INSERT INTO reading_peaks (day, peak) VALUES ($1, $2) ON CONFLICT (day) DO UPDATE \
+             SET peak = CASE WHEN excluded.peak > reading_peaks.peak THEN excluded.peak \
+             ELSE reading_peaks.peak END",
+        )
+        .bind(day)
+        .bind(i64::from(total))
+        .execute(&mut **c).await
+        .map(|done| done.rows_affected()))?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Removes `instance`'s counts (it is stopping).
