@@ -21,10 +21,12 @@ CREATE TABLE sources (
 
 CREATE INDEX sources_due ON sources (next_fetch_at);
 
--- One row per story: the same canonical address from a second source is not stored again.
+-- One row per story: the same canonical address from a second source is not stored again. A
+-- removed source's items stay (without a source, out of the inbox), so a dismissed story never
+-- comes back; another source that lists one again takes it over.
 CREATE TABLE source_items (
     id            INTEGER PRIMARY KEY AUTOINCREMENT,
-    source_id     INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+    source_id     INTEGER REFERENCES sources (id) ON DELETE SET NULL,
     canonical_url TEXT    NOT NULL UNIQUE,
     url           TEXT    NOT NULL,
     title         TEXT    NOT NULL,

@@ -23,7 +23,7 @@ pub async fn desk_sources() -> Result<Vec<Source>, AppError> {
 /// at once. Answers with the new source's id (how the fetch went is on the sources page).
 #[server(prefix = "/api", endpoint = "add_source")]
 pub async fn add_source(name: String, url: String) -> Result<i64, AppError> {
-    use crate::server::sources::{Added, NewSource, add};
+    use crate::server::sources::{Added, FirstFetch, NewSource, add};
 
     let req = crate::server::request::Request::write()?;
     let added = add(
@@ -36,12 +36,13 @@ pub async fn add_source(name: String, url: String) -> Result<i64, AppError> {
     .await;
     let page = "/desk/sources";
     let done = |a: &Added| match a.first_fetch {
-        Ok(_) => format!("{page}?done=added"),
-        Err(_) => format!("{page}?done=added-failing"),
+        FirstFetch::Fetched(_) => format!("{page}?done=added"),
+        FirstFetch::Failed => format!("{page}?done=added-failing"),
+        FirstFetch::Elsewhere => format!("{page}?done=added-fetching"),
     };
     let placeholder = || Added {
         id: 0,
-        first_fetch: Ok(0),
+        first_fetch: FirstFetch::Elsewhere,
     };
     req.land_outcome(added, done, page, placeholder)
         .map(|a| a.id)

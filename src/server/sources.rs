@@ -47,7 +47,18 @@ pub struct NewSource<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Added {
     pub id: i64,
-    pub first_fetch: Result<u64, String>,
+    pub first_fetch: FirstFetch,
+}
+
+/// How a new source's first fetch went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FirstFetch {
+    /// Fetched: this many items were new to the inbox.
+    Fetched(u64),
+    /// It failed (the sources page says why).
+    Failed,
+    /// Another instance's worker claimed it first and is fetching it.
+    Elsewhere,
 }
 
 /// Adds a source (editors only) and fetches it at once, so the editor sees straight away
@@ -73,18 +84,15 @@ pub async fn add(req: &Request, asked: NewSource<'_>) -> Result<Added, AppError>
         ));
     };
     tracing::info!(source = id, editor = editor.id, "source added");
-    let first_fetch = match state
-        .store
-        .due_sources(OffsetDateTime::now_utc(), u32::MAX)
-        .await?
-        .into_iter()
-        .find(|due| due.id == id)
-    {
+    let first_fetch = match state.store.due_source(id).await? {
         Some(due) if state.store.claim_source(&due, LEASE).await? => {
-            fetch_source(state, &due).await?
+            match fetch_source(state, &due).await? {
+                Ok(n) => FirstFetch::Fetched(n),
+                Err(_) => FirstFetch::Failed,
+            }
         }
-        // Another instance's worker got to it first: it is being fetched.
-        _ => Ok(0),
+        // A worker (this instance's or another's) claimed it first and is fetching it.
+        _ => FirstFetch::Elsewhere,
     };
     Ok(Added { id, first_fetch })
 }
@@ -406,6 +414,7 @@ mod tests {
         if let Ok(items) = read_items("https://x.example/feed", bomb) {
             for item in items {
                 assert!(!item.title.contains("root:"), "{}", item.title);
+                assert!(!item.title.contains("lollollol"), "{}", item.title);
                 assert!(item.title.len() <= MAX_TITLE_CHARS);
             }
         }

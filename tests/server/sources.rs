@@ -33,7 +33,9 @@ impl Feeds {
         let router = Router::new()
             .route("/feed/{name}", get(feed))
             .route("/loop", get(|| async { Redirect::temporary("/loop") }))
+            .route("/hop/{n}", get(hop))
             .route("/huge", get(huge))
+            .route("/streamed", get(streamed))
             .with_state(feeds.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -91,6 +93,25 @@ async fn feed(
         return StatusCode::NOT_MODIFIED.into_response();
     }
     ([(header::ETAG, etag)], body).into_response()
+}
+
+/// `/hop/<n>`: `n` redirects, then the feed put as "hops".
+async fn hop(State(feeds): State<Feeds>, Path(n): Path<u32>) -> Response {
+    if n > 0 {
+        return Redirect::temporary(&format!("/hop/{}", n - 1)).into_response();
+    }
+    let body = feeds.bodies.lock().expect("feeds").get("hops").cloned();
+    body.map_or(
+        StatusCode::NOT_FOUND.into_response(),
+        IntoResponse::into_response,
+    )
+}
+
+/// 7 MB in 1 MB chunks, without a length up front: the cap must hold while reading.
+async fn streamed() -> Response {
+    let chunk = axum::body::Bytes::from(vec![b' '; 1024 * 1024]);
+    let chunks = (0..7).map(move |_| Ok::<_, std::io::Error>(chunk.clone()));
+    axum::body::Body::from_stream(futures::stream::iter(chunks)).into_response()
 }
 
 async fn huge(State(feeds): State<Feeds>) -> Response {
@@ -319,6 +340,25 @@ fn an_editor_adds_sources_and_their_items_fill_the_inbox_once_each() {
             StatusCode::FORBIDDEN,
             "editors do not read the log"
         );
+
+        // Added again, a source takes its stories back; a dismissed one stays dismissed.
+        let again = other
+            .post(
+                "add_source",
+                &[
+                    ("name", "Papers"),
+                    ("url", &format!("http://{addr}/feed/papers")),
+                ],
+            )
+            .await;
+        assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+        let titles = field_of_each(&other.get("/api/desk_inbox").await.json()["items"], "title");
+        assert_eq!(titles.len(), 3, "{titles:?}");
+        assert!(
+            titles.contains(&"Atlas 4, the paper".to_string()),
+            "{titles:?}"
+        );
+        assert!(!titles.contains(&"Atlas 4 ships".to_string()), "{titles:?}");
     });
 }
 
@@ -379,13 +419,20 @@ fn hostile_and_broken_feeds_fail_politely_and_back_off() {
             ]),
         );
         let dana = app.editor(Role::Editor).await;
+        feeds.put(
+            "hops",
+            rss(&[("Three hops away", "https://lab.example/hops")]),
+        );
+        let redirects = "more than 3 redirects";
         let cases = [
             ("Huge", format!("http://{addr}/huge"), "larger than 5 MB"),
             (
-                "Loop",
-                format!("http://{addr}/loop"),
-                "more than 3 redirects",
+                "Streamed",
+                format!("http://{addr}/streamed"),
+                "larger than 5 MB",
             ),
+            ("Loop", format!("http://{addr}/loop"), redirects),
+            ("Four hops", format!("http://{addr}/hop/4"), redirects),
             ("Broken", format!("http://{addr}/feed/broken"), "not a feed"),
             (
                 "Gone",
@@ -399,11 +446,15 @@ fn hostile_and_broken_feeds_fail_politely_and_back_off() {
                 .await;
             assert_eq!(added.status, StatusCode::OK, "{}", added.body);
         }
-        let tricky = format!("http://{addr}/feed/tricky");
-        let added = dana
-            .post("add_source", &[("name", "Tricky"), ("url", &tricky)])
-            .await;
-        assert_eq!(added.status, StatusCode::OK, "{}", added.body);
+        for (name, url) in [
+            ("Tricky", format!("http://{addr}/feed/tricky")),
+            ("Three hops", format!("http://{addr}/hop/3")),
+        ] {
+            let added = dana
+                .post("add_source", &[("name", name), ("url", &url)])
+                .await;
+            assert_eq!(added.status, StatusCode::OK, "{}", added.body);
+        }
 
         let sources = dana.get("/api/desk_sources").await.json();
         for (name, _, error) in &cases {
@@ -418,7 +469,7 @@ fn hostile_and_broken_feeds_fail_politely_and_back_off() {
             let said = source["last_error"].as_str().unwrap_or_default();
             assert!(said.contains(error), "{name}: {said}");
         }
-        // Failing sources wait longer: not due on the next pass, so nothing is fetched again.
+        // Failing sources wait twice the poll interval; working ones are due after one.
         let before = feeds.total_hits();
         assert_eq!(
             pulse::server::sources::poll_due(&app.state)
@@ -426,13 +477,33 @@ fn hostile_and_broken_feeds_fail_politely_and_back_off() {
                 .expect("poll"),
             0
         );
-        assert_eq!(feeds.total_hits(), before);
+        assert_eq!(feeds.total_hits(), before, "nothing is due yet");
+        let due_in = async |minutes: i64| {
+            let at = time::OffsetDateTime::now_utc() + time::Duration::minutes(minutes);
+            app.store
+                .due_sources(at, 100)
+                .await
+                .expect("due sources")
+                .len()
+        };
+        assert_eq!(
+            due_in(16).await,
+            2,
+            "the working sources, after one interval"
+        );
+        assert_eq!(due_in(29).await, 2, "the failing ones wait longer");
+        assert_eq!(due_in(31).await, 2 + cases.len());
 
         // Hostile text is text: no element from a feed reaches the page.
         let html = dana.page("/desk/inbox").await.html();
-        assert_eq!(texts(&html, "ol.inbox h2"), ["Safe title"]);
+        let mut titles = texts(&html, "ol.inbox h2");
+        titles.sort();
+        assert_eq!(titles, ["Safe title", "Three hops away"]);
         let hrefs = crate::support::attrs(&html, "ol.inbox h2 a", "href");
-        assert_eq!(hrefs, ["https://lab.example/tricky"]);
+        assert!(
+            hrefs.iter().all(|h| h.starts_with("https://lab.example/")),
+            "{hrefs:?}"
+        );
         assert_eq!(
             html.select(&scraper::Selector::parse("ol.inbox img").expect("selector"))
                 .count(),

@@ -29,6 +29,7 @@ fn SourceList() -> impl IntoView {
         query.read().get("done").and_then(|d| match d.as_str() {
             "added" => Some("Source added and fetched: its items are in the inbox."),
             "added-failing" => Some("Source added, but its first fetch failed: see why below."),
+            "added-fetching" => Some("Source added: it is being fetched now."),
             "removed" => Some("Source removed, with its items."),
             _ => None,
         })

@@ -137,7 +137,8 @@ impl Store {
         Ok(id)
     }
 
-    /// Removes source `id` and the items only it found; `false` if there is no such source.
+    /// Removes source `id`; its items leave the inbox but stay known (a dismissed one stays
+    /// dismissed, another source may take one over). `false` if there is no such source.
     pub async fn remove_source(&self, id: i64, editor: i64) -> Result<bool, AppError> {
         let mut tx = self.write().await?;
         let gone: Option<(String, String)> = on!(&mut tx.conn(), c => sqlx::query_as(
@@ -146,7 +147,7 @@ impl Store {
         .bind(id)
         .fetch_optional(&mut **c).await)?;
         if let Some((name, url)) = &gone {
-            // Both backends cascade the items (SQLite with foreign keys on, as Pulse runs it).
+            // Both backends clear the items' source (SQLite with foreign keys on, as Pulse runs).
             log(
                 &mut tx.conn(),
                 editor,
@@ -191,6 +192,15 @@ impl Store {
             .collect())
     }
 
+    /// Source `id` with what a fetch needs, due or not.
+    pub async fn due_source(&self, id: i64) -> Result<Option<DueSource>, AppError> {
+        Ok(on!(&*self.pool, c => sqlx::query_as(
+            "SELECT id, url, etag, last_modified, failures, next_fetch_at FROM sources WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(c).await)?)
+    }
+
     /// Sources due for a fetch at `now`, the longest waiting first.
     pub async fn due_sources(
         &self,
@@ -228,7 +238,8 @@ impl Store {
     }
 
     /// Records a fetch of source `id` and when the next is due; returns how many of its items
-    /// were new to the inbox (an address already there, from any source, is not new).
+    /// were new to the inbox (an address already there, from any source, is not new; one left
+    /// by a removed source and not dismissed comes back under this one).
     pub async fn record_fetch(
         &self,
         id: i64,
@@ -265,7 +276,9 @@ impl Store {
                         added += on!(&mut tx.conn(), c => sqlx::query(
                             "INSERT INTO source_items (source_id, canonical_url, url, title, \
                              published_at, found_at) VALUES ($1, $2, $3, $4, $5, $6) \
-                             ON CONFLICT (canonical_url) DO NOTHING",
+                             ON CONFLICT (canonical_url) DO UPDATE SET source_id = excluded.source_id \
+                             WHERE source_items.source_id IS NULL \
+                             AND source_items.dismissed_at IS NULL",
                         )
                         .bind(id)
                         .bind(&item.canonical_url)
@@ -335,7 +348,8 @@ impl Store {
     /// How many items nobody dismissed arrived after item `after`.
     pub async fn inbox_news(&self, after: i64) -> Result<u64, AppError> {
         let n: i64 = on!(&*self.pool, c => sqlx::query_scalar(
-            "SELECT COUNT(*) FROM source_items WHERE id > $1 AND dismissed_at IS NULL",
+            "SELECT COUNT(*) FROM source_items WHERE id > $1 AND dismissed_at IS NULL \
+             AND source_id IS NOT NULL",
         )
         .bind(after)
         .fetch_one(c).await)?;
@@ -359,7 +373,8 @@ impl Store {
         Ok(cited)
     }
 
-    /// The item "Start a brief" fills the editor from, if nobody dismissed it.
+    /// The item "Start a brief" fills the editor from (even if dismissed meanwhile: another
+    /// editor's inbox may still show it).
     pub async fn item_for_brief(&self, id: i64) -> Result<Option<ItemForBrief>, AppError> {
         Ok(on!(&*self.pool, c => sqlx::query_as(
             "SELECT i.title, i.url, s.name AS source_name FROM source_items i \

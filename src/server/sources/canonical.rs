@@ -20,10 +20,8 @@ const TRACKING: &[&str] = &[
     "_hsenc",
     "_hsmi",
     "mkt_tok",
-    "ref",
     "ref_src",
     "ref_url",
-    "source",
     "cmpid",
     "spm",
     "oly_anon_id",
@@ -93,7 +91,7 @@ mod tests {
             "https://lab.example/posts/model-card#results",
             "https://lab.example/posts/model-card/",
             "https://lab.example/posts/model-card?utm_source=feed&utm_medium=rss",
-            "https://lab.example/posts/model-card?fbclid=abc&ref=home",
+            "https://lab.example/posts/model-card?fbclid=abc&mc_cid=7",
         ] {
             assert_eq!(canon(variant), plain, "{variant}");
         }
@@ -101,6 +99,11 @@ mod tests {
 
     #[test]
     fn parameters_that_name_the_story_stay() {
+        // `ref` names a branch on code hosts: not a tracking parameter.
+        assert_ne!(
+            canon("https://code.example/repo/blob/x?ref=main"),
+            canon("https://code.example/repo/blob/x?ref=dev")
+        );
         assert_eq!(
             canon("https://news.example/item?id=42&utm_campaign=x"),
             "https://news.example/item?id=42"

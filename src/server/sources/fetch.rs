@@ -46,8 +46,12 @@ pub enum FetchError {
 /// A refusal raised inside the client (the resolver, the redirect policy), found again in the
 /// error's chain.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-struct Refusal(String);
+enum Refusal {
+    #[error("more than {MAX_REDIRECTS} redirects")]
+    TooManyRedirects,
+    #[error("{0}")]
+    Address(String),
+}
 
 /// What a conditional GET sends back.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -80,12 +84,13 @@ impl Fetcher {
         // reqwest is built without a crypto provider of its own: rustls uses ring, as lettre does.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let policy = redirect::Policy::custom(move |attempt| {
-            if attempt.previous().len() >= MAX_REDIRECTS {
-                return attempt.error(Refusal(format!("more than {MAX_REDIRECTS} redirects")));
+            // `previous` holds every address asked so far, the first one included.
+            if attempt.previous().len() > MAX_REDIRECTS {
+                return attempt.error(Refusal::TooManyRedirects);
             }
             match check_url(attempt.url(), allow_private) {
                 Ok(()) => attempt.follow(),
-                Err(why) => attempt.error(Refusal(why)),
+                Err(why) => attempt.error(Refusal::Address(why)),
             }
         });
         let client = reqwest::Client::builder()
@@ -162,12 +167,10 @@ impl Fetcher {
 fn classify(error: &reqwest::Error) -> FetchError {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
     while let Some(cause) = source {
-        if let Some(Refusal(why)) = cause.downcast_ref::<Refusal>() {
-            return if why.starts_with("more than") {
-                FetchError::TooManyRedirects
-            } else {
-                FetchError::Refused(why.clone())
-            };
+        match cause.downcast_ref::<Refusal>() {
+            Some(Refusal::TooManyRedirects) => return FetchError::TooManyRedirects,
+            Some(Refusal::Address(why)) => return FetchError::Refused(why.clone()),
+            None => {}
         }
         source = cause.source();
     }
@@ -220,7 +223,7 @@ impl Resolve for GuardedResolver {
                 .collect();
             if allowed.is_empty() {
                 let refusal: Box<dyn std::error::Error + Send + Sync> =
-                    Box::new(Refusal(format!("{host} has no public address")));
+                    Box::new(Refusal::Address(format!("{host} has no public address")));
                 return Err(refusal);
             }
             let addrs: Addrs = Box::new(allowed.into_iter());
@@ -229,9 +232,9 @@ impl Resolve for GuardedResolver {
     }
 }
 
-/// Whether `ip` is an address on the public internet: not loopback, private, link-local,
-/// shared (CGNAT), unspecified, multicast, broadcast, documentation or reserved, and no IPv6
-/// form of one of those (mapped, unique local, …).
+/// Whether `ip` is an address on the public internet. IPv4: not loopback, private, link-local,
+/// shared (CGNAT), unspecified, multicast, broadcast, documentation, relay or reserved. IPv6:
+/// only global unicast (`2000::/3`) outside its special blocks, or an IPv4-mapped public one.
 pub fn is_public(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => is_public_v4(v4),
@@ -256,22 +259,20 @@ fn is_public_v4(ip: Ipv4Addr) -> bool {
         || a == 0
         || (a == 100 && (64..128).contains(&b)) // shared address space (CGNAT)
         || (a == 192 && b == 0 && c == 0) // IETF protocol assignments
+        || (a == 192 && b == 88 && c == 99) // 6to4 relays
         || (a == 198 && (18..20).contains(&b)) // benchmarking
         || a >= 240) // reserved
 }
 
 fn is_public_v6(ip: Ipv6Addr) -> bool {
-    let first = ip.segments()[0];
-    !(ip.is_loopback()
-        || ip.is_unspecified()
-        || ip.is_multicast()
-        || (first & 0xfe00) == 0xfc00 // unique local
-        || (first & 0xffc0) == 0xfe80 // link-local
-        || (first & 0xffc0) == 0xfec0 // site-local (deprecated)
-        || first == 0x2001 && ip.segments()[1] == 0x0db8 // documentation
-        || first == 0x0064 && ip.segments()[1] == 0xff9b // NAT64, may reach IPv4 inside
-        || first == 0x2002 // 6to4, may carry a private IPv4
-        || ip.segments()[..6] == [0, 0, 0, 0, 0, 0]) // IPv4-compatible, deprecated
+    let [first, second, ..] = ip.segments();
+    // Global unicast only: loopback, unique local, link-local, NAT64, IPv4-compatible and
+    // every other special block outside it are refused by this alone.
+    (first & 0xe000) == 0x2000
+        && !(first == 0x2001 && second < 0x0200) // protocol assignments: Teredo, ORCHID, …
+        && !(first == 0x2001 && second == 0x0db8) // documentation
+        && first != 0x2002 // 6to4, may carry a private IPv4
+        && first != 0x3fff // documentation (2024)
 }
 
 #[cfg(test)]
@@ -298,6 +299,11 @@ mod tests {
             "::127.0.0.1",
             "64:ff9b::a00:1",
             "2002:7f00:1::",
+            "2001::1",
+            "2001:10::1",
+            "100::1",
+            "::ffff:0:a00:1",
+            "192.88.99.1",
         ] {
             let ip: IpAddr = private.parse().expect("an address");
             assert!(!is_public(ip), "{private} passed");
