@@ -431,7 +431,7 @@ const thread = {
       // The page of the thread that holds it; the others waiting on that page come with it.
       let doc;
       try {
-        const res = await ask(`/pulse/${encodeURIComponent(open.slug)}?comment=${id}`);
+        const res = await ask(`/pulse/${encodeURIComponent(open.slug)}?comment=${id}`, {}, { fragment: true });
         if (!res.ok) continue;
         doc = new DOMParser().parseFromString(await res.text(), 'text/html');
       } catch {
@@ -806,8 +806,11 @@ const inbox = {
 // ---------------------------------------------------------------- which requests are pages
 
 /** A request of the page router's own: same-site, for a page (`Pulse-Navigation: 1`). */
-function ask(url, init = {}) {
-  return fetch(url, { ...init, credentials: 'same-origin', headers: { Accept: 'text/html', [NAV]: '1' } });
+function ask(url, init = {}, { fragment = false } = {}) {
+  const headers = { Accept: 'text/html', [NAV]: '1' };
+  // Only a part of the page is wanted: the server does not count it as a page view.
+  if (fragment) headers['Pulse-Fragment'] = '1';
+  return fetch(url, { ...init, credentials: 'same-origin', headers });
 }
 
 function isPage(url) {
@@ -1044,7 +1047,7 @@ async function answerInPlace(form, action, fields) {
     let doc = null;
     const moved = res.headers.get('Pulse-Location');
     if (moved) {
-      const page = await ask(new URL(moved, action).href);
+      const page = await ask(new URL(moved, action).href, {}, { fragment: true });
       if (page.ok) doc = new DOMParser().parseFromString(await page.text(), 'text/html');
     } else if ((res.headers.get('Content-Type') || '').startsWith('text/html')) {
       doc = new DOMParser().parseFromString(await res.text(), 'text/html');
@@ -1200,7 +1203,7 @@ async function loadMore(link) {
   const holder = link.closest('.comments__more');
   const thread = document.getElementById('comment-thread');
   try {
-    const res = await ask(link.href);
+    const res = await ask(link.href, {}, { fragment: true });
     const type = res.headers.get('Content-Type') || '';
     if (!res.ok || !type.startsWith('text/html')) throw new Error(`answered ${res.status}`);
     const doc = new DOMParser().parseFromString(await res.text(), 'text/html');

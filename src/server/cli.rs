@@ -381,9 +381,9 @@ async fn serve(config: Config) -> Result<(), String> {
     crate::server::insight::start(state.clone());
     crate::server::sources::start(state.clone());
     crate::server::drafts::start_schedule(state.clone());
-    http::serve(state)
-        .await
-        .map_err(|e| format!("server error: {e}"))
+    let served = http::serve(state.clone()).await;
+    crate::server::insight::flush_at_exit(&state).await;
+    served.map_err(|e| format!("server error: {e}"))
 }
 
 #[cfg(test)]

@@ -45,9 +45,20 @@ const BOTS: &[&str] = &[
     "httpclient",
     "feed",
     "lighthouse",
+    "externalhit",
+    "externalagent",
+    "whatsapp",
+    "okhttp",
+    "axios",
+    "node-fetch",
+    "archiver",
 ];
 
-/// This instance's page views not yet in the database: brief slug → views.
+/// The header the page router sends when it fetches a page only to take a part of it (new
+/// comments of the thread, the answer of a form shown in place): not a page view.
+const FRAGMENT_HEADER: &str = "pulse-fragment";
+
+/// This instance's page views not yet in the database: (UTC day, brief slug) → views.
 #[derive(Clone)]
 pub struct PageViews {
     inner: Arc<ViewsInner>,
@@ -56,7 +67,7 @@ pub struct PageViews {
 struct ViewsInner {
     /// Names this instance's rows: instances never write the same one.
     instance: String,
-    counts: Mutex<HashMap<String, u64>>,
+    counts: Mutex<HashMap<(String, String), u64>>,
 }
 
 impl PageViews {
@@ -74,21 +85,19 @@ impl PageViews {
         }
     }
 
+    /// Counts one view of `slug` on the day it happens (a flush after midnight still writes
+    /// it to the day before).
     fn count(&self, slug: &str) {
+        let day = day_of(OffsetDateTime::now_utc());
         let mut counts = self
             .inner
             .counts
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        match counts.get_mut(slug) {
-            Some(n) => *n += 1,
-            None => {
-                counts.insert(slug.to_string(), 1);
-            }
-        }
+        *counts.entry((day, slug.to_string())).or_insert(0) += 1;
     }
 
-    fn take(&self) -> HashMap<String, u64> {
+    fn take(&self) -> HashMap<(String, String), u64> {
         std::mem::take(
             &mut *self
                 .inner
@@ -99,14 +108,14 @@ impl PageViews {
     }
 
     /// Puts back counts a failed flush could not write: nothing counted is lost.
-    fn restore(&self, counts: HashMap<String, u64>) {
+    fn restore(&self, counts: impl IntoIterator<Item = ((String, String), u64)>) {
         let mut now = self
             .inner
             .counts
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        for (slug, n) in counts {
-            *now.entry(slug).or_insert(0) += n;
+        for (key, n) in counts {
+            *now.entry(key).or_insert(0) += n;
         }
     }
 }
@@ -131,6 +140,7 @@ fn brief_view(req: &Request) -> Option<String> {
     }
     let slug = req.uri().path().strip_prefix("/pulse/")?;
     if validate_slug(slug).is_err()
+        || req.headers().contains_key(FRAGMENT_HEADER)
         || req
             .uri()
             .query()
@@ -174,23 +184,46 @@ fn day_of(at: OffsetDateTime) -> String {
     )
 }
 
-/// Adds the views counted since the last flush to today's rows of this instance.
+/// Adds the views counted since the last flush to this instance's rows, each on its own day
+/// (one transaction a day). What a failed write could not add is kept for the next flush.
 pub async fn flush(state: &AppState) -> Result<(), AppError> {
     let counts = state.views.take();
-    if counts.is_empty() {
-        return Ok(());
+    let mut days: std::collections::BTreeMap<String, Vec<(String, u64)>> = Default::default();
+    for ((day, slug), n) in counts {
+        days.entry(day).or_default().push((slug, n));
     }
-    let rows: Vec<(String, u64)> = counts.iter().map(|(s, n)| (s.clone(), *n)).collect();
-    let day = day_of(OffsetDateTime::now_utc());
-    if let Err(error) = state
-        .store
-        .add_page_views(&day, &state.views.inner.instance, &rows)
-        .await
-    {
-        state.views.restore(counts);
-        return Err(error);
+    let mut days = days.into_iter();
+    while let Some((day, rows)) = days.next() {
+        if let Err(error) = state
+            .store
+            .add_page_views(&day, &state.views.inner.instance, &rows)
+            .await
+        {
+            let unwritten = std::iter::once((day, rows))
+                .chain(days)
+                .flat_map(|(day, rows)| {
+                    rows.into_iter()
+                        .map(move |(slug, n)| ((day.clone(), slug), n))
+                });
+            state.views.restore(unwritten);
+            return Err(error);
+        }
     }
     Ok(())
+}
+
+/// The last flush, as the server stops: a few tries, so a restart loses no counted view.
+pub async fn flush_at_exit(state: &AppState) {
+    for _ in 0..3 {
+        match flush(state).await {
+            Ok(()) => return,
+            Err(error) => {
+                tracing::warn!(%error, "page views not written at exit; trying again");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+        }
+    }
+    tracing::error!("page views counted since the last flush could not be written");
 }
 
 /// Flushes counted views every few seconds for as long as the process runs.
@@ -417,9 +450,28 @@ mod tests {
         assert!(is_bot(""));
         assert!(is_bot("Mozilla/5.0 (compatible; Googlebot/2.1)"));
         assert!(is_bot("curl/8.5.0"));
+        assert!(is_bot("facebookexternalhit/1.1"));
+        assert!(is_bot("WhatsApp/2.23"));
         assert!(!is_bot(
             "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36"
         ));
+    }
+
+    #[test]
+    fn views_are_kept_per_day_and_put_back_after_a_failed_write() {
+        let views = PageViews::new();
+        views.count("atlas");
+        views.count("atlas");
+        views.count("kestrel");
+        let taken = views.take();
+        let today = day_of(OffsetDateTime::now_utc());
+        assert_eq!(taken.get(&(today.clone(), "atlas".to_string())), Some(&2));
+        assert!(views.take().is_empty(), "taken means gone");
+        views.count("atlas");
+        views.restore(taken);
+        let back = views.take();
+        assert_eq!(back.get(&(today, "atlas".to_string())), Some(&3));
+        assert_eq!(back.values().sum::<u64>(), 4);
     }
 
     #[test]

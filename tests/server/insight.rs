@@ -32,6 +32,14 @@ fn views_are_counted_in_aggregate_across_instances_and_shown_to_editors() {
         view(&app, &page, "Mozilla/5.0 (compatible; Googlebot/2.1)").await;
         view(&app, &format!("{page}?comments_before=9"), BROWSER).await;
         view(&app, "/pulse/no-such-brief", BROWSER).await;
+        // The page router fetching new comments into an open page: not a view either.
+        let fragment = Request::get(format!("{page}?comment=1"))
+            .header("accept", "text/html")
+            .header("user-agent", BROWSER)
+            .header("pulse-fragment", "1")
+            .body(Body::empty())
+            .expect("request");
+        assert_eq!(app.send(fragment).await.status, StatusCode::OK);
         pulse::server::insight::flush(&app.state)
             .await
             .expect("flush");
@@ -68,8 +76,9 @@ fn views_are_counted_in_aggregate_across_instances_and_shown_to_editors() {
         let figure = texts(&html, "figure.insight__chart figcaption");
         assert!(figure[0].contains("3 page views"), "{figure:?}");
         assert_eq!(
-            crate::support::attrs(&html, "figure.insight__chart [role=img]", "aria-label").len(),
-            1
+            crate::support::attrs(&html, "figure.insight__chart [role=img]", "aria-labelledby"),
+            crate::support::attrs(&html, "figure.insight__chart figcaption", "id"),
+            "the chart is named by its caption"
         );
         assert_eq!(
             html.select(&scraper::Selector::parse("figure svg").expect("selector"))

@@ -107,7 +107,7 @@ fn BriefTable(list: DeskBriefPage) -> impl IntoView {
                 let said = format!("{} views in {} days", t.views, t.days);
                 view! {
                     <span class="trend" role="img" aria-label=said.clone() title=said inner_html=t.svg></span>
-                    " " {t.views}
+                    " " <span aria-hidden="true">{t.views}</span>
                 }
             });
             let view_link = (b.status == DeskStatus::Published).then(|| {

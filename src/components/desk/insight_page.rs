@@ -126,8 +126,8 @@ fn Shown(insight: Insight) -> impl IntoView {
         <section aria-labelledby="insight-site">
             <h2 id="insight-site">{format!("The whole site, last {INSIGHT_DAYS} days")}</h2>
             <figure class="insight__chart">
-                <div role="img" aria-label=summary.clone() inner_html=insight.chart_svg></div>
-                <figcaption>{summary}</figcaption>
+                <div role="img" aria-labelledby="insight-summary" inner_html=insight.chart_svg></div>
+                <figcaption id="insight-summary">{summary}</figcaption>
             </figure>
             {counts_table(
                 "Per day, newest first",
