@@ -73,3 +73,30 @@ test('an editor adds a source, starts a brief from its item and dismisses anothe
     feed.server.close();
   }
 });
+
+test('an open inbox tells of new items as they arrive', async ({ page, hydrated, jsEnabled }, info) => {
+  test.skip(!jsEnabled, 'an open inbox asks for news with JavaScript');
+  test.setTimeout(60_000);
+  const run = `${info.project.name}-${Date.now().toString(36)}`;
+  const title = `Fresh from the lab ${run}`;
+  const feed = await serveFeed(`<?xml version="1.0"?><rss version="2.0"><channel><title>Lab</title><link>https://lab.example/</link><description>Lab news</description><item><title>${title}</title><link>https://lab.example/${run}/fresh</link></item></channel></rss>`);
+  try {
+    await page.goto('/desk/login?next=/desk/inbox');
+    await hydrated(page);
+    await page.getByLabel('Email address').fill(EMAIL);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('heading', { name: 'Inbox', level: 1 })).toBeVisible();
+    await hydrated(page);
+
+    // Another editor's source brings an item while this inbox is open (same session here).
+    const added = await page.request.post('/api/add_source', { form: { name: `Fresh ${run}`, url: feed.url } });
+    expect(added.ok()).toBeTruthy();
+    const news = page.getByRole('status').filter({ hasText: /new items? (has|have) arrived/ });
+    await expect(news).toBeVisible({ timeout: 30_000 });
+    await news.getByRole('link', { name: 'Show them' }).click();
+    await expect(page.getByRole('list', { name: 'New items, newest first' }).getByRole('heading', { name: title })).toBeVisible();
+  } finally {
+    feed.server.close();
+  }
+});
