@@ -8,7 +8,7 @@ mod canonical;
 mod fetch;
 
 pub use canonical::canonical;
-pub use fetch::{FetchError, Fetched, Fetcher, MAX_FEED_BYTES, Validators, check_url, is_public};
+pub use fetch::{Fetched, Fetcher, Validators, check_url};
 
 use std::collections::HashSet;
 
@@ -112,7 +112,7 @@ fn feed_url(state: &AppState, raw: &str) -> Result<Url, AppError> {
     Ok(url)
 }
 
-/// Removes source `id` and its items (editors only).
+/// Removes source `id` (editors only): its items leave the inbox.
 pub async fn remove(req: &Request, id: i64) -> Result<(), AppError> {
     let editor = req.editor().await?;
     if !req.state.store.remove_source(id, editor.id).await? {
@@ -139,21 +139,7 @@ pub async fn inbox(req: &Request) -> Result<Inbox, AppError> {
         .filter_map(|raw| Url::parse(raw.trim()).ok())
         .map(|url| canonical(&url))
         .collect();
-    let items = store
-        .inbox_items(INBOX_LIMIT)
-        .await?
-        .into_iter()
-        .map(|(mut item, canonical_url)| {
-            item.cited = cited.contains(&canonical_url);
-            item
-        })
-        .collect();
-    let (newest_id, has_sources) = store.inbox_head().await?;
-    Ok(Inbox {
-        items,
-        newest_id,
-        has_sources,
-    })
+    store.inbox(INBOX_LIMIT, &cited).await
 }
 
 /// How many items arrived after item `after` (editors only): what an open inbox asks.

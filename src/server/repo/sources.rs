@@ -3,12 +3,14 @@
 //! it first) and `desk_log` (what editors did to them). Every change an editor makes is logged
 //! in the same transaction as the change.
 
+use std::collections::HashSet;
+
 use sqlx::FromRow;
 use time::{Duration, OffsetDateTime};
 
 use crate::error::AppError;
 use crate::model::StoredWord;
-use crate::model::source::{DeskAction, DeskLogEntry, InboxItem, Source, SourceHealth};
+use crate::model::source::{DeskAction, DeskLogEntry, Inbox, InboxItem, Source, SourceHealth};
 use crate::server::repo::briefs::time_label;
 use crate::server::repo::{Conn, Store, on, stamp};
 
@@ -60,7 +62,6 @@ struct SourceRow {
     name: String,
     url: String,
     last_fetched_at: Option<String>,
-    last_ok_at: Option<String>,
     next_fetch_at: String,
     failures: i64,
     last_error: Option<String>,
@@ -163,7 +164,7 @@ impl Store {
     /// Every source, by name, with its health and how many of its items wait in the inbox.
     pub async fn sources(&self) -> Result<Vec<Source>, AppError> {
         let rows: Vec<SourceRow> = on!(&*self.pool, c => sqlx::query_as(
-            "SELECT s.id, s.name, s.url, s.last_fetched_at, s.last_ok_at, s.next_fetch_at, \
+            "SELECT s.id, s.name, s.url, s.last_fetched_at, s.next_fetch_at, \
              s.failures, s.last_error, \
              (SELECT COUNT(*) FROM source_items i WHERE i.source_id = s.id \
               AND i.dismissed_at IS NULL) AS items \
@@ -184,9 +185,8 @@ impl Store {
                 fetched_label: r.last_fetched_at.as_deref().map(time_label),
                 next_label: time_label(&r.next_fetch_at),
                 failures: u32::try_from(r.failures).unwrap_or(u32::MAX),
-                last_error: r
-                    .last_error
-                    .filter(|_| r.last_ok_at.is_none() || r.failures > 0),
+                // Cleared by every fetch that works.
+                last_error: r.last_error,
                 items: u64::try_from(r.items).unwrap_or(0),
             })
             .collect())
@@ -308,9 +308,9 @@ impl Store {
         Ok(added)
     }
 
-    /// The inbox: items nobody dismissed, newest first (by the feed's date, else when found),
-    /// with their canonical addresses for the caller to mark cited ones.
-    pub async fn inbox_items(&self, limit: u32) -> Result<Vec<(InboxItem, String)>, AppError> {
+    /// The inbox: up to `limit` items nobody dismissed, newest first (by the feed's date, else
+    /// when found), each marked cited when its canonical address is in `cited`.
+    pub async fn inbox(&self, limit: u32, cited: &HashSet<String>) -> Result<Inbox, AppError> {
         let rows: Vec<ItemRow> = on!(&*self.pool, c => sqlx::query_as(
             "SELECT i.id, i.title, i.url, i.canonical_url, s.name AS source_name, \
              COALESCE(i.published_at, i.found_at) AS at \
@@ -319,30 +319,27 @@ impl Store {
         )
         .bind(i64::from(limit))
         .fetch_all(c).await)?;
-        Ok(rows
-            .into_iter()
-            .map(|r| {
-                let item = InboxItem {
-                    id: r.id,
-                    title: r.title,
-                    url: r.url,
-                    source_name: r.source_name,
-                    at_label: time_label(&r.at),
-                    at: r.at,
-                    cited: false,
-                };
-                (item, r.canonical_url)
-            })
-            .collect())
-    }
-
-    /// The newest item's id (0 with none) and whether any source exists.
-    pub async fn inbox_head(&self) -> Result<(i64, bool), AppError> {
-        let (newest, sources): (i64, i64) = on!(&*self.pool, c => sqlx::query_as(
+        let (newest_id, sources): (i64, i64) = on!(&*self.pool, c => sqlx::query_as(
             "SELECT (SELECT COALESCE(MAX(id), 0) FROM source_items), (SELECT COUNT(*) FROM sources)",
         )
         .fetch_one(c).await)?;
-        Ok((newest, sources > 0))
+        let items = rows
+            .into_iter()
+            .map(|r| InboxItem {
+                cited: cited.contains(&r.canonical_url),
+                id: r.id,
+                title: r.title,
+                url: r.url,
+                source_name: r.source_name,
+                at_label: time_label(&r.at),
+                at: r.at,
+            })
+            .collect();
+        Ok(Inbox {
+            items,
+            newest_id,
+            has_sources: sources > 0,
+        })
     }
 
     /// How many items nobody dismissed arrived after item `after`.
